@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EvaluationConfig(AppConfig):
+    name = "kaohe.evaluation"
+    label = "evaluation"
+    verbose_name = _("Comprehensive evaluation")

@@ -1,0 +1,354 @@
+"""Units, their leadership teams, cadres and work groups (SYS-1, SYS-2, SYS-4)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.models import Orderable, RevisionMixin
+from wagtail.search import index
+from wagtail.search.queryset import SearchableQuerySetMixin
+
+from kaohe.common.cjk import CJKSearchField
+
+
+class SearchableQuerySet(SearchableQuerySetMixin, models.QuerySet):
+    """A queryset with ``.search()``, for indexed organisation models."""
+
+
+class UnitKind(models.Model):
+    """A kind of unit: county party departments, government departments, towns, streets..."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("unit kind")
+        verbose_name_plural = _("unit kinds")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Unit(RevisionMixin, index.Indexed, ClusterableModel):
+    """A department, town or street whose leadership team is assessed (SYS-1)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    kind = models.ForeignKey(
+        UnitKind, verbose_name=_("kind"), on_delete=models.PROTECT, related_name="units"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    duties = models.TextField(_("duties"), blank=True, help_text=_("The unit's duty statement (职责)."))
+    internal_organisation = models.TextField(
+        _("internal organisation"), blank=True, help_text=_("Internal offices and divisions, one per line.")
+    )
+    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact telephone"), max_length=50, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    external_id = models.CharField(
+        _("external identifier"),
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("The unit's identifier in the county's cadre-management system."),
+    )
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = SearchableQuerySet.as_manager()
+
+    search_fields = [
+        CJKSearchField("name", boost=5),
+        CJKSearchField("short_name"),
+        CJKSearchField("duties"),
+        CJKSearchField("internal_organisation"),
+        index.FilterField("is_active"),
+        index.FilterField("kind"),
+    ]
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["kind__sort_order", "sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                "parent",
+                Lower("name"),
+                name="org_unit_unique_name_in_parent",
+                violation_error_message=_("A unit with this name already exists under the same parent unit."),
+            ),
+            models.UniqueConstraint(
+                Lower("name"),
+                condition=Q(parent__isnull=True),
+                name="org_unit_unique_top_level_name",
+                violation_error_message=_("A top-level unit with this name already exists."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": _("A unit cannot be placed under itself or its own sub-unit.")})
+            ancestor = ancestor.parent
+
+    @property
+    def internal_organisation_lines(self) -> list[str]:
+        return [line.strip() for line in self.internal_organisation.splitlines() if line.strip()]
+
+
+class Team(RevisionMixin, index.Indexed, ClusterableModel):
+    """A unit's leadership team (领导班子) (SYS-2)."""
+
+    class TeamType(models.TextChoices):
+        PARTY_GOVERNMENT = "party_government", _("Party and government team")
+        PARTY = "party", _("Party committee (leading party group)")
+        ADMINISTRATIVE = "administrative", _("Administrative team")
+        OTHER = "other", _("Other team")
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(_("name"), max_length=100)
+    team_type = models.CharField(
+        _("team type"), max_length=32, choices=TeamType.choices, default=TeamType.PARTY_GOVERNMENT
+    )
+    external_id = models.CharField(_("external identifier"), max_length=64, null=True, blank=True, unique=True)
+
+    objects = SearchableQuerySet.as_manager()
+
+    search_fields = [
+        CJKSearchField("name", boost=3),
+        index.FilterField("unit"),
+    ]
+
+    class Meta:
+        verbose_name = _("leadership team")
+        verbose_name_plural = _("leadership teams")
+        ordering = ["unit__kind__sort_order", "unit__sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                "unit",
+                Lower("name"),
+                name="org_team_unique_name_in_unit",
+                violation_error_message=_("This unit already has a team with this name."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Cadre(RevisionMixin, index.Indexed, models.Model):
+    """A leading cadre (领导干部), kept in step with the cadre-management system."""
+
+    class Sex(models.TextChoices):
+        MALE = "male", _("Male")
+        FEMALE = "female", _("Female")
+
+    class Rank(models.TextChoices):
+        DEPARTMENT_CHIEF = "county_chief", _("County-level chief (正处级)")
+        DEPARTMENT_DEPUTY = "county_deputy", _("County-level deputy (副处级)")
+        SECTION_CHIEF = "section_chief", _("Section-level chief (正科级)")
+        SECTION_DEPUTY = "section_deputy", _("Section-level deputy (副科级)")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=50)
+    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cadres",
+        help_text=_("The unit where the cadre currently works."),
+    )
+    position = models.CharField(_("position"), max_length=100, help_text=_("Current post, e.g. 县发改局局长."))
+    rank = models.CharField(_("rank"), max_length=32, choices=Rank.choices, default=Rank.SECTION_CHIEF)
+    profession = models.CharField(
+        _("profession"), max_length=50, blank=True, help_text=_("Field of work, e.g. 经济管理, 党务, 法律.")
+    )
+    education = models.CharField(_("education"), max_length=50, blank=True)
+    external_id = models.CharField(
+        _("external identifier"),
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("The cadre's identifier in the county's cadre-management system."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SearchableQuerySet.as_manager()
+
+    search_fields = [
+        CJKSearchField("name", boost=3),
+        CJKSearchField("position"),
+        CJKSearchField("profession"),
+        index.FilterField("unit"),
+        index.FilterField("rank"),
+    ]
+
+    class Meta:
+        verbose_name = _("cadre")
+        verbose_name_plural = _("cadres")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(Orderable):
+    """A cadre's seat in a leadership team, with posts and division of work (SYS-2)."""
+
+    team = ParentalKey(Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="memberships")
+    cadre = models.ForeignKey(Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="memberships")
+    party_post = models.CharField(_("party post"), max_length=50, blank=True, help_text=_("e.g. 党委书记, 党组成员"))
+    administrative_post = models.CharField(
+        _("administrative post"), max_length=50, blank=True, help_text=_("e.g. 局长, 副镇长")
+    )
+    work_in_charge = models.TextField(_("work in charge"), blank=True)
+    departments_in_charge = models.CharField(_("departments in charge"), max_length=300, blank=True)
+    telephone = models.CharField(_("telephone"), max_length=30, blank=True)
+    start_date = models.DateField(_("from"), null=True, blank=True)
+    end_date = models.DateField(_("to"), null=True, blank=True, help_text=_("Empty while the cadre holds the seat."))
+    external_id = models.CharField(_("external identifier"), max_length=64, null=True, blank=True, unique=True)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("team membership")
+        verbose_name_plural = _("team memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="org_membership_ends_after_start",
+                violation_error_message=_("A membership cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        post = self.party_post or self.administrative_post
+        return f"{self.cadre} · {self.team}" + (f" · {post}" if post else "")
+
+    @property
+    def posts(self) -> str:
+        return "、".join(p for p in (self.party_post, self.administrative_post) if p)
+
+    def clean(self):
+        super().clean()
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("A membership cannot end before it starts.")})
+        if self.cadre_id is None:
+            return
+        clash = overlapping_memberships(self)
+        if clash is not None:
+            raise ValidationError(
+                {
+                    "cadre": _(
+                        "%(cadre)s already holds the post “%(post)s” in %(team)s during this period."
+                    )
+                    % {"cadre": clash.cadre, "post": clash.posts or "—", "team": clash.team}
+                }
+            )
+
+    def is_current(self, on=None) -> bool:
+        from django.utils import timezone
+
+        day = on or timezone.localdate()
+        return (self.start_date is None or self.start_date <= day) and (self.end_date is None or self.end_date >= day)
+
+
+def periods_overlap(a_start, a_end, b_start, b_end) -> bool:
+    return (a_end is None or b_start is None or b_start <= a_end) and (
+        b_end is None or a_start is None or a_start <= b_end
+    )
+
+
+def overlapping_memberships(membership: Membership) -> Membership | None:
+    """Another seat that this one clashes with, or None.
+
+    A cadre may not sit twice in the same team at once, nor hold the same
+    post (party or administrative) in two teams at once.
+    """
+    others = Membership.objects.filter(cadre_id=membership.cadre_id).select_related("team", "cadre")
+    if membership.pk:
+        others = others.exclude(pk=membership.pk)
+    for other in others:
+        if not periods_overlap(membership.start_date, membership.end_date, other.start_date, other.end_date):
+            continue
+        if other.team_id == membership.team_id and membership.team_id is not None:
+            return other
+        same_post = (membership.party_post and membership.party_post == other.party_post) or (
+            membership.administrative_post and membership.administrative_post == other.administrative_post
+        )
+        if same_post:
+            return other
+    return None
+
+
+class WorkGroup(RevisionMixin, ClusterableModel):
+    """An assessment work group or evaluation work group (SYS-4)."""
+
+    class Kind(models.TextChoices):
+        ASSESSMENT = "assessment", _("Assessment work group")
+        EVALUATION = "evaluation", _("Evaluation work group")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    duties = models.TextField(_("duties"), blank=True)
+    units = ParentalManyToManyField(
+        Unit, verbose_name=_("units assigned"), blank=True, related_name="work_groups"
+    )
+
+    class Meta:
+        verbose_name = _("work group")
+        verbose_name_plural = _("work groups")
+        ordering = ["-year", "kind", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class WorkGroupMember(Orderable):
+    """A person in a work group, with their post (组长, 副组长, 成员) and share of the work."""
+
+    group = ParentalKey(WorkGroup, verbose_name=_("work group"), on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(_("name"), max_length=50)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="work_group_memberships",
+    )
+    post = models.CharField(_("post"), max_length=50, help_text=_("e.g. 组长, 副组长, 成员"))
+    duties = models.CharField(_("division of work"), max_length=300, blank=True)
+    unit_and_position = models.CharField(_("unit and position"), max_length=100, blank=True)
+    telephone = models.CharField(_("telephone"), max_length=30, blank=True)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("work group member")
+        verbose_name_plural = _("work group members")
+
+    def __str__(self):
+        return f"{self.name}（{self.post}）"

@@ -1,0 +1,66 @@
+"""Who may read and change organisation records (SYS-1, SYS-2, SYS-4, SYS-7).
+
+The assessment office keeps everything; a unit administrator edits only their
+own unit's record, teams, memberships and cadres; everyone else who signs in
+reads. The public reads units and teams on the portal's pages, not here.
+"""
+
+from kaohe.accounts.permissions import ACTIONS, STAFF_ROLES, Rules
+from kaohe.accounts.roles import RoleCode
+
+from .models import Cadre, Membership, Team, Unit, UnitKind, WorkGroup
+
+OFFICE = {RoleCode.OFFICE}
+
+
+def _office_keeps_staff_reads():
+    table = {action: OFFICE for action in ACTIONS}
+    table["view"] = STAFF_ROLES
+    return table
+
+
+class UnitKindRules(Rules):
+    model = UnitKind
+    anywhere = _office_keeps_staff_reads()
+
+
+class UnitRules(Rules):
+    model = Unit
+    anywhere = _office_keeps_staff_reads()
+    own_unit = {"change": {RoleCode.UNIT_ADMIN}}
+    unit_lookup = "pk"
+
+
+class TeamRules(Rules):
+    model = Team
+    anywhere = _office_keeps_staff_reads()
+    own_unit = {action: {RoleCode.UNIT_ADMIN} for action in ("add", "change", "delete")}
+    unit_lookup = "unit_id"
+
+
+class MembershipRules(Rules):
+    model = Membership
+    anywhere = _office_keeps_staff_reads()
+    own_unit = {action: {RoleCode.UNIT_ADMIN} for action in ("add", "change", "delete")}
+    unit_lookup = "team__unit_id"
+
+
+class CadreRules(Rules):
+    model = Cadre
+    anywhere = _office_keeps_staff_reads()
+    own_unit = {action: {RoleCode.UNIT_ADMIN} for action in ("add", "change")}
+    unit_lookup = "unit_id"
+
+
+class WorkGroupRules(Rules):
+    model = WorkGroup
+    anywhere = {action: OFFICE for action in ACTIONS}
+    anywhere["view"] = {RoleCode.OFFICE, RoleCode.SYSTEM_ADMIN, RoleCode.ASSESSMENT_GROUP, RoleCode.COUNTY_LEADER}
+
+
+unit_kind_rules = UnitKindRules()
+unit_rules = UnitRules()
+team_rules = TeamRules()
+membership_rules = MembershipRules()
+cadre_rules = CadreRules()
+work_group_rules = WorkGroupRules()

@@ -1,0 +1,182 @@
+"""Admin screens for organisation data (SYS-1, SYS-2, SYS-4)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
+
+from kaohe.accounts.viewsets import RuleSnippetViewSet
+
+from . import permissions
+from .forms import CadreAdminForm, MembershipAdminForm, OrgAdminForm, TeamAdminForm, UnitAdminForm
+from .models import Cadre, Membership, Team, Unit, UnitKind, WorkGroup
+
+
+class UnitKindViewSet(RuleSnippetViewSet):
+    model = UnitKind
+    rules = permissions.unit_kind_rules
+    icon = "tag"
+    menu_order = 100
+    list_display = ["name", "sort_order"]
+    search_fields = ["name"]
+    search_backend_name = None
+    panels = [FieldPanel("name"), FieldPanel("sort_order")]
+
+
+class UnitViewSet(RuleSnippetViewSet):
+    model = Unit
+    rules = permissions.unit_rules
+    icon = "site"
+    menu_order = 110
+    list_display = ["name", "kind", "parent", "contact_person", "contact_phone", "is_active"]
+    list_filter = ["kind", "is_active"]
+    list_export = [
+        "name", "short_name", "kind", "parent", "duties", "internal_organisation",
+        "contact_person", "contact_phone", "contact_email", "address", "external_id", "is_active",
+    ]
+    export_filename = "units"
+    search_fields = ["name", "short_name", "duties"]
+    search_backend_name = None
+    ordering = ["kind__sort_order", "sort_order", "name"]
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldPanel("name"),
+                    FieldPanel("short_name"),
+                    FieldRowPanel([FieldPanel("kind"), FieldPanel("parent")]),
+                    FieldRowPanel([FieldPanel("sort_order"), FieldPanel("is_active")]),
+                    FieldPanel("external_id"),
+                ],
+                heading=_("Unit"),
+            ),
+            FieldPanel("duties"),
+            FieldPanel("internal_organisation"),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("contact_person"), FieldPanel("contact_phone")]),
+                    FieldRowPanel([FieldPanel("contact_email"), FieldPanel("address")]),
+                ],
+                heading=_("Contacts"),
+            ),
+        ],
+        base_form_class=UnitAdminForm,
+    )
+
+    def get_queryset(self, request):
+        return Unit.objects.select_related("kind", "parent")
+
+
+class TeamViewSet(RuleSnippetViewSet):
+    model = Team
+    rules = permissions.team_rules
+    icon = "group"
+    menu_order = 120
+    list_display = ["name", "unit", "team_type"]
+    list_filter = ["team_type", "unit__kind"]
+    list_export = ["name", "unit", "team_type", "external_id"]
+    export_filename = "teams"
+    search_fields = ["name", "unit__name"]
+    search_backend_name = None
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldRowPanel([FieldPanel("unit"), FieldPanel("team_type")]),
+            FieldPanel("external_id"),
+            InlinePanel("memberships", heading=_("Members"), label=_("member")),
+        ],
+        base_form_class=TeamAdminForm,
+    )
+
+    def get_queryset(self, request):
+        return Team.objects.select_related("unit")
+
+
+class MembershipViewSet(RuleSnippetViewSet):
+    model = Membership
+    rules = permissions.membership_rules
+    icon = "user"
+    menu_order = 130
+    list_display = ["cadre", "team", "party_post", "administrative_post", "departments_in_charge", "start_date", "end_date"]
+    list_filter = ["team__unit__kind", "team__unit"]
+    list_export = [
+        "cadre", "team", "party_post", "administrative_post", "work_in_charge",
+        "departments_in_charge", "telephone", "start_date", "end_date",
+    ]
+    export_filename = "memberships"
+    search_fields = ["cadre__name", "team__name", "party_post", "administrative_post", "work_in_charge"]
+    search_backend_name = None
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("team"), FieldPanel("cadre")]),
+            FieldRowPanel([FieldPanel("party_post"), FieldPanel("administrative_post")]),
+            FieldPanel("work_in_charge"),
+            FieldPanel("departments_in_charge"),
+            FieldPanel("telephone"),
+            FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+            FieldPanel("external_id"),
+        ],
+        base_form_class=MembershipAdminForm,
+    )
+
+    def get_queryset(self, request):
+        return Membership.objects.select_related("cadre", "team", "team__unit")
+
+
+class CadreViewSet(RuleSnippetViewSet):
+    model = Cadre
+    rules = permissions.cadre_rules
+    icon = "user"
+    menu_order = 140
+    list_display = ["name", "sex", "birth_date", "unit", "position", "rank", "profession", "external_id"]
+    list_filter = ["rank", "sex", "unit__kind", "is_active"]
+    list_export = ["name", "sex", "birth_date", "unit", "position", "rank", "profession", "education", "external_id", "is_active"]
+    export_filename = "cadres"
+    search_fields = ["name", "position", "profession", "external_id"]
+    search_backend_name = None
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("name"), FieldPanel("sex"), FieldPanel("birth_date")]),
+            FieldRowPanel([FieldPanel("unit"), FieldPanel("position")]),
+            FieldRowPanel([FieldPanel("rank"), FieldPanel("profession"), FieldPanel("education")]),
+            FieldRowPanel([FieldPanel("external_id"), FieldPanel("is_active")]),
+        ],
+        base_form_class=CadreAdminForm,
+    )
+
+    def get_queryset(self, request):
+        return Cadre.objects.select_related("unit")
+
+
+class WorkGroupViewSet(RuleSnippetViewSet):
+    model = WorkGroup
+    rules = permissions.work_group_rules
+    icon = "clipboard-list"
+    menu_order = 150
+    list_display = ["name", "kind", "year"]
+    list_filter = ["kind", "year"]
+    list_export = ["name", "kind", "year", "duties"]
+    export_filename = "work_groups"
+    search_fields = ["name", "duties"]
+    search_backend_name = None
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldRowPanel([FieldPanel("kind"), FieldPanel("year")]),
+            FieldPanel("duties"),
+            FieldPanel("units", widget=forms.CheckboxSelectMultiple),
+            InlinePanel("members", heading=_("Members"), label=_("member")),
+        ],
+        base_form_class=OrgAdminForm,
+    )
+
+
+class OrganisationGroup(SnippetViewSetGroup):
+    menu_label = _("Organisation")
+    menu_icon = "site"
+    menu_order = 210
+    items = (UnitKindViewSet, UnitViewSet, TeamViewSet, MembershipViewSet, CadreViewSet, WorkGroupViewSet)
+
+
+register_snippet(OrganisationGroup)

@@ -1,0 +1,70 @@
+"""Fixtures shared by every area's tests."""
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from kaohe.accounts.roles import RoleCode
+from tests.factories import UnitFactory, UserFactory
+
+PASSWORD = "pass-1234-word"
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded files of a test go to its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def unit(db):
+    return UnitFactory(name="县发展和改革局")
+
+
+@pytest.fixture
+def other_unit(db):
+    return UnitFactory(name="县教育局")
+
+
+@pytest.fixture
+def make_user(db):
+    """``make_user(RoleCode.OFFICE, unit=...)``: a user holding the given roles."""
+
+    def make(*roles, **kwargs):
+        return UserFactory(roles=list(roles), **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def office_user(make_user):
+    return make_user(RoleCode.OFFICE)
+
+
+@pytest.fixture
+def sysadmin_user(make_user):
+    return make_user(RoleCode.SYSTEM_ADMIN)
+
+
+@pytest.fixture
+def unit_admin(make_user, unit):
+    return make_user(RoleCode.UNIT_ADMIN, unit=unit)
+
+
+@pytest.fixture
+def editor_user(make_user):
+    return make_user(RoleCode.EDITOR)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgres`` only mean something on PostgreSQL."""
+    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    skip = pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://...")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def db_vendor():
+    return connection.vendor
