@@ -73,6 +73,9 @@ def ensure_portal_setup(sender=None, **kwargs):
 
 def _create_home_page(Page, Site, HomePage):
     root = Page.get_first_root_node()
+    if root is None:
+        # A flushed database (transactional tests) has lost the tree's root too.
+        root = Page.add_root(instance=Page(title="Root", slug="root", draft_title="Root"))
     # Wagtail's own "Welcome" page is replaced by ours.
     for welcome in root.get_children().filter(content_type__app_label="wagtailcore", content_type__model="page"):
         welcome.delete()
@@ -96,7 +99,7 @@ def _create_home_page(Page, Site, HomePage):
 def _grant_editorial_rights(home):
     from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 
-    root_collection = Collection.get_first_root_node()
+    root_collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
     for role in Role.objects.select_related("group").filter(code__in=PAGE_PERMISSIONS):
         for codename in PAGE_PERMISSIONS[role.code]:
             permission = Permission.objects.filter(content_type__app_label="wagtailcore", codename=codename).first()
@@ -123,6 +126,8 @@ def _set_up_moderation():
     workflow, _ = Workflow.objects.get_or_create(name="门户内容审核")
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     root = Page.get_first_root_node()
+    if root is None:
+        return
     WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
     # Wagtail's English sample groups would only confuse role assignment.
     for name in ("Moderators", "Editors"):
