@@ -4,6 +4,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.documents.models import AbstractDocument, Document
@@ -120,7 +121,7 @@ class UnitIndexPage(RoutablePageMixin, Page):
 class DocumentCategory(models.Model):
     """A class of assessment documents: 考核文件, 操作手册, 通知公告..."""
 
-    name = models.CharField(_("name"), max_length=50, unique=True)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=50, unique=True)
     slug = models.SlugField(_("slug"), max_length=50, unique=True, allow_unicode=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -153,7 +154,7 @@ class DocumentIndexPage(Page):
             AssessmentDocumentPage.objects.live()
             .child_of(self)
             .select_related("category", "attachment")
-            .order_by("-issued_on", "-pk")
+            .order_by("-issued_on", "-id")
         )
         category = request.GET.get("category", "")
         year = request.GET.get("year", "")

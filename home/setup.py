@@ -15,20 +15,22 @@ PAGE_PERMISSIONS = {
     RoleCode.OFFICE: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page", "bulk_delete_page"],
     RoleCode.EDITOR: ["add_page", "change_page"],
 }
+# Wagtail checks document rights against its base Document model, even with our
+# custom document model.
 COLLECTION_PERMISSIONS = {
     RoleCode.OFFICE: [
-        ("home", "add_portaldocument"),
-        ("home", "change_portaldocument"),
-        ("home", "delete_portaldocument"),
-        ("home", "choose_portaldocument"),
+        ("wagtaildocs", "add_document"),
+        ("wagtaildocs", "change_document"),
+        ("wagtaildocs", "delete_document"),
+        ("wagtaildocs", "choose_document"),
         ("wagtailimages", "add_image"),
         ("wagtailimages", "change_image"),
         ("wagtailimages", "choose_image"),
     ],
     RoleCode.EDITOR: [
-        ("home", "add_portaldocument"),
-        ("home", "change_portaldocument"),
-        ("home", "choose_portaldocument"),
+        ("wagtaildocs", "add_document"),
+        ("wagtaildocs", "change_document"),
+        ("wagtaildocs", "choose_document"),
         ("wagtailimages", "add_image"),
         ("wagtailimages", "change_image"),
         ("wagtailimages", "choose_image"),
@@ -74,7 +76,13 @@ def ensure_portal_setup(sender=None, **kwargs):
 def _create_home_page(Page, Site, HomePage):
     root = Page.get_first_root_node()
     if root is None:
-        # A flushed database (transactional tests) has lost the tree's root too.
+        # A flushed database (transactional tests) has lost what Wagtail's
+        # migrations created: the default locale and the tree's root.
+        from django.conf import settings
+        from wagtail.coreutils import get_supported_content_language_variant
+        from wagtail.models import Locale
+
+        Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
         root = Page.add_root(instance=Page(title="Root", slug="root", draft_title="Root"))
     # Wagtail's own "Welcome" page is replaced by ours.
     for welcome in root.get_children().filter(content_type__app_label="wagtailcore", content_type__model="page"):

@@ -4,6 +4,7 @@ password and roles, in Wagtail's user screen."""
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.forms.auth import LoginForm
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
@@ -15,7 +16,7 @@ PORTAL_USER_FIELDS = ["name", "unit", "cadre", "phone"]
 class PortalUserFormMixin(forms.ModelForm):
     # Intranet staff often have no e-mail address.
     email = forms.EmailField(required=False, label=_("E-mail"))
-    name = forms.CharField(required=True, max_length=50, label=_("Name"))
+    name = forms.CharField(required=True, max_length=50, label=pgettext_lazy("person", "Name"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

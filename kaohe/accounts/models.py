@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .roles import RoleCode
 
@@ -13,7 +14,7 @@ class User(AbstractUser):
     Django are left empty.
     """
 
-    name = models.CharField(_("name"), max_length=50, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50, blank=True)
     unit = models.ForeignKey(
         "org.Unit",
         verbose_name=_("unit"),
@@ -64,7 +65,7 @@ class Role(models.Model):
 
     code = models.CharField(_("code"), max_length=32, choices=RoleCode.choices, unique=True)
     group = models.OneToOneField(
-        Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="role"
+        Group, verbose_name=pgettext_lazy("auth", "group"), on_delete=models.CASCADE, related_name="role"
     )
 
     class Meta:

@@ -64,11 +64,17 @@ def ensure_role_groups(sender=None, **kwargs):
     Runs after every ``migrate``; idempotent. Existing groups keep any extra
     permissions an administrator gave them.
     """
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
     from .models import Role
 
     using = kwargs.get("using", "default")
+    # Our handler may run before Django's own post_migrate handler has created
+    # the permissions of apps later in INSTALLED_APPS: create them first.
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
     for code in RoleCode:
         role = Role.objects.using(using).select_related("group").filter(code=code).first()
         if role is None:

@@ -50,7 +50,7 @@ def cjk_query_text(query: str) -> str:
             return run
         return " ".join(run[i : i + 2] for i in range(len(run) - 1))
 
-    return _CJK_RUN.sub(lambda m: f" {bigrams(m)} ", query or "").strip()
+    return " ".join(_CJK_RUN.sub(lambda m: f" {bigrams(m)} ", query or "").split())
 
 
 class CJKSearchField(index.SearchField):

@@ -2,7 +2,6 @@
 limited to their own unit, and only the office changes a unit's place in
 the county's structure."""
 
-from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
@@ -47,27 +46,29 @@ class TeamAdminForm(OrgAdminForm):
         super().__init__(*args, **kwargs)
         self.limit_to_unit("unit", Unit.objects.filter(pk=self.limited_to_unit))
 
-    def clean(self):
-        cleaned = super().clean()
-        # Two new rows of the same cadre in one submission are not in the
-        # database yet, so the model check cannot see them: compare here.
+    def is_valid(self):
+        # The rows are only cleaned once the formset has validated, after the
+        # form's own clean(); and two new rows of one cadre are not in the
+        # database yet, so the model's check cannot see them: compare here.
+        valid = super().is_valid()
         formset = self.formsets.get("memberships")
-        if formset is None:
-            return cleaned
+        if not valid or formset is None:
+            return valid
         rows = [
             f.cleaned_data
             for f in formset.forms
-            if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("cadre")
+            if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("cadre")
         ]
         for i, a in enumerate(rows):
             for b in rows[i + 1 :]:
                 if a["cadre"] == b["cadre"] and periods_overlap(
                     a.get("start_date"), a.get("end_date"), b.get("start_date"), b.get("end_date")
                 ):
-                    raise forms.ValidationError(
-                        _("%(cadre)s is listed twice in this team for the same period.") % {"cadre": a["cadre"]}
+                    self.add_error(
+                        None, _("%(cadre)s is listed twice in this team for the same period.") % {"cadre": a["cadre"]}
                     )
-        return cleaned
+                    return False
+        return True
 
 
 class MembershipAdminForm(OrgAdminForm):

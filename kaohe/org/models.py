@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable, RevisionMixin
@@ -22,7 +23,7 @@ class SearchableQuerySet(SearchableQuerySetMixin, models.QuerySet):
 class UnitKind(models.Model):
     """A kind of unit: county party departments, government departments, towns, streets..."""
 
-    name = models.CharField(_("name"), max_length=50, unique=True)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=50, unique=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -37,7 +38,7 @@ class UnitKind(models.Model):
 class Unit(RevisionMixin, index.Indexed, ClusterableModel):
     """A department, town or street whose leadership team is assessed (SYS-1)."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=100)
     short_name = models.CharField(_("short name"), max_length=30, blank=True)
     kind = models.ForeignKey(
         UnitKind, verbose_name=_("kind"), on_delete=models.PROTECT, related_name="units"
@@ -125,7 +126,7 @@ class Team(RevisionMixin, index.Indexed, ClusterableModel):
         OTHER = "other", _("Other team")
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="teams")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=100)
     team_type = models.CharField(
         _("team type"), max_length=32, choices=TeamType.choices, default=TeamType.PARTY_GOVERNMENT
     )
@@ -169,7 +170,7 @@ class Cadre(RevisionMixin, index.Indexed, models.Model):
         SECTION_DEPUTY = "section_deputy", _("Section-level deputy (副科级)")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     unit = models.ForeignKey(
@@ -311,7 +312,7 @@ class WorkGroup(RevisionMixin, ClusterableModel):
         ASSESSMENT = "assessment", _("Assessment work group")
         EVALUATION = "evaluation", _("Evaluation work group")
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     duties = models.TextField(_("duties"), blank=True)
@@ -332,7 +333,7 @@ class WorkGroupMember(Orderable):
     """A person in a work group, with their post (组长, 副组长, 成员) and share of the work."""
 
     group = ParentalKey(WorkGroup, verbose_name=_("work group"), on_delete=models.CASCADE, related_name="members")
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user account"),

@@ -45,7 +45,7 @@ class UnitViewSet(RuleSnippetViewSet):
                 [
                     FieldPanel("name"),
                     FieldPanel("short_name"),
-                    FieldRowPanel([FieldPanel("kind"), FieldPanel("parent")]),
+                    FieldRowPanel([FieldPanel("kind", widget=forms.Select), FieldPanel("parent", widget=forms.Select)]),
                     FieldRowPanel([FieldPanel("sort_order"), FieldPanel("is_active")]),
                     FieldPanel("external_id"),
                 ],
@@ -82,7 +82,7 @@ class TeamViewSet(RuleSnippetViewSet):
     edit_handler = ObjectList(
         [
             FieldPanel("name"),
-            FieldRowPanel([FieldPanel("unit"), FieldPanel("team_type")]),
+            FieldRowPanel([FieldPanel("unit", widget=forms.Select), FieldPanel("team_type")]),
             FieldPanel("external_id"),
             InlinePanel("memberships", heading=_("Members"), label=_("member")),
         ],
@@ -109,7 +109,7 @@ class MembershipViewSet(RuleSnippetViewSet):
     search_backend_name = None
     edit_handler = ObjectList(
         [
-            FieldRowPanel([FieldPanel("team"), FieldPanel("cadre")]),
+            FieldRowPanel([FieldPanel("team", widget=forms.Select), FieldPanel("cadre")]),
             FieldRowPanel([FieldPanel("party_post"), FieldPanel("administrative_post")]),
             FieldPanel("work_in_charge"),
             FieldPanel("departments_in_charge"),
@@ -138,7 +138,7 @@ class CadreViewSet(RuleSnippetViewSet):
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("name"), FieldPanel("sex"), FieldPanel("birth_date")]),
-            FieldRowPanel([FieldPanel("unit"), FieldPanel("position")]),
+            FieldRowPanel([FieldPanel("unit", widget=forms.Select), FieldPanel("position")]),
             FieldRowPanel([FieldPanel("rank"), FieldPanel("profession"), FieldPanel("education")]),
             FieldRowPanel([FieldPanel("external_id"), FieldPanel("is_active")]),
         ],

@@ -1,0 +1,41 @@
+"""SYS-1, SYS-2, SYS-4, SYS-5, SYS-6: the demo county loads, is rich enough to explore, and loads again unchanged."""
+
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from kaohe.accounts.models import User
+from kaohe.accounts.roles import RoleCode
+from kaohe.org.models import Cadre, Team, Unit, UnitKind, WorkGroup
+
+pytestmark = pytest.mark.django_db
+
+
+def model_counts():
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+def test_sys1_demo_county_is_complete_and_idempotent(settings, tmp_path):
+    """SYS-1/2/4/5/6: load_demo twice gives the same data: 30+ units of several kinds, teams of 3-7, 150+ cadres, users per role."""
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    first = model_counts()
+    call_command("load_demo", stdout=StringIO())
+    second = model_counts()
+    changed = {label: (first[label], second[label]) for label in first if first[label] != second[label]}
+    # Sign-ins, sessions and search index rows are not demo data.
+    changed = {k: v for k, v in changed.items() if not k.startswith(("accounts.SignInEvent", "sessions.", "wagtailsearch", "modelsearch"))}
+    assert changed == {}
+
+    assert Unit.objects.count() >= 30
+    assert UnitKind.objects.filter(units__isnull=False).distinct().count() >= 4
+    assert Cadre.objects.count() >= 150
+    sizes = [team.memberships.count() for team in Team.objects.all()]
+    assert sizes and min(sizes) >= 3 and max(sizes) <= 7
+    assert WorkGroup.objects.filter(kind=WorkGroup.Kind.ASSESSMENT).exists()
+    for code in RoleCode:
+        assert User.objects.filter(groups__role__code=code, is_active=True).exists(), code
+    printed = out.getvalue()
+    assert "kaoheban" in printed and "kaohe2026" in printed
