@@ -41,6 +41,11 @@ class User(AbstractUser):
     def __str__(self):
         return self.name or self.username
 
+    def save(self, *args, **kwargs):
+        # Wagtail's sidebar greets users by first_name: keep it the Chinese name.
+        self.first_name = (self.name or "")[:150]
+        super().save(*args, **kwargs)
+
     def get_full_name(self):
         return self.name or self.username
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
@@ -29,7 +30,7 @@ class UnitViewSet(RuleSnippetViewSet):
     rules = permissions.unit_rules
     icon = "site"
     menu_order = 110
-    list_display = ["name", "kind", "parent", "contact_person", "contact_phone", "is_active"]
+    list_display = ["name", "kind", "parent", "contact_person", "contact_phone", BooleanColumn("is_active")]
     list_filter = ["kind", "is_active"]
     list_export = [
         "name", "short_name", "kind", "parent", "duties", "internal_organisation",

@@ -1,0 +1,119 @@
+"""Helpers for serving benchmarks: run the portal under gunicorn and load it.
+
+Not a test: the scripts in bench/ print figures for the humans reading them.
+"""
+
+import http.client
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def manage(*args: str, env: dict) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def bench_env(database_url: str) -> dict:
+    env = dict(os.environ)
+    env.update({"DJANGO_SETTINGS_MODULE": "portal.settings.bench", "DATABASE_URL": database_url})
+    return env
+
+
+@contextmanager
+def gunicorn(env: dict, workers: int = 3):
+    """Serve the portal with gunicorn's sync workers; yields the base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "portal.wsgi:application", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        yield f"127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def load(host: str, path: str, *, seconds: float = 8.0, concurrency: int = 6) -> dict:
+    """Request ``path`` from ``concurrency`` threads for ``seconds``; return rate and latency."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def worker():
+        nonlocal errors
+        local, local_errors = [], 0
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            connection = http.client.HTTPConnection(host, timeout=10)
+            try:
+                connection.request("GET", path, headers={"Accept-Language": "zh-hans"})
+                response = connection.getresponse()
+                response.read()
+                if response.status != 200:
+                    local_errors += 1
+            except OSError:
+                local_errors += 1
+            finally:
+                connection.close()
+            local.append(time.perf_counter() - started)
+        with lock:
+            latencies.extend(local)
+            errors += local_errors
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - began
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "rps": len(latencies) / elapsed,
+        "p50_ms": 1000 * statistics.median(latencies) if latencies else 0.0,
+        "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0.0,
+    }
+
+
+def fresh_database(database_url: str) -> None:
+    """Start the benchmark from an empty database (SQLite file in /tmp, or a PostgreSQL database)."""
+    from urllib.parse import urlparse
+
+    parsed = urlparse(database_url)
+    if parsed.scheme == "sqlite":
+        Path(parsed.path).unlink(missing_ok=True)
+        return
+    import psycopg
+
+    name = parsed.path.lstrip("/")
+    admin_url = database_url[: -len(name)] + "postgres"
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
