@@ -7,9 +7,16 @@ the data of the apps below it.
 
 import importlib
 import time
+import unicodedata
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
+
+
+def pad(text: str, width: int) -> str:
+    """Left-align ``text`` in ``width`` terminal columns (Chinese characters take two)."""
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(width - used, 0)
 
 
 def demo_modules():
@@ -36,12 +43,15 @@ class Command(BaseCommand):
         self.print_sign_ins()
 
     def print_sign_ins(self):
+        from django.conf import settings
+
         from kaohe.accounts.demo import sign_in_table
 
+        base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("演示账号 Demo sign-ins (password / 密码 in the third column):"))
+        self.stdout.write(self.style.SUCCESS("演示账号 Demo sign-ins (角色 role, 用户名 user name, 密码 password, 登录地址 sign in at):"))
         for role, username, password, where in sign_in_table():
-            self.stdout.write(f"  {role:<28} {username:<12} {password:<12} http://127.0.0.1:8000{where}")
+            self.stdout.write(f"  {pad(role, 16)} {username:<12} {password:<12} {base}{where}")
         for module in demo_modules():
             extra = getattr(module, "sign_in_lines", None)
             if extra:
