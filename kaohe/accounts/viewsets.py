@@ -34,7 +34,7 @@ class PortalUserIndexView(IndexView):
         columns = list(super().columns)
         columns.insert(
             3,
-            Column("unit", label=_("Unit"), accessor=lambda u: u.unit or "", width="20%"),
+            Column("unit", label=_("Unit"), accessor=lambda u: u.unit or "", width="15%"),
         )
         columns.insert(
             4,
@@ -42,7 +42,7 @@ class PortalUserIndexView(IndexView):
                 "roles",
                 label=_("Roles"),
                 accessor=lambda u: "、".join(group.name for group in u.groups.all()),
-                width="20%",
+                width="15%",
             ),
         )
         return columns

@@ -139,3 +139,15 @@ def test_sys7_user_admin_only_for_system_administrator(client, make_user, office
     assert client.get(reverse("wagtailusers_users:index")).status_code in (302, 403)
     client.force_login(make_user(R.SYSTEM_ADMIN))
     assert client.get(reverse("wagtailusers_users:index")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_sys7_unit_admin_dashboard_links_straight_to_own_unit_and_team(client, unit_admin, unit):
+    """SYS-7: the unit administrator's dashboard offers their own unit and team, nothing else's."""
+    team = TeamFactory(unit=unit)
+    other_team = TeamFactory()
+    client.force_login(unit_admin)
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert reverse("wagtailsnippets_org_unit:edit", args=[unit.pk]) in html
+    assert reverse("wagtailsnippets_org_team:edit", args=[team.pk]) in html
+    assert reverse("wagtailsnippets_org_team:edit", args=[other_team.pk]) not in html
