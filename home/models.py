@@ -1,6 +1,6 @@
 """Page models of the party-building portal (PORTAL-1, SYS-5)."""
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -172,13 +172,7 @@ class DocumentIndexPage(Page):
         )
         if query:
             documents = documents.search(query, order_by_relevance=False)
-        paginator = Paginator(documents, 20)
-        try:
-            page_obj = paginator.page(request.GET.get("page", 1))
-        except PageNotAnInteger:
-            page_obj = paginator.page(1)
-        except EmptyPage:
-            page_obj = paginator.page(paginator.num_pages)
+        page_obj = Paginator(documents, 20).get_page(request.GET.get("page"))
         context.update(
             {
                 "documents": page_obj,

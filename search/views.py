@@ -1,6 +1,6 @@
 """Site search: pages, assessment documents and units, by Chinese words (PORTAL-4)."""
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from wagtail.models import Page
@@ -24,13 +24,7 @@ def search(request):
                 for unit in Unit.objects.filter(is_active=True).select_related("kind").search(query, operator="and")[:10]
             ]
 
-    paginator = Paginator(page_results, 10)
-    try:
-        results = paginator.page(request.GET.get("page", 1))
-    except PageNotAnInteger:
-        results = paginator.page(1)
-    except EmptyPage:
-        results = paginator.page(paginator.num_pages)
+    results = Paginator(page_results, 10).get_page(request.GET.get("page"))
 
     return TemplateResponse(
         request,
