@@ -1,0 +1,163 @@
+"""Who may see and change goals and progress (GOAL-9).
+
+Editing follows the rule tables: the office edits every unit's goals, a unit
+administrator only their own unit's. Reading has one more dimension, the
+plan's state, so it lives here too (``visible_plans``, ``can_view_plan``,
+``public_goal_filter``): unpublished plans and unsubmitted reports are seen
+only by the unit's own people and the office; the public sees published goals
+of the goal types the office has marked public, and submitted reports.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from kaohe.accounts.permissions import ACTIONS, STAFF_ROLES, Rules, is_office, roles_of
+from kaohe.accounts.roles import RoleCode
+
+from .models import (
+    Assignment,
+    AssignmentRole,
+    Goal,
+    GoalPlan,
+    GoalSource,
+    GoalType,
+    Indicator,
+    MeasureUnit,
+    ProgressReport,
+)
+
+OFFICE = {RoleCode.OFFICE}
+UNIT_EDIT = {action: {RoleCode.UNIT_ADMIN} for action in ("add", "change", "delete")}
+
+
+def _office_keeps_staff_reads():
+    table = {action: OFFICE for action in ACTIONS}
+    table["view"] = STAFF_ROLES
+    return table
+
+
+class MeasureUnitRules(Rules):
+    model = MeasureUnit
+    anywhere = _office_keeps_staff_reads()
+
+
+class IndicatorRules(Rules):
+    model = Indicator
+    anywhere = _office_keeps_staff_reads()
+
+
+class GoalTypeRules(Rules):
+    model = GoalType
+    anywhere = _office_keeps_staff_reads()
+
+
+class GoalSourceRules(Rules):
+    model = GoalSource
+    anywhere = _office_keeps_staff_reads()
+
+
+class AssignmentRoleRules(Rules):
+    model = AssignmentRole
+    anywhere = _office_keeps_staff_reads()
+
+
+class GoalPlanRules(Rules):
+    model = GoalPlan
+    anywhere = {"view": STAFF_ROLES, "add": OFFICE, "change": OFFICE, "delete": OFFICE}
+    own_unit = {"add": {RoleCode.UNIT_ADMIN}, "change": {RoleCode.UNIT_ADMIN}}
+    unit_lookup = "unit_id"
+
+
+class GoalRules(Rules):
+    model = Goal
+    anywhere = {action: OFFICE for action in ("add", "change", "delete")} | {"view": STAFF_ROLES}
+    own_unit = UNIT_EDIT
+    unit_lookup = "plan__unit_id"
+
+
+class AssignmentRules(Rules):
+    model = Assignment
+    anywhere = {action: OFFICE for action in ("add", "change", "delete")} | {"view": STAFF_ROLES}
+    own_unit = UNIT_EDIT
+    unit_lookup = "goal__plan__unit_id"
+
+
+class ProgressReportRules(Rules):
+    model = ProgressReport
+    anywhere = {action: OFFICE for action in ("add", "change", "delete")} | {"view": STAFF_ROLES}
+    own_unit = UNIT_EDIT
+    unit_lookup = "plan__unit_id"
+
+
+measure_unit_rules = MeasureUnitRules()
+indicator_rules = IndicatorRules()
+goal_type_rules = GoalTypeRules()
+goal_source_rules = GoalSourceRules()
+assignment_role_rules = AssignmentRoleRules()
+plan_rules = GoalPlanRules()
+goal_rules = GoalRules()
+assignment_rules = AssignmentRules()
+report_rules = ProgressReportRules()
+
+
+def sees_all_plans(user) -> bool:
+    return is_office(user)
+
+
+def own_unit_id(user):
+    """The unit whose drafts ``user`` sees: any signed-in person of the unit."""
+    if roles_of(user) or getattr(user, "is_superuser", False):
+        return getattr(user, "unit_id", None)
+    return None
+
+
+def visible_plans(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Plans ``user`` may read: all for the office, published ones plus their
+    own unit's drafts for other signed-in people, published ones for the public."""
+    queryset = GoalPlan.objects.all() if queryset is None else queryset
+    if sees_all_plans(user):
+        return queryset
+    published = Q(status=GoalPlan.Status.PUBLISHED)
+    unit_id = own_unit_id(user)
+    if unit_id is not None:
+        return queryset.filter(published | Q(unit_id=unit_id))
+    return queryset.filter(published)
+
+
+def is_public_reader(user) -> bool:
+    """Anonymous visitors and signed-in people with no role read as the public."""
+    return not roles_of(user) and not getattr(user, "is_superuser", False)
+
+
+def can_view_plan(user, plan: GoalPlan) -> bool:
+    if sees_all_plans(user) or plan.is_published:
+        return True
+    unit_id = own_unit_id(user)
+    return unit_id is not None and unit_id == plan.unit_id
+
+
+def sees_unsubmitted_reports(user, plan: GoalPlan) -> bool:
+    if sees_all_plans(user):
+        return True
+    unit_id = own_unit_id(user)
+    return unit_id is not None and unit_id == plan.unit_id
+
+
+def visible_reports(user, plan: GoalPlan) -> QuerySet:
+    reports = plan.reports.all()
+    if not sees_unsubmitted_reports(user, plan):
+        reports = reports.filter(submitted=True)
+    return reports
+
+
+def goal_visible_in_tree(user, node) -> bool:
+    """For the public, a goal shows when its goal type (or its nearest
+    ancestor's) is one the office marked public."""
+    if not is_public_reader(user):
+        return True
+    return node.effective_type_public
+
+
+def can_edit_plan(user, plan: GoalPlan) -> bool:
+    return goal_rules.can_for(user, "change", Goal(plan=plan))

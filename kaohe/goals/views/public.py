@@ -1,0 +1,209 @@
+"""Goals and progress on the portal: query, goal page, cadre page (GOAL-7, GOAL-8, SUP-6, SUP-7).
+
+Readers see what ``permissions`` lets them: the public sees published goals
+of public goal types and submitted reports; a unit's people also see their
+drafts; the office sees everything.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from kaohe.org.models import Cadre
+
+from ..forms import GoalFilterForm
+from ..models import PERIOD_ORDER, Assignment, Goal, GoalPlan, ProgressEntry, ProgressReport
+from ..permissions import can_view_plan, is_public_reader, sees_unsubmitted_reports, visible_plans, visible_reports
+from ..tree import ProgressView, attach_latest_progress, load_tree
+
+ANCESTOR_LEVELS = 6
+
+
+def public_goal_q(prefix: str = "") -> Q:
+    """Goals whose own goal type, or nearest ancestor's, is marked public."""
+    q = Q()
+    path = prefix
+    missing = Q()
+    for _level in range(ANCESTOR_LEVELS):
+        q |= missing & Q(**{f"{path}goal_type__is_public": True})
+        missing &= Q(**{f"{path}goal_type__isnull": True})
+        path += "parent__"
+    return q
+
+
+def visible_goals(user):
+    goals = Goal.objects.filter(plan__in=visible_plans(user))
+    if is_public_reader(user):
+        goals = goals.filter(public_goal_q())
+    return goals
+
+
+def can_view_goal(user, goal: Goal) -> bool:
+    return visible_goals(user).filter(pk=goal.pk).exists()
+
+
+def reports_visible_q(user) -> Q:
+    """Reports the reader may see, across plans."""
+    from ..permissions import own_unit_id, sees_all_plans
+
+    if sees_all_plans(user):
+        return Q()
+    unit_id = own_unit_id(user)
+    q = Q(submitted=True)
+    if unit_id is not None:
+        q |= Q(plan__unit_id=unit_id)
+    return q
+
+
+def goal_query(request):
+    """Goals by unit, supervising department, year, goal type and cadre (GOAL-7, SUP-6)."""
+    years = sorted(set(visible_plans(request.user).values_list("year", flat=True)), reverse=True)
+    form = GoalFilterForm(request.GET or None, years=years)
+    data = form.cleaned_data if form.is_valid() else {}
+    year = data.get("year") or (years[0] if years else None)
+    unit = data.get("unit")
+    context = {"form": form, "year": year, "years": years}
+    if unit is not None and not any(data.get(key) for key in ("supervising_unit", "goal_type", "cadre", "q")):
+        plan = visible_plans(request.user).filter(unit=unit, year=year).select_related("unit").first()
+        context["plan"] = plan
+        if plan is not None:
+            tree = load_tree(plan, reports=visible_reports(request.user, plan))
+            public = is_public_reader(request.user)
+            context["nodes"] = [node for node in tree.walk() if not public or node.effective_type_public]
+            context["roots"] = [node for node in tree.roots if not public or node.effective_type_public]
+            context["public"] = public
+        return render(request, "goals/public/goal_query.html", context)
+    goals = visible_goals(request.user).select_related(
+        "plan__unit", "goal_type", "indicator__measure_unit", "supervising_unit"
+    ).order_by("plan__unit__kind__sort_order", "plan__unit__sort_order", "plan__unit__name", "parent_id", "sort_order")
+    if year:
+        goals = goals.filter(plan__year=year)
+    if unit is not None:
+        goals = goals.filter(plan__unit=unit)
+    if data.get("supervising_unit"):
+        goals = goals.filter(supervising_unit=data["supervising_unit"])
+    if data.get("goal_type"):
+        goals = goals.filter(goal_type=data["goal_type"])
+    if data.get("cadre"):
+        goals = goals.filter(assignments__cadre=data["cadre"])
+    if data.get("q"):
+        goals = goals.filter(name__icontains=data["q"])
+    page = Paginator(goals.distinct(), 50).get_page(request.GET.get("page"))
+    nodes = _flat_nodes(request.user, list(page.object_list))
+    context.update({"page_obj": page, "flat": nodes})
+    return render(request, "goals/public/goal_query.html", context)
+
+
+class FlatNode(ProgressView):
+    """A goal outside its tree, with its latest visible progress."""
+
+    def __init__(self, goal):
+        self.goal = goal
+        self.latest = None
+        self.assignments = []
+
+
+def _flat_nodes(user, goals):
+    by_id = {goal.pk: FlatNode(goal) for goal in goals}
+    if by_id:
+        reports = ProgressReport.objects.filter(reports_visible_q(user))
+        attach_latest_progress(by_id, reports)
+        for assignment in Assignment.objects.filter(goal_id__in=list(by_id)).select_related("cadre", "role"):
+            by_id[assignment.goal_id].assignments.append(assignment)
+    return [by_id[goal.pk] for goal in goals]
+
+
+def goal_detail(request, pk):
+    """One goal: plan, decomposition, every visible report, and its line chart (GOAL-8)."""
+    goal = get_object_or_404(
+        Goal.objects.select_related("plan__unit", "goal_type", "source", "supervising_unit", "indicator__measure_unit", "parent"),
+        pk=pk,
+    )
+    if not can_view_plan(request.user, goal.plan) or not can_view_goal(request.user, goal):
+        raise Http404
+    entries = list(
+        ProgressEntry.objects.filter(goal=goal)
+        .filter(report__in=visible_reports(request.user, goal.plan))
+        .select_related("report")
+    )
+    entries.sort(key=lambda entry: PERIOD_ORDER.get(entry.report.period, 0))
+    node = FlatNode(goal)
+    node.latest = entries[-1] if entries else None
+    node.assignments = list(goal.assignments.select_related("cadre", "role"))
+    children = visible_goals(request.user).filter(parent=goal).order_by("sort_order")
+    chart = _chart(request.user, goal, entries) if goal.is_quantitative else None
+    return render(
+        request,
+        "goals/public/goal_detail.html",
+        {"goal": goal, "node": node, "entries": entries, "children": children, "chart_json": json.dumps(chart, ensure_ascii=False) if chart else "",
+         "changes": goal.changes.select_related("changed_by")[:20] if not is_public_reader(request.user) else []},
+    )
+
+
+def _chart(user, goal, entries):
+    """Plan and actual across periods of this year and the same indicator in
+    the unit's other years (GOAL-8)."""
+    history = (
+        Goal.objects.filter(plan__unit_id=goal.plan.unit_id, indicator_id=goal.indicator_id, plan__in=visible_plans(user))
+        .select_related("plan")
+        .order_by("plan__year")
+    )
+    years = []
+    for other in history:
+        other_entries = ProgressEntry.objects.filter(goal=other, report__plan=other.plan).filter(
+            report__in=ProgressReport.objects.filter(reports_visible_q(user))
+        ).select_related("report")
+        last = max(other_entries, key=lambda e: PERIOD_ORDER.get(e.report.period, 0), default=None)
+        years.append({
+            "year": other.plan.year,
+            "plan": float(other.plan_value) if other.plan_value is not None else None,
+            "actual": float(last.actual_value) if last and last.actual_value is not None else None,
+        })
+    return {
+        "unit": goal.indicator.measure_unit.name if goal.indicator_id else "",
+        "periods": [str(e.report.get_period_display()) for e in entries],
+        "period_actual": [float(e.actual_value) if e.actual_value is not None else None for e in entries],
+        "plan": float(goal.plan_value) if goal.plan_value is not None else None,
+        "years": years,
+        "labels": {"plan": _("plan value"), "actual": _("actual value")},
+    }
+
+
+def cadre_goals(request, pk):
+    """The goals assigned to a cadre, with their roles (GOAL-7)."""
+    cadre = get_object_or_404(Cadre.objects.select_related("unit"), pk=pk)
+    assignments = (
+        Assignment.objects.filter(cadre=cadre, goal__in=visible_goals(request.user))
+        .select_related("goal__plan__unit", "goal__indicator__measure_unit", "goal__goal_type", "role")
+        .order_by("-goal__plan__year", "goal__plan__unit__name", "goal__sort_order")
+    )
+    page = Paginator(assignments, 50).get_page(request.GET.get("page"))
+    nodes = _flat_nodes(request.user, [a.goal for a in page.object_list])
+    rows = list(zip(page.object_list, nodes, strict=True))
+    return render(request, "goals/public/cadre_goals.html", {"cadre": cadre, "page_obj": page, "rows": rows})
+
+
+def unit_section(request, unit):
+    """The unit's published goals and latest progress on its public page."""
+    user = request.user if request is not None else None
+    plan = visible_plans(user).filter(unit=unit, status=GoalPlan.Status.PUBLISHED).order_by("-year").first()
+    if plan is None:
+        return None
+    tree = load_tree(plan, reports=visible_reports(user, plan) if user else plan.reports.filter(submitted=True), with_assignments=False)
+    public = is_public_reader(user)
+    roots = [node for node in tree.roots if not public or node.effective_type_public]
+    if not roots:
+        return None
+    from django.template.loader import render_to_string
+
+    return render_to_string(
+        "goals/public/unit_section.html",
+        {"plan": plan, "roots": roots, "public": public, "sees_drafts": sees_unsubmitted_reports(user, plan)},
+        request=request,
+    )

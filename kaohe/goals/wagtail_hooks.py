@@ -1,0 +1,114 @@
+"""Goals in the Wagtail admin: the tree screens, the dictionaries, the portal hooks."""
+
+from django.urls import include, path, reverse, reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.tables import BooleanColumn
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
+
+from kaohe.accounts.viewsets import RuleSnippetViewSet
+
+from . import admin_urls, permissions
+from .models import AssignmentRole, GoalSource, GoalType, Indicator, MeasureUnit
+
+
+@hooks.register("register_admin_urls")
+def register_goal_urls():
+    return [path("goals/", include(admin_urls, namespace="goals_admin"))]
+
+
+class PlansMenuItem(MenuItem):
+    def is_shown(self, request):
+        return permissions.plan_rules.can(request.user, "view")
+
+
+class MeasureUnitViewSet(RuleSnippetViewSet):
+    model = MeasureUnit
+    rules = permissions.measure_unit_rules
+    icon = "tag"
+    menu_order = 150
+    list_display = ["name", "sort_order"]
+    search_fields = ["name"]
+    search_backend_name = None
+    panels = [FieldPanel("name"), FieldPanel("sort_order")]
+
+
+class IndicatorViewSet(RuleSnippetViewSet):
+    model = Indicator
+    rules = permissions.indicator_rules
+    icon = "list-ul"
+    menu_order = 110
+    list_display = ["name", "category", "measure_unit", BooleanColumn("higher_is_better"), BooleanColumn("is_active")]
+    list_filter = ["category", "measure_unit", "higher_is_better", "is_active"]
+    list_export = ["name", "category", "measure_unit", "definition", "higher_is_better", "is_active"]
+    export_filename = "indicators"
+    search_fields = ["name", "category", "definition"]
+    search_backend_name = None
+    panels = [
+        FieldPanel("name"), FieldPanel("category"), FieldPanel("measure_unit"), FieldPanel("definition"),
+        FieldPanel("higher_is_better"), FieldPanel("is_active"),
+    ]
+
+
+class GoalTypeViewSet(RuleSnippetViewSet):
+    model = GoalType
+    rules = permissions.goal_type_rules
+    icon = "folder-open-inverse"
+    menu_order = 120
+    list_display = ["name", BooleanColumn("is_public"), "sort_order"]
+    search_fields = ["name"]
+    search_backend_name = None
+    panels = [FieldPanel("name"), FieldPanel("is_public"), FieldPanel("sort_order")]
+
+
+class GoalSourceViewSet(RuleSnippetViewSet):
+    model = GoalSource
+    rules = permissions.goal_source_rules
+    icon = "arrow-down"
+    menu_order = 130
+    list_display = ["name", "sort_order"]
+    search_fields = ["name"]
+    search_backend_name = None
+    panels = [FieldPanel("name"), FieldPanel("sort_order")]
+
+
+class AssignmentRoleViewSet(RuleSnippetViewSet):
+    model = AssignmentRole
+    rules = permissions.assignment_role_rules
+    icon = "group"
+    menu_order = 140
+    list_display = ["name", "sort_order"]
+    search_fields = ["name"]
+    search_backend_name = None
+    panels = [FieldPanel("name"), FieldPanel("sort_order")]
+
+
+class GoalViewSetGroup(SnippetViewSetGroup):
+    items = (IndicatorViewSet, GoalTypeViewSet, GoalSourceViewSet, AssignmentRoleViewSet, MeasureUnitViewSet)
+    menu_icon = "crosshairs"
+    menu_label = _("Goals")
+    menu_name = "goals"
+    menu_order = 220
+
+    def get_submenu_items(self):
+        plans = PlansMenuItem(_("Yearly goals"), reverse_lazy("goals_admin:index"), icon_name="list-ol", order=100)
+        return [plans] + super().get_submenu_items()
+
+
+register_snippet(GoalViewSetGroup)
+
+
+@hooks.register("register_portal_nav_item")
+def goals_nav_item(request):
+    return (_("Goals and progress"), reverse("goals:query"), 40)
+
+
+@hooks.register("register_unit_page_section")
+def unit_goals_section(request, unit):
+    from .views.public import unit_section
+
+    html = unit_section(request, unit)
+    return (40, html) if html else None
