@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include(accounts_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("goals/", include("kaohe.goals.urls")),
+    path("api/", include("kaohe.interop.api.urls")),
 ]
 
 if settings.DEBUG:

@@ -223,3 +223,35 @@ LOGGING = {
 PORTAL_LOGIN_MAX_FAILURES = int(os.environ.get("PORTAL_LOGIN_MAX_FAILURES", "5"))
 PORTAL_LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("PORTAL_LOGIN_MAX_FAILURES_PER_IP", "30"))
 PORTAL_LOGIN_WINDOW_SECONDS = int(os.environ.get("PORTAL_LOGIN_WINDOW_SECONDS", "900"))
+
+# REST API for the cadre-management system (kaohe.interop): API-key clients, JSON only,
+# throttled per client; OpenAPI 3 by drf-spectacular, with Swagger UI's files from
+# drf-spectacular-sidecar (the intranet has no CDN).
+INSTALLED_APPS.append("drf_spectacular_sidecar")
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "kaohe.interop.api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_RATES": {"api": os.environ.get("API_THROTTLE_RATE", "1200/min")},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "县领导班子和领导干部考核与管理信息系统 API",
+    "DESCRIPTION": "与县干部管理信息系统交换单位、领导班子、干部和班子成员数据（按对方系统的标识幂等推送与拉取）。"
+    "每个请求在 Authorization 头中携带系统管理员发放的密钥：`Authorization: Bearer <密钥>`。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["kaohe.interop.api.schema.only_exchange_endpoints"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+INTEROP_MAX_BULK_RECORDS = int(os.environ.get("INTEROP_MAX_BULK_RECORDS", "5000"))
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))

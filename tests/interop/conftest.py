@@ -1,0 +1,33 @@
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from kaohe.interop.models import ApiClient
+from tests.interop.factories import make_api_client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def key_client(db):
+    """``key_client(scopes=[...])``: a DRF test client sending a fresh API key."""
+
+    def make(scopes=None):
+        record, key = make_api_client(scopes=scopes)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+        client.api_client = record
+        client.key = key
+        return client
+
+    return make
+
+
+@pytest.fixture
+def writer(key_client):
+    return key_client([ApiClient.Scope.WRITE_CADRES, ApiClient.Scope.READ_CADRES])
