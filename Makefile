@@ -11,8 +11,10 @@ PORT ?= 8000
 # Debian/Ubuntu packages: a browser for the browser tests, a Chinese font and
 # Pango/HarfBuzz for the PDF reports, gettext for the translations.
 SYSTEM_PACKAGES := chromium fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext
+# The tests also save workbooks with LibreOffice Calc, to prove its files import (SUP-4).
+TEST_SYSTEM_PACKAGES := $(SYSTEM_PACKAGES) libreoffice-calc-nogui
 
-.PHONY: run test setup system-deps translations migrate demo serve lint clean
+.PHONY: run test setup system-deps system-deps-dev translations migrate demo serve lint clean
 
 run: setup migrate demo serve
 
@@ -20,7 +22,10 @@ test: setup-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 setup: system-deps $(VENV)/.installed translations
-setup-dev: system-deps $(VENV)/.installed-dev translations
+setup-dev: system-deps-dev $(VENV)/.installed-dev translations
+
+system-deps-dev:
+	@$(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES="$(TEST_SYSTEM_PACKAGES)"
 
 system-deps:
 	@missing=""; \

@@ -1,0 +1,114 @@
+"""GOAL-7, GOAL-8, SUP-6, SUP-7: querying goals and progress on the portal, and the unit page."""
+
+import json
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import CadreFactory, UnitFactory
+from tests.goals.factories import (
+    AssignmentFactory,
+    GoalFactory,
+    GoalPlanFactory,
+    GoalTypeFactory,
+    IndicatorFactory,
+    ProgressEntryFactory,
+    ProgressReportFactory,
+    QuantitativeGoalFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published(unit):
+    return GoalPlanFactory(unit=unit, year=2026, status="published")
+
+
+def test_goal7_query_by_supervising_department_type_and_cadre(client, published, other_unit):
+    supervisor = UnitFactory(name="县财政局")
+    livelihood = GoalTypeFactory(name="民生保障")
+    GoalFactory(plan=published, name="财政监管目标", supervising_unit=supervisor)
+    b = GoalFactory(plan=published, name="民生实事目标", goal_type=livelihood)
+    cadre = CadreFactory(unit=published.unit, name="赵六")
+    AssignmentFactory(goal=b, cadre=cadre)
+    GoalFactory(plan=GoalPlanFactory(unit=other_unit, status="published"), name="别的单位目标")
+    url = reverse("goals:query")
+
+    def shown(query):
+        page = client.get(url + query).content.decode()
+        return {name for name in ("财政监管目标", "民生实事目标", "别的单位目标") if name in page}
+
+    assert shown("?year=2026") == {"财政监管目标", "民生实事目标", "别的单位目标"}
+    assert shown(f"?year=2026&supervising_unit={supervisor.pk}") == {"财政监管目标"}
+    assert shown(f"?year=2026&goal_type={livelihood.pk}") == {"民生实事目标"}
+    assert shown(f"?year=2026&cadre={cadre.pk}") == {"民生实事目标"}
+
+
+def test_goal7_unit_tree_shows_plan_execution_and_flags(client, published):
+    """SUP-7: completed goals carry a red flag; unfinished ones a bar with plan and actual."""
+    top = GoalFactory(plan=published, name="一级目标")
+    done = QuantitativeGoalFactory(plan=published, parent=top, name="已完成的", plan_value=Decimal("10"))
+    half = QuantitativeGoalFactory(plan=published, parent=top, name="一半的", plan_value=Decimal("10"))
+    report = ProgressReportFactory(plan=published, period="Q3")
+    ProgressEntryFactory(report=report, goal=done, actual_value=Decimal("12"))
+    ProgressEntryFactory(report=report, goal=half, actual_value=Decimal("5"))
+    page = client.get(reverse("goals:query") + f"?unit={published.unit_id}&year=2026").content.decode()
+    assert page.index("一级目标") < page.index("已完成的")
+    done_row = page[page.index("已完成的"):page.index("一半的")]
+    assert "🚩" in done_row and "12 / 10" in done_row
+    half_row = page[page.index("一半的"):]
+    assert 'aria-valuenow="50"' in half_row and "5 / 10" in half_row
+
+
+def test_goal8_line_chart_of_plan_and_actual_across_years(client, unit):
+    indicator = IndicatorFactory(name="地区生产总值")
+    values = {}
+    for year, plan_value, actual in ((2024, "80", "82"), (2025, "88", "90"), (2026, "95", "70")):
+        plan = GoalPlanFactory(unit=unit, year=year, status="published")
+        goal = QuantitativeGoalFactory(plan=plan, indicator=indicator, plan_value=Decimal(plan_value))
+        ProgressEntryFactory(report=ProgressReportFactory(plan=plan, period="Q4" if year < 2026 else "Q3"), goal=goal, actual_value=Decimal(actual))
+        values[year] = goal
+    page = client.get(reverse("goals:goal", args=[values[2026].pk]))
+    chart = json.loads(page.context["chart_json"])
+    assert [(y["year"], y["plan"], y["actual"]) for y in chart["years"]] == [(2024, 80, 82), (2025, 88, 90), (2026, 95, 70)]
+    assert chart["unit"] == "亿元"
+    assert "echarts.min.js" in page.content.decode()
+
+
+def test_goal7_unit_page_shows_published_goals_and_latest_progress(client, published):
+    from home.models import UnitIndexPage
+
+    goal = GoalFactory(plan=published, name="单位页上的目标")
+    ProgressEntryFactory(report=ProgressReportFactory(plan=published, period="Q2"), goal=goal, estimated_progress=40)
+    ProgressEntryFactory(report=ProgressReportFactory(plan=published, period="Q3"), goal=goal, estimated_progress=70)
+    index = UnitIndexPage.objects.first()
+    page = client.get(index.unit_url(published.unit)).content.decode()
+    assert "2026年度目标" in page and "单位页上的目标" in page
+    assert 'aria-valuenow="70"' in page and 'aria-valuenow="40"' not in page
+
+
+def _public_queries(client, plan):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("goals:query") + f"?unit={plan.unit_id}&year={plan.year}").status_code == 200
+    return len(queries)
+
+
+def test_goal7_public_goal_page_queries_do_not_grow_with_the_tree(client, published):
+    """Measured: the public tree's queries are the same for 6 and 60 goals."""
+
+    def grow(count):
+        for _ in range(count):
+            top = GoalFactory(plan=published)
+            child = QuantitativeGoalFactory(plan=published, parent=top)
+            ProgressEntryFactory(report=report, goal=child, actual_value=Decimal("3"))
+            GoalFactory(plan=published, parent=child)
+
+    report = ProgressReportFactory(plan=published)
+    grow(2)
+    small = _public_queries(client, published)
+    grow(20)
+    assert _public_queries(client, published) == small
