@@ -13,6 +13,7 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("accounts/", include(accounts_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("ceping/", include("kaohe.evaluation.urls")),
     path("goals/", include("kaohe.goals.urls")),
     path("api/", include("kaohe.interop.api.urls")),
 ]

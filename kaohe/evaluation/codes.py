@@ -1,0 +1,63 @@
+"""Account and receipt codes: random, readable aloud, stored only as a keyed hash (EVAL-2).
+
+An account code is 17 symbols from a 31-symbol alphabet without look-alikes
+(no 0/O, 1/I/L): 17 × log2(31) ≈ 84 bits from ``secrets``. It is printed in
+groups of four (``ABCD-EFGH-JKMN-PQRS-T``); sign-in accepts any case, spaces
+and dashes. The database keeps HMAC-SHA256 of the normalised code under a key
+derived from SECRET_KEY, so a copy of the database cannot be turned back into
+codes, nor used to vote.
+"""
+
+import math
+import secrets
+
+from django.conf import settings
+from django.utils.crypto import salted_hmac
+
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 17
+RECEIPT_LENGTH = 12  # ≈ 59 bits: enough that receipts cannot be guessed
+GROUP = 4
+ENTROPY_BITS = CODE_LENGTH * math.log2(len(ALPHABET))
+
+_ACCOUNT_SALT = "kaohe.evaluation.account-code"
+_RECEIPT_SALT = "kaohe.evaluation.receipt-code"
+# Typed look-alikes map to the symbol we print.
+_LOOK_ALIKES = str.maketrans({"0": "O", "1": "I", "L": "I"})
+
+
+def new_code(length: int = CODE_LENGTH) -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(length))
+
+
+def normalise(raw: str) -> str:
+    """Upper case without spaces or dashes: what the evaluator meant to type."""
+    return "".join(ch for ch in (raw or "").upper() if ch not in " -_\t\r\n")
+
+
+def looks_valid(code: str, length: int = CODE_LENGTH) -> bool:
+    return len(code) == length and all(ch in ALPHABET for ch in code)
+
+
+def grouped(code: str) -> str:
+    """``ABCDEFGHJKMNPQRST`` → ``ABCD-EFGH-JKMN-PQRS-T``."""
+    return "-".join(code[i : i + GROUP] for i in range(0, len(code), GROUP))
+
+
+def _digest(salt: str, code: str) -> str:
+    secret = getattr(settings, "EVALUATION_CODE_SECRET", None) or settings.SECRET_KEY
+    return salted_hmac(salt, code, secret=secret, algorithm="sha256").hexdigest()
+
+
+def account_digest(code: str) -> str:
+    """The keyed hash stored for an account code (pass a normalised code)."""
+    return _digest(_ACCOUNT_SALT, code)
+
+
+def receipt_digest(code: str) -> str:
+    return _digest(_RECEIPT_SALT, code)
+
+
+def prefix(code: str) -> str:
+    """The first group of a normalised code; wrong codes are also throttled per prefix."""
+    return code[:GROUP]

@@ -1,0 +1,460 @@
+"""Writes of the evaluation: accounts, sign-in, drafts, ballots, closing and tallying.
+
+Every write that must be all-or-nothing is one function here inside
+``transaction.atomic``; where two requests can race on one account the row is
+locked with ``select_for_update`` (on SQLite the portal's IMMEDIATE
+transactions serialise writers anyway).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from kaohe.accounts.services import client_ip
+from kaohe.org.models import Membership, Team
+from kaohe.org.selectors import current_membership_q
+
+from . import codes
+from .models import (
+    Ballot,
+    Draft,
+    EvaluationAccount,
+    EvaluationTask,
+    EvaluatorCategory,
+    Indicator,
+    IndicatorSystem,
+    RatingLevel,
+    TargetCategory,
+    TaskTarget,
+)
+from .sheets import BallotSheet, ballot_sheet
+
+SESSION_KEY = "evaluation_account"
+MAX_ACCOUNTS_PER_BATCH = 5000
+
+Status = EvaluationAccount.Status
+
+
+class EvaluationError(Exception):
+    """A refusal a person can act on; ``messages`` are shown to them."""
+
+    def __init__(self, *messages: str):
+        super().__init__(*messages)
+        self.messages = list(messages)
+
+
+@dataclass
+class IssuedAccount:
+    account: EvaluationAccount
+    code: str  # the plain code, only ever held in memory while printing
+
+    @property
+    def grouped_code(self) -> str:
+        return codes.grouped(self.code)
+
+
+def validate_ballot(task: EvaluationTask, category: EvaluatorCategory, answers: dict) -> list[str]:
+    """Every reason ``answers`` cannot count as a ballot of ``category`` in ``task`` (EVAL-5, EVAL-6).
+
+    Online submissions and paper entry both call this, so the same rules hold
+    for both; an empty list means the ballot is valid.
+    """
+    return ballot_sheet(task_id=task.pk, category_id=category.pk).validate(answers)
+
+
+# --- Accounts (EVAL-2) ---------------------------------------------------------------
+
+
+def _new_accounts(task, category, count, *, first_serial, replaces=None) -> list[IssuedAccount]:
+    issued = []
+    seen = set()
+    while len(issued) < count:
+        code = codes.new_code()
+        digest = codes.account_digest(code)
+        if digest in seen:
+            continue
+        seen.add(digest)
+        account = EvaluationAccount(
+            task=task, category=category, serial=first_serial + len(issued), code_digest=digest, replaces=replaces
+        )
+        issued.append(IssuedAccount(account, code))
+    return issued
+
+
+def _next_serial(task) -> int:
+    return (EvaluationAccount.objects.filter(task=task).aggregate(top=Max("serial"))["top"] or 0) + 1
+
+
+def accounts_generate(*, task: EvaluationTask, category: EvaluatorCategory, count: int, user=None) -> list[IssuedAccount]:
+    """Issue ``count`` new accounts of ``category``; returns their codes, which are not stored anywhere.
+
+    The task is locked so two clerks generating at once get distinct numbers.
+    """
+    if count < 1 or count > MAX_ACCOUNTS_PER_BATCH:
+        raise EvaluationError(_("Generate between 1 and %(max)s accounts at a time.") % {"max": MAX_ACCOUNTS_PER_BATCH})
+    if task.is_closed:
+        raise EvaluationError(_("The task is closed: no more accounts can be issued."))
+    with transaction.atomic():
+        EvaluationTask.objects.select_for_update().filter(pk=task.pk).first()
+        issued = _new_accounts(task, category, count, first_serial=_next_serial(task))
+        EvaluationAccount.objects.bulk_create([item.account for item in issued], batch_size=1000)
+        log(
+            task,
+            "evaluation.accounts_generate",
+            user=user,
+            data={
+                "category": category.name,
+                "count": count,
+                "first": issued[0].account.serial,
+                "last": issued[-1].account.serial,
+            },
+        )
+    return issued
+
+
+def account_revoke_and_replace(*, account: EvaluationAccount, reason: str, user=None) -> IssuedAccount:
+    """Revoke a lost or wrong account and issue its replacement; both are logged.
+
+    A submitted account cannot be revoked: its ballot is already in the count
+    and nothing could find it again.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise EvaluationError(_("Give the reason for revoking the account."))
+    with transaction.atomic():
+        locked = EvaluationAccount.objects.select_for_update().select_related("task", "category").get(pk=account.pk)
+        if locked.status == Status.SUBMITTED:
+            raise EvaluationError(_("This account has already voted; it cannot be revoked."))
+        if locked.status == Status.REVOKED:
+            raise EvaluationError(_("This account has already been revoked."))
+        if locked.task.is_closed:
+            raise EvaluationError(_("The task is closed: no more accounts can be issued."))
+        EvaluationTask.objects.select_for_update().filter(pk=locked.task_id).first()
+        Draft.objects.filter(account=locked).delete()
+        locked.status = Status.REVOKED
+        locked.revoked_reason = reason[:200]
+        locked.save(update_fields=["status", "revoked_reason"])
+        [replacement] = _new_accounts(locked.task, locked.category, 1, first_serial=_next_serial(locked.task), replaces=locked)
+        replacement.account.save()
+        log(locked, "evaluation.account_revoke", user=user, data={"reason": locked.revoked_reason, "serial": locked.serial})
+        log(replacement.account, "evaluation.account_replace", user=user, data={"replaces": locked.serial, "serial": replacement.account.serial})
+    return replacement
+
+
+# --- Sign-in and throttling (EVAL-7) -------------------------------------------------
+
+
+def _throttle_settings():
+    return (
+        getattr(settings, "EVALUATION_SIGN_IN_MAX_FAILURES_PER_IP", 30),
+        getattr(settings, "EVALUATION_SIGN_IN_MAX_FAILURES_PER_PREFIX", 10),
+        getattr(settings, "EVALUATION_SIGN_IN_WINDOW_SECONDS", 600),
+    )
+
+
+def _throttle_keys(request, normalised: str, scope: str) -> list[str]:
+    keys = [f"evaluation:{scope}:ip:{client_ip(request) or '-'}"]
+    if normalised:
+        keys.append(f"evaluation:{scope}:prefix:{codes.prefix(normalised)}")
+    return keys
+
+
+def throttled(request, normalised: str, scope: str = "sign-in") -> bool:
+    """True when this address or this code prefix has failed too often in the window."""
+    per_ip, per_prefix, _window = _throttle_settings()
+    keys = _throttle_keys(request, normalised, scope)
+    counts = cache.get_many(keys)
+    if counts.get(keys[0], 0) >= per_ip:
+        return True
+    return len(keys) > 1 and counts.get(keys[1], 0) >= per_prefix
+
+
+def record_failure(request, normalised: str, scope: str = "sign-in") -> None:
+    _per_ip, _per_prefix, window = _throttle_settings()
+    for key in _throttle_keys(request, normalised, scope):
+        cache.add(key, 0, timeout=window)
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=window)
+
+
+def throttle_message() -> str:
+    minutes = max(1, _throttle_settings()[2] // 60)
+    return _(
+        "Too many wrong codes were tried. Wait %(minutes)s minutes and try again, or ask the staff of the assessment office."
+    ) % {"minutes": minutes}
+
+
+def check_task_accepts_online(task: EvaluationTask, now=None) -> None:
+    now = now or timezone.now()
+    if not task.accepts_online:
+        raise EvaluationError(_("This evaluation takes paper ballots only."))
+    if task.is_closed or now >= task.ends_at:
+        raise EvaluationError(_("This evaluation has ended."))
+    if now < task.starts_at:
+        raise EvaluationError(
+            _("This evaluation has not started yet. It opens at %(time)s.")
+            % {"time": timezone.localtime(task.starts_at).strftime("%Y-%m-%d %H:%M")}
+        )
+
+
+def evaluator_sign_in(*, request, raw_code: str) -> EvaluationAccount:
+    """Sign an evaluator in with their code alone; the session holds the account, not a user.
+
+    Wrong codes are counted per address and per code prefix; past the limit
+    every attempt is refused for the rest of the window.
+    """
+    normalised = codes.normalise(raw_code)
+    if throttled(request, normalised):
+        raise EvaluationError(throttle_message())
+    account = None
+    if codes.looks_valid(normalised):
+        account = (
+            EvaluationAccount.objects.select_related("task", "category")
+            .filter(code_digest=codes.account_digest(normalised))
+            .first()
+        )
+    if account is None:
+        record_failure(request, normalised)
+        raise EvaluationError(_("This code is not right. Check it against your slip; capitals and dashes do not matter."))
+    if account.status == Status.REVOKED:
+        raise EvaluationError(_("This code has been revoked. Ask the assessment office for your new slip."))
+    if account.status == Status.SUBMITTED:
+        raise EvaluationError(_("This code has already been used to submit a ballot; it cannot be used again."))
+    check_task_accepts_online(account.task)
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = account.pk
+    if account.status == Status.ISSUED:
+        EvaluationAccount.objects.filter(pk=account.pk, status=Status.ISSUED).update(status=Status.SIGNED_IN)
+        account.status = Status.SIGNED_IN
+    return account
+
+
+def evaluator_sign_out(request) -> None:
+    """End the evaluator's session; the session row is deleted, so nothing keeps the account."""
+    request.session.flush()
+
+
+def _locked_voting_account(account_id: int) -> EvaluationAccount:
+    account = EvaluationAccount.objects.select_for_update().select_related("task", "category").filter(pk=account_id).first()
+    if account is None or account.status == Status.REVOKED:
+        raise EvaluationError(_("This code has been revoked. Ask the assessment office for your new slip."))
+    if account.status == Status.SUBMITTED:
+        raise EvaluationError(_("Your ballot has already been submitted; nothing more can be changed."))
+    check_task_accepts_online(account.task)
+    if not account.category.can_evaluate:
+        raise EvaluationError(_("Your evaluator category reads the targets' information but does not evaluate."))
+    return account
+
+
+# --- Drafts and ballots (EVAL-7, anonymity) ------------------------------------------
+
+
+def draft_save(*, account_id: int, answers: dict, remarks: dict | None = None, sheet: BallotSheet | None = None) -> list[str]:
+    """Keep an evaluator's answers for later; returns values that were not ratings (and were dropped).
+
+    Refused once the ballot is submitted, the account revoked or the task over.
+    """
+    with transaction.atomic():
+        account = _locked_voting_account(account_id)
+        sheet = sheet or ballot_sheet(task_id=account.task_id, category_id=account.category_id)
+        cleaned, errors = sheet.clean(answers)
+        kept_remarks = sheet.clean_remarks(remarks or {}, allowed=account.category.can_give_feedback)
+        Draft.objects.update_or_create(account=account, defaults={"answers": cleaned, "remarks": kept_remarks})
+        if account.status in (Status.ISSUED, Status.SIGNED_IN):
+            EvaluationAccount.objects.filter(pk=account.pk).update(status=Status.DRAFT)
+    return errors
+
+
+def ballot_submit(*, account_id: int, answers: dict | None = None, remarks: dict | None = None) -> str:
+    """Cast the account's ballot for good and return the receipt code.
+
+    With ``answers`` None the saved draft is cast. In one transaction: the
+    account row is locked, the ballot validated and created without any link
+    to the account, the draft deleted and the account marked submitted. A
+    second submission of the same account, however concurrent, is refused.
+    """
+    with transaction.atomic():
+        account = _locked_voting_account(account_id)
+        sheet = ballot_sheet(task_id=account.task_id, category_id=account.category_id)
+        if answers is None:
+            draft = Draft.objects.filter(account=account).first()
+            answers = draft.answers if draft else {}
+            remarks = draft.remarks if draft else {}
+        cleaned, errors = sheet.clean(answers)
+        errors = errors or sheet.validate(cleaned)
+        if errors:
+            raise EvaluationError(*errors)
+        receipt = codes.new_code(codes.RECEIPT_LENGTH)
+        Ballot.objects.create(
+            task_id=account.task_id,
+            category_id=account.category_id,
+            source=Ballot.Source.ONLINE,
+            cast_on=timezone.localdate(),
+            receipt_digest=codes.receipt_digest(receipt),
+            answers=cleaned,
+            remarks=sheet.clean_remarks(remarks or {}, allowed=account.category.can_give_feedback),
+        )
+        Draft.objects.filter(account=account).delete()
+        EvaluationAccount.objects.filter(pk=account.pk).update(status=Status.SUBMITTED)
+    return receipt
+
+
+def paper_ballot_record(
+    *,
+    task: EvaluationTask,
+    category: EvaluatorCategory,
+    answers: dict,
+    remarks: dict | None = None,
+    paper_serial: str = "",
+    spoiled_reason: str = "",
+    user=None,
+) -> Ballot:
+    """Enter a paper ballot (EVAL-6): validated like an online one; a breach makes it invalid, with the reason.
+
+    Values that are not ratings are typing mistakes, refused so the clerk can
+    correct them; ``spoiled_reason`` records a ballot the clerk found spoiled.
+    """
+    if not task.accepts_paper:
+        raise EvaluationError(_("This evaluation takes online ballots only."))
+    if task.is_closed:
+        raise EvaluationError(_("The task is closed: its results have been computed."))
+    sheet = ballot_sheet(task_id=task.pk, category_id=category.pk)
+    if not sheet.sections:
+        raise EvaluationError(_("This evaluator category rates nothing in this task."))
+    cleaned, errors = sheet.clean(answers)
+    if errors:
+        raise EvaluationError(*errors)
+    reasons = []
+    if spoiled_reason.strip():
+        reasons.append(spoiled_reason.strip()[:300])
+    reasons += sheet.validate(cleaned)
+    paper_serial = (paper_serial or "").strip()[:30]
+    try:
+        with transaction.atomic():
+            ballot = Ballot.objects.create(
+                task=task,
+                category=category,
+                source=Ballot.Source.PAPER,
+                cast_on=timezone.localdate(),
+                paper_serial=paper_serial,
+                answers=cleaned,
+                remarks=sheet.clean_remarks(remarks or {}, allowed=category.can_give_feedback),
+                is_valid=not reasons,
+                invalid_reason="\n".join(reasons),
+            )
+            log(
+                task,
+                "evaluation.paper_ballot",
+                user=user,
+                data={"category": category.name, "number": paper_serial, "valid": not reasons},
+            )
+    except IntegrityError as exc:
+        raise EvaluationError(_("A paper ballot with this number has already been entered.")) from exc
+    return ballot
+
+
+# --- Closing and tallying (EVAL-8) ----------------------------------------------------
+
+
+def task_close(*, task: EvaluationTask, user=None) -> EvaluationTask:
+    """Close a task and compute its results; idempotent. Drafts left behind are discarded."""
+    from .tally import task_tally
+
+    with transaction.atomic():
+        locked = EvaluationTask.objects.select_for_update().get(pk=task.pk)
+        if locked.closed_at is not None:
+            return locked
+        locked.closed_at = timezone.now()
+        locked.save(update_fields=["closed_at"])
+        Draft.objects.filter(account__task=locked).delete()
+        task_tally(locked)
+        log(locked, "evaluation.task_close", user=user, data={})
+    locked.refresh_from_db()
+    return locked
+
+
+def task_close_if_ended(task: EvaluationTask) -> EvaluationTask:
+    """Close an online-only task once its end time has passed (EVAL-8).
+
+    A task that also takes paper ballots is closed by the office when the last
+    paper ballot is entered, so none is left out.
+    """
+    if task.closed_at is None and task.mode == EvaluationTask.Mode.ONLINE and timezone.now() >= task.ends_at:
+        return task_close(task=task)
+    return task
+
+
+def tasks_close_ended() -> list[EvaluationTask]:
+    """Close every online-only task past its end time (run by ``close_evaluation_tasks``)."""
+    closed = []
+    for task in EvaluationTask.objects.filter(closed_at__isnull=True, mode=EvaluationTask.Mode.ONLINE, ends_at__lte=timezone.now()):
+        closed.append(task_close(task=task))
+    return closed
+
+
+# --- Set-up helpers for the office ------------------------------------------------------
+
+
+def task_targets_add(*, task, target_category, unit_kind, main_leaders_only=False, user=None) -> int:
+    """Add the teams of active units of ``unit_kind`` (or their current members) not yet in the task."""
+    with transaction.atomic():
+        order = TaskTarget.objects.filter(task=task).count()
+        new = []
+        if target_category.kind == TargetCategory.Kind.TEAM:
+            taken = set(TaskTarget.objects.filter(task=task, team__isnull=False).values_list("team_id", flat=True))
+            for team in Team.objects.filter(unit__kind=unit_kind, unit__is_active=True).order_by("unit__sort_order", "unit__name", "name"):
+                if team.pk not in taken:
+                    new.append(TaskTarget(task=task, target_category=target_category, team=team))
+        else:
+            taken = set(TaskTarget.objects.filter(task=task, cadre__isnull=False).values_list("cadre_id", flat=True))
+            seats = (
+                Membership.objects.filter(current_membership_q(), team__unit__kind=unit_kind, team__unit__is_active=True)
+                .select_related("cadre")
+                .order_by("team__unit__sort_order", "team__unit__name", "team_id", "sort_order", "pk")
+            )
+            seen_teams = set()
+            for seat in seats:
+                if main_leaders_only and seat.team_id in seen_teams:
+                    continue
+                seen_teams.add(seat.team_id)
+                if seat.cadre_id not in taken and seat.cadre.is_active:
+                    taken.add(seat.cadre_id)
+                    new.append(TaskTarget(task=task, target_category=target_category, cadre=seat.cadre))
+        for offset, target in enumerate(new):
+            target.sort_order = order + offset
+        TaskTarget.objects.bulk_create(new)
+        if new:
+            log(task, "evaluation.targets_add", user=user, data={"count": len(new), "category": target_category.name})
+    return len(new)
+
+
+def system_copy(*, system: IndicatorSystem, year: int, name: str, user=None) -> IndicatorSystem:
+    """A new system with the same scale, indicators and levels, for ``year``; logged as created."""
+    with transaction.atomic():
+        indicators = list(system.indicators.all())
+        levels = list(system.levels.all())
+        copy = IndicatorSystem.objects.create(
+            name=name, year=year, description=system.description, is_template=False, scale=system.scale,
+            scale_min=system.scale_min, scale_max=system.scale_max, excellent_from=system.excellent_from,
+            bottom_below=system.bottom_below, copied_from=system,
+        )
+        Indicator.objects.bulk_create(
+            Indicator(system=copy, name=item.name, criteria=item.criteria, weight=item.weight, instructions=item.instructions, sort_order=item.sort_order)
+            for item in indicators
+        )
+        RatingLevel.objects.bulk_create(
+            RatingLevel(system=copy, code=item.code, name=item.name, points=item.points, band=item.band, sort_order=item.sort_order)
+            for item in levels
+        )
+        log(copy, "wagtail.create", user=user)
+    return copy

@@ -1,0 +1,200 @@
+"""The evaluator's pages (EVAL-7): sign in with the code, fill in the one-page
+form, save a draft, submit after confirming, get a receipt; check a receipt.
+
+An evaluator is not a user: the session holds their account's id and nothing
+else, and the session is deleted when they submit or sign out. No URL carries
+an account, draft or ballot id, so there is nothing to guess.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import selectors, services
+from .codes import grouped
+from .forms import ReceiptForm, SignInForm
+from .models import Draft, EvaluationAccount
+from .sheets import answers_from_post, ballot_sheet
+
+Status = EvaluationAccount.Status
+
+
+def current_account(request) -> EvaluationAccount | None:
+    """The signed-in evaluator's account while it may still be used, else None (and the session ends)."""
+    account_id = request.session.get(services.SESSION_KEY)
+    if account_id is None:
+        return None
+    account = EvaluationAccount.objects.select_related("task", "category").filter(pk=account_id).first()
+    if account is None or not account.can_still_vote:
+        services.evaluator_sign_out(request)
+        return None
+    return account
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in(request):
+    """Sign in with the code alone; wrong codes are throttled per address and per code prefix."""
+    if request.method == "GET" and current_account(request) is not None:
+        return redirect("evaluation:form")
+    form = SignInForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluator_sign_in(request=request, raw_code=form.cleaned_data["code"])
+        except services.EvaluationError as exc:
+            error = exc.messages[0]
+        else:
+            return redirect("evaluation:form")
+    status = 403 if error else 200
+    return render(
+        request, "evaluation/sign_in.html", {"form": form, "error": error, "page_title": _("Online evaluation")}, status=status
+    )
+
+
+@require_POST
+def sign_out(request):
+    services.evaluator_sign_out(request)
+    messages.info(request, _("You have signed out. Your draft is kept until you submit or the evaluation ends."))
+    return redirect("evaluation:sign_in")
+
+
+def _form_context(request, account, sheet, answers, remarks, errors=None):
+    targets = [target for section in sheet.sections for target in section.targets]
+    links = selectors.target_links(targets, can_read_info=account.category.can_read_info)
+    rows = []
+    for section in sheet.sections:
+        section_rows = []
+        for target in section.targets:
+            chosen = answers.get(str(target.pk), {})
+            section_rows.append(
+                {
+                    "target": target,
+                    "links": links.get(target.pk, []),
+                    "remark": remarks.get(str(target.pk), ""),
+                    "cells": [(indicator, chosen.get(str(indicator.pk), "")) for indicator in section.indicators],
+                }
+            )
+        rows.append((section, section_rows))
+    return {
+        "account": account,
+        "task": account.task,
+        "category": account.category,
+        "sheet": sheet,
+        "sections": rows,
+        "errors": errors or [],
+        "rated": sum(len(row) for row in answers.values()),
+        "cells": sheet.cell_count,
+        "page_title": account.task.name,
+        "ends_at": timezone.localtime(account.task.ends_at),
+    }
+
+
+def _ended(request, message):
+    services.evaluator_sign_out(request)
+    messages.error(request, message)
+    return redirect("evaluation:sign_in")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def ballot_form(request):
+    """The one-page form of the evaluator's category: all its targets and indicators (EVAL-7)."""
+    account = current_account(request)
+    if account is None:
+        messages.info(request, _("Sign in with the code on your slip."))
+        return redirect("evaluation:sign_in")
+    try:
+        services.check_task_accepts_online(account.task)
+    except services.EvaluationError as exc:
+        return _ended(request, exc.messages[0])
+    sheet = ballot_sheet(task_id=account.task_id, category_id=account.category_id)
+
+    if request.method == "GET":
+        draft = Draft.objects.filter(account=account).first()
+        context = _form_context(request, account, sheet, draft.answers if draft else {}, draft.remarks if draft else {})
+        return render(request, "evaluation/ballot_form.html", context)
+
+    action = request.POST.get("action", "draft")
+    if action == "confirm":
+        return _submit(request, account, sheet)
+    answers, remarks = answers_from_post(request.POST, sheet)
+    try:
+        dropped = services.draft_save(account_id=account.pk, answers=answers, remarks=remarks, sheet=sheet)
+    except services.EvaluationError as exc:
+        return _ended(request, exc.messages[0])
+    cleaned, _errors = sheet.clean(answers)
+    if dropped:
+        return render(request, "evaluation/ballot_form.html", _form_context(request, account, sheet, cleaned, remarks, dropped), status=400)
+    if action != "submit":
+        messages.success(
+            request,
+            _("Draft saved at %(time)s. You can come back with the same code until %(end)s.")
+            % {"time": timezone.localtime().strftime("%H:%M"), "end": timezone.localtime(account.task.ends_at).strftime("%m-%d %H:%M")},
+        )
+        return redirect("evaluation:form")
+    errors = sheet.validate(cleaned)
+    if errors:
+        return render(request, "evaluation/ballot_form.html", _form_context(request, account, sheet, cleaned, remarks, errors), status=400)
+    return render(
+        request,
+        "evaluation/confirm.html",
+        {
+            "task": account.task,
+            "category": account.category,
+            "blanks": sheet.blanks(cleaned),
+            "rated": sum(len(row) for row in cleaned.values()),
+            "cells": sheet.cell_count,
+            "page_title": _("Confirm your ballot"),
+        },
+    )
+
+
+def _submit(request, account, sheet):
+    try:
+        receipt = services.ballot_submit(account_id=account.pk)
+    except services.EvaluationError as exc:
+        account.refresh_from_db()
+        if not account.can_still_vote or not account.task.is_open():
+            return _ended(request, exc.messages[0])
+        draft = Draft.objects.filter(account=account).first()
+        answers = draft.answers if draft else {}
+        remarks = draft.remarks if draft else {}
+        return render(request, "evaluation/ballot_form.html", _form_context(request, account, sheet, answers, remarks, exc.messages), status=400)
+    task = account.task
+    # The session is deleted with the account's id in it: from here on nothing ties this browser to the account.
+    services.evaluator_sign_out(request)
+    return render(
+        request,
+        "evaluation/receipt.html",
+        {"task": task, "receipt": grouped(receipt), "page_title": _("Ballot received")},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def receipt_check(request):
+    """Anyone with a receipt code can check that the ballot is in the count; nothing else is shown."""
+    form = ReceiptForm(request.POST or None)
+    ballot = None
+    error = None
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["receipt"]
+        if services.throttled(request, code, scope="receipt"):
+            error = services.throttle_message()
+        else:
+            ballot = selectors.receipt_lookup(code)
+            if ballot is None:
+                services.record_failure(request, code, scope="receipt")
+                error = _("No ballot has this receipt code. Check the code you noted down.")
+    return render(
+        request,
+        "evaluation/receipt_check.html",
+        {"form": form, "ballot": ballot, "error": error, "page_title": _("Check a receipt")},
+        status=404 if error and ballot is None and request.method == "POST" else 200,
+    )
