@@ -44,15 +44,16 @@ def slip_pages(issued: list[IssuedAccount]) -> list[list[IssuedAccount]]:
     return pages
 
 
+def slips_context(task, issued: list[IssuedAccount]) -> dict:
+    return {
+        "task": task,
+        "pages": slip_pages(issued),
+        "sign_in_url": sign_in_url(),
+        "starts": timezone.localtime(task.starts_at),
+        "ends": timezone.localtime(task.ends_at),
+    }
+
+
 def slips_pdf(task, issued: list[IssuedAccount]) -> bytes:
     """Cut-out slips, ten to an A4 page: task, category, address, code, number, validity, instructions (EVAL-2)."""
-    return render_pdf(
-        "evaluation/pdf/slips.html",
-        {
-            "task": task,
-            "pages": slip_pages(issued),
-            "sign_in_url": sign_in_url(),
-            "starts": timezone.localtime(task.starts_at),
-            "ends": timezone.localtime(task.ends_at),
-        },
-    )
+    return render_pdf("evaluation/pdf/slips.html", slips_context(task, issued))
