@@ -144,3 +144,17 @@ def bulk_request_serializer(record_serializer):
 
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
+
+
+def single_push_serializer(record_serializer):
+    """The documented body of ``PUT /<kind>/<external_id>/``: the identifier is in the address, so optional here."""
+    return type(
+        record_serializer.__name__.replace("RecordSerializer", "UpsertSerializer"),
+        (record_serializer,),
+        {
+            "external_id": serializers.CharField(
+                max_length=64, required=False, help_text=_("Optional; if given, the same as in the address.")
+            ),
+            "Meta": record_serializer.Meta,
+        },
+    )

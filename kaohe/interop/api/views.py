@@ -13,6 +13,7 @@ Every request, answered or refused, is written to the exchange log.
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -42,14 +43,46 @@ from .serializers import (
     TeamRecordSerializer,
     UnitRecordSerializer,
     bulk_request_serializer,
+    single_push_serializer,
 )
 from .throttling import ApiRateThrottle
 
 
 class RecordPagination(PageNumberPagination):
+    """Pages of 100 records by default, at most 1,000; a bad ``page`` or ``page_size`` gets 400, not a guess."""
+
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+    def get_page_size(self, request):
+        return self._positive(request, self.page_size_query_param, self.page_size, self.max_page_size)
+
+    def get_page_number(self, request, paginator):
+        return self._positive(request, self.page_query_param, 1, None)
+
+    def _positive(self, request, name, default, maximum):
+        raw = request.query_params.get(name)
+        if raw is None:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            value = 0
+        if value < 1 or (maximum is not None and value > maximum):
+            bounds = (
+                _("a whole number from 1 to %(max)s") % {"max": maximum} if maximum else _("a whole number from 1")
+            )
+            raise ValidationError({name: [_("Give %(bounds)s.") % {"bounds": bounds}]})
+        return value
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+        return parameters
 
 
 def max_bulk_records() -> int:
@@ -245,7 +278,7 @@ def _kind_docs(label, serializer):
                 "Idempotent upsert keyed by the identifier in the address: 201 when created, 200 when updated "
                 "or unchanged, 400 with the reasons by field when refused (then nothing changed)."
             ),
-            request=serializer,
+            request=single_push_serializer(serializer),
             responses={200: serializer, 201: serializer, **BAD_REQUEST, **ERRORS},
         ),
         bulk=extend_schema(
@@ -260,7 +293,38 @@ def _kind_docs(label, serializer):
     )
 
 
-class UnitFilter(django_filters.FilterSet):
+class StrictBooleanField(forms.Field):
+    """``true`` or ``false``; anything else is an error, not "no filter"."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        raise forms.ValidationError(_("Give true or false."))
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    """An empty value of a typed filter (``?changed_since=``) is an error, not "no filter"."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for name, filter_ in self.filters.items():
+            if not isinstance(filter_, django_filters.CharFilter) and self.data.get(name, None) == "":
+                self.form.add_error(name, _("Give a value, or leave the parameter out."))
+                valid = False
+        return valid
+
+
+class UnitFilter(StrictFilterSet):
+    is_active = StrictBooleanFilter(label=_("Active"))
     kind = django_filters.CharFilter(field_name="kind__name", label=_("Unit kind (name)"))
     parent = django_filters.CharFilter(field_name="parent__external_id", label=_("Parent unit (identifier)"))
 
@@ -269,7 +333,7 @@ class UnitFilter(django_filters.FilterSet):
         fields = ["kind", "parent", "is_active"]
 
 
-class TeamFilter(django_filters.FilterSet):
+class TeamFilter(StrictFilterSet):
     unit = django_filters.CharFilter(field_name="unit__external_id", label=_("Unit (identifier)"))
 
     class Meta:
@@ -277,7 +341,8 @@ class TeamFilter(django_filters.FilterSet):
         fields = ["unit", "team_type"]
 
 
-class CadreFilter(django_filters.FilterSet):
+class CadreFilter(StrictFilterSet):
+    is_active = StrictBooleanFilter(label=_("Active"))
     unit = django_filters.CharFilter(field_name="unit__external_id", label=_("Unit (identifier)"))
     changed_since = django_filters.IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label=_("Changed at or after (ISO 8601 time)")
@@ -288,10 +353,10 @@ class CadreFilter(django_filters.FilterSet):
         fields = ["unit", "is_active", "rank", "changed_since"]
 
 
-class MembershipFilter(django_filters.FilterSet):
+class MembershipFilter(StrictFilterSet):
     team = django_filters.CharFilter(field_name="team__external_id", label=_("Team (identifier)"))
     cadre = django_filters.CharFilter(field_name="cadre__external_id", label=_("Cadre (identifier)"))
-    current = django_filters.BooleanFilter(method="filter_current", label=_("Only seats held today"))
+    current = StrictBooleanFilter(method="filter_current", label=_("Only seats held today"))
 
     class Meta:
         model = Membership
