@@ -200,7 +200,7 @@ def _raise_targets(rng, plan):
 
 def _progress(rng, plan, periods, user, *, final):
     goals = list(plan.goals.select_related("indicator").order_by("pk"))
-    pace = {goal.pk: rng.uniform(0.75, 1.2) for goal in goals}
+    pace = {goal.pk: rng.uniform(0.75, 1.45) for goal in goals}
     for number, period in enumerate(periods, start=1):
         report = ProgressReport.objects.create(
             plan=plan, period=period, submitted=True, updated_by=user,

@@ -64,7 +64,7 @@ class NewPlanForm(forms.Form):
 
 class AssignmentRowForm(forms.Form):
     cadre = forms.ModelChoiceField(label=_("cadre"), queryset=Cadre.objects.none())
-    role = forms.ModelChoiceField(label=_("goal role"), queryset=AssignmentRole.objects.all())
+    role = forms.ModelChoiceField(label=_("goal role"), queryset=AssignmentRole.objects.all(), empty_label=None)
 
     def __init__(self, *args, cadres=None, **kwargs):
         super().__init__(*args, **kwargs)

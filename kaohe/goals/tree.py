@@ -63,6 +63,12 @@ class Node(ProgressView):
     def children_weight(self) -> Decimal:
         return sum((child.goal.weight for child in self.children), Decimal("0"))
 
+    @property
+    def weight_warning(self) -> bool:
+        """Children carry weights that do not add up to 100 (GOAL-1)."""
+        total = self.children_weight
+        return bool(self.children) and total != 0 and total != 100
+
 
 @dataclass
 class Tree:

@@ -74,7 +74,8 @@ def test_goal8_line_chart_of_plan_and_actual_across_years(client, unit):
         values[year] = goal
     page = client.get(reverse("goals:goal", args=[values[2026].pk]))
     chart = json.loads(page.context["chart_json"])
-    assert [(y["year"], y["plan"], y["actual"]) for y in chart["years"]] == [(2024, 80, 82), (2025, 88, 90), (2026, 95, 70)]
+    points = list(zip(chart["periods"], chart["plan"], chart["actual"], strict=True))
+    assert points == [("2024 第4季度", 80, 82), ("2025 第4季度", 88, 90), ("2026 第3季度", 95, 70)]
     assert chart["unit"] == "亿元"
     assert "echarts.min.js" in page.content.decode()
 

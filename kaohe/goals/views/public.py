@@ -138,41 +138,47 @@ def goal_detail(request, pk):
     node.assignments = list(goal.assignments.select_related("cadre", "role"))
     children = visible_goals(request.user).filter(parent=goal).order_by("sort_order")
     chart = _chart(request.user, goal, entries) if goal.is_quantitative else None
+    goal_type, ancestor = goal.goal_type, goal.parent
+    while goal_type is None and ancestor is not None:
+        goal_type, ancestor = ancestor.goal_type, ancestor.parent
     return render(
         request,
         "goals/public/goal_detail.html",
-        {"goal": goal, "node": node, "entries": entries, "children": children, "chart_json": json.dumps(chart, ensure_ascii=False) if chart else "",
+        {"goal": goal, "node": node, "goal_type": goal_type, "entries": entries, "children": children, "chart_json": json.dumps(chart, ensure_ascii=False) if chart else "",
          "changes": goal.changes.select_related("changed_by")[:20] if not is_public_reader(request.user) else []},
     )
 
 
 def _chart(user, goal, entries):
-    """Plan and actual across periods of this year and the same indicator in
-    the unit's other years (GOAL-8)."""
+    """Plan and actual of every reported period, this year and the years
+    before, on one line: the same unit's goals on the same indicator (GOAL-8)."""
     history = (
         Goal.objects.filter(plan__unit_id=goal.plan.unit_id, indicator_id=goal.indicator_id, plan__in=visible_plans(user))
         .select_related("plan")
         .order_by("plan__year")
     )
-    years = []
-    for other in history:
-        other_entries = ProgressEntry.objects.filter(goal=other, report__plan=other.plan).filter(
-            report__in=ProgressReport.objects.filter(reports_visible_q(user))
-        ).select_related("report")
-        last = max(other_entries, key=lambda e: PERIOD_ORDER.get(e.report.period, 0), default=None)
-        years.append({
-            "year": other.plan.year,
-            "plan": float(other.plan_value) if other.plan_value is not None else None,
-            "actual": float(last.actual_value) if last and last.actual_value is not None else None,
-        })
+    goals = {other.pk: other for other in history}
+    points = (
+        ProgressEntry.objects.filter(goal_id__in=list(goals))
+        .filter(report__in=ProgressReport.objects.filter(reports_visible_q(user)))
+        .select_related("report")
+    )
+    rows = sorted(
+        ((goals[e.goal_id].plan.year, PERIOD_ORDER.get(e.report.period, 0), e) for e in points),
+        key=lambda row: (row[0], row[1], row[2].report.period),
+    )
     return {
         "unit": goal.indicator.measure_unit.name if goal.indicator_id else "",
-        "periods": [str(e.report.get_period_display()) for e in entries],
-        "period_actual": [float(e.actual_value) if e.actual_value is not None else None for e in entries],
-        "plan": float(goal.plan_value) if goal.plan_value is not None else None,
-        "years": years,
         "labels": {"plan": _("plan value"), "actual": _("actual value")},
+        "periods": [f"{year} {e.report.get_period_display()}" for year, _rank, e in rows],
+        "plan": [_float(goals[e.goal_id].plan_value) for _year, _rank, e in rows],
+        "actual": [_float(e.actual_value) for _year, _rank, e in rows],
+        "years": [{"year": other.plan.year, "plan": _float(other.plan_value)} for other in goals.values()],
     }
+
+
+def _float(value):
+    return float(value) if value is not None else None
 
 
 def cadre_goals(request, pk):

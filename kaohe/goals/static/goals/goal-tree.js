@@ -156,7 +156,8 @@
       const result = await post(moveUrl(id), { step: button.dataset.step });
       if (result.ok) { remember(); location.hash = "goal-" + id; location.reload(); }
     } else if (button.hasAttribute("data-delete")) {
-      if (!confirm(button.dataset.confirm)) return;
+      const question = page.querySelector("#bulk-form").dataset.confirmOne.replace("__name__", row.querySelector("[data-title]").textContent);
+      if (!confirm(question)) return;
       const result = await post(deleteUrl(id), {});
       if (result.ok) { remember(); location.hash = ""; location.reload(); }
     } else {
