@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaohe.org.models import Cadre, Membership, Unit
 
-from .models import AssignmentRole, Goal, GoalPlan, GoalType, Indicator, ProgressEntry, ReportAttachment
+from .models import AssignmentRole, Goal, GoalPlan, GoalType, Indicator, ProgressEntry, ReportAttachment, period_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -156,8 +156,10 @@ class GoalFilterForm(forms.Form):
     )
     goal_type = forms.ModelChoiceField(label=_("goal type"), queryset=GoalType.objects.all(), required=False)
     cadre = forms.ModelChoiceField(label=_("cadre"), queryset=Cadre.objects.filter(is_active=True), required=False)
+    period = forms.ChoiceField(label=_("progress as of"), required=False)
     q = forms.CharField(label=_("Search"), required=False)
 
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", _("All years"))] + [(y, str(y)) for y in years]
+        self.fields["period"].choices = [("", _("Latest report"))] + list(period_choices())

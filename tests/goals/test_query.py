@@ -113,3 +113,19 @@ def test_goal7_public_goal_page_queries_do_not_grow_with_the_tree(client, publis
     small = _public_queries(client, published)
     grow(20)
     assert _public_queries(client, published) == small
+
+
+def test_sup6_progress_as_of_a_period_and_units_compared(client, published, other_unit):
+    """SUP-6: the query shows progress as it stood at a chosen period, and compares units."""
+    goal = GoalFactory(plan=published, name="按期查询的目标")
+    ProgressEntryFactory(report=ProgressReportFactory(plan=published, period="Q1"), goal=goal, estimated_progress=30)
+    ProgressEntryFactory(report=ProgressReportFactory(plan=published, period="Q3"), goal=goal, estimated_progress=100)
+    other = GoalPlanFactory(unit=other_unit, year=2026, status="published")
+    ProgressEntryFactory(report=ProgressReportFactory(plan=other, period="Q1"), goal=GoalFactory(plan=other), estimated_progress=50)
+    base = reverse("goals:query") + f"?unit={published.unit_id}&year=2026"
+    assert "🚩" in client.get(base).content.decode()
+    as_of_q2 = client.get(base + "&period=Q2").content.decode()
+    assert 'aria-valuenow="30"' in as_of_q2 and "🚩" not in as_of_q2
+    overview = client.get(reverse("goals:query") + "?year=2026").context["overview"]
+    averages = {row["unit"]: (row["goals"], row["completed"], row["average"]) for row in overview}
+    assert averages == {published.unit.name: (1, 1, 100.0), other_unit.name: (1, 0, 50.0)}

@@ -68,12 +68,13 @@ def goal_query(request):
     data = form.cleaned_data if form.is_valid() else {}
     year = data.get("year") or (years[0] if years else None)
     unit = data.get("unit")
-    context = {"form": form, "year": year, "years": years}
+    period = data.get("period") or ""
+    context = {"form": form, "year": year, "years": years, "period": period}
     if unit is not None and not any(data.get(key) for key in ("supervising_unit", "goal_type", "cadre", "q")):
         plan = visible_plans(request.user).filter(unit=unit, year=year).select_related("unit").first()
         context["plan"] = plan
         if plan is not None:
-            tree = load_tree(plan, reports=visible_reports(request.user, plan))
+            tree = load_tree(plan, reports=_up_to(visible_reports(request.user, plan), period))
             public = is_public_reader(request.user)
             context["nodes"] = [node for node in tree.walk() if not public or node.effective_type_public]
             context["roots"] = [node for node in tree.roots if not public or node.effective_type_public]
@@ -95,9 +96,53 @@ def goal_query(request):
     if data.get("q"):
         goals = goals.filter(name__icontains=data["q"])
     page = Paginator(goals.distinct(), 50).get_page(request.GET.get("page"))
-    nodes = _flat_nodes(request.user, list(page.object_list))
+    nodes = _flat_nodes(request.user, list(page.object_list), period)
     context.update({"page_obj": page, "flat": nodes})
+    if not any(data.get(key) for key in ("unit", "supervising_unit", "goal_type", "cadre", "q")) and year:
+        overview = _overview(request.user, year, period)
+        context["overview"] = overview
+        context["overview_json"] = json.dumps(
+            {"units": [row["unit"] for row in overview], "completion": [row["average"] for row in overview],
+             "label": _("average completion (%)")},
+            ensure_ascii=False,
+        )
     return render(request, "goals/public/goal_query.html", context)
+
+
+def _up_to(reports, period):
+    """Reports of ``period`` and earlier: progress as it stood then (SUP-6)."""
+    if not period:
+        return reports
+    rank = PERIOD_ORDER.get(period, 99)
+    return reports.filter(period__in=[key for key, value in PERIOD_ORDER.items() if value <= rank])
+
+
+def _overview(user, year, period):
+    """Per unit: goals, completed, late, average completion of goals with
+    progress; for comparing units at a glance (SUP-6)."""
+    goals = list(
+        visible_goals(user).filter(plan__year=year).select_related("plan__unit__kind", "indicator").order_by(
+            "plan__unit__kind__sort_order", "plan__unit__sort_order", "plan__unit__name"
+        )
+    )
+    by_id = {goal.pk: FlatNode(goal) for goal in goals}
+    if by_id:
+        attach_latest_progress(by_id, _up_to(ProgressReport.objects.filter(reports_visible_q(user), plan__year=year), period))
+    rows: dict[int, dict] = {}
+    for node in by_id.values():
+        unit = node.goal.plan.unit
+        row = rows.setdefault(unit.pk, {"unit": unit.name, "unit_id": unit.pk, "goals": 0, "completed": 0, "late": 0, "values": []})
+        row["goals"] += 1
+        row["completed"] += node.completed
+        row["late"] += node.late
+        if node.completion is not None:
+            row["values"].append(float(min(node.completion, 100)))
+    result = []
+    for row in rows.values():
+        values = row.pop("values")
+        row["average"] = round(sum(values) / len(values), 1) if values else None
+        result.append(row)
+    return result
 
 
 class FlatNode(ProgressView):
@@ -109,10 +154,10 @@ class FlatNode(ProgressView):
         self.assignments = []
 
 
-def _flat_nodes(user, goals):
+def _flat_nodes(user, goals, period=""):
     by_id = {goal.pk: FlatNode(goal) for goal in goals}
     if by_id:
-        reports = ProgressReport.objects.filter(reports_visible_q(user))
+        reports = _up_to(ProgressReport.objects.filter(reports_visible_q(user)), period)
         attach_latest_progress(by_id, reports)
         for assignment in Assignment.objects.filter(goal_id__in=list(by_id)).select_related("cadre", "role"):
             by_id[assignment.goal_id].assignments.append(assignment)
