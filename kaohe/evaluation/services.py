@@ -326,8 +326,6 @@ def paper_ballot_record(
     """
     if not task.accepts_paper:
         raise EvaluationError(_("This evaluation takes online ballots only."))
-    if task.is_closed:
-        raise EvaluationError(_("The task is closed: its results have been computed."))
     sheet = ballot_sheet(task_id=task.pk, category_id=category.pk)
     if not sheet.sections:
         raise EvaluationError(_("This evaluator category rates nothing in this task."))
@@ -341,6 +339,9 @@ def paper_ballot_record(
     paper_serial = (paper_serial or "").strip()[:30]
     try:
         with transaction.atomic():
+            # Locked so that a ballot typed while the office closes the task is either counted or refused.
+            if EvaluationTask.objects.select_for_update().filter(pk=task.pk, closed_at__isnull=True).first() is None:
+                raise EvaluationError(_("The task is closed: its results have been computed."))
             ballot = Ballot.objects.create(
                 task=task,
                 category=category,
