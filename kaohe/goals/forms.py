@@ -161,5 +161,5 @@ class GoalFilterForm(forms.Form):
 
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", _("All years"))] + [(y, str(y)) for y in years]
+        self.fields["year"].choices = [(y, str(y)) for y in years]
         self.fields["period"].choices = [("", _("Latest report"))] + list(period_choices())

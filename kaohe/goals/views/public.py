@@ -64,7 +64,10 @@ def reports_visible_q(user) -> Q:
 def goal_query(request):
     """Goals by unit, supervising department, year, goal type and cadre (GOAL-7, SUP-6)."""
     years = sorted(set(visible_plans(request.user).values_list("year", flat=True)), reverse=True)
-    form = GoalFilterForm(request.GET or None, years=years)
+    query = request.GET.copy()
+    if years and not query.get("year"):
+        query["year"] = str(years[0])  # the latest year unless another is chosen
+    form = GoalFilterForm(query, years=years)
     data = form.cleaned_data if form.is_valid() else {}
     year = data.get("year") or (years[0] if years else None)
     unit = data.get("unit")
