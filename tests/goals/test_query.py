@@ -129,3 +129,17 @@ def test_sup6_progress_as_of_a_period_and_units_compared(client, published, othe
     overview = client.get(reverse("goals:query") + "?year=2026").context["overview"]
     averages = {row["unit"]: (row["goals"], row["completed"], row["average"]) for row in overview}
     assert averages == {published.unit.name: (1, 1, 100.0), other_unit.name: (1, 0, 50.0)}
+
+
+def test_goal7_other_apps_add_sections_to_the_goal_page(client, published):
+    """The goal page shows what other apps register (comments, answers) under its progress."""
+    from wagtail import hooks
+
+    goal = GoalFactory(plan=published)
+
+    def section(request, shown_goal):
+        return (10, f"<section id='extra'>关于{shown_goal.name}的意见</section>")
+
+    with hooks.register_temporarily("register_goal_page_section", section):
+        page = client.get(reverse("goals:goal", args=[goal.pk])).content.decode()
+    assert f"<section id='extra'>关于{goal.name}的意见</section>" in page

@@ -192,9 +192,20 @@ def goal_detail(request, pk):
     return render(
         request,
         "goals/public/goal_detail.html",
-        {"goal": goal, "node": node, "goal_type": goal_type, "entries": entries, "children": children, "chart_json": json.dumps(chart, ensure_ascii=False) if chart else "",
+        {"goal": goal, "node": node, "goal_type": goal_type, "sections": goal_page_sections(request, goal), "entries": entries, "children": children, "chart_json": json.dumps(chart, ensure_ascii=False) if chart else "",
          "changes": goal.changes.select_related("changed_by")[:20] if not is_public_reader(request.user) else []},
     )
+
+
+def goal_page_sections(request, goal) -> str:
+    """HTML other apps add under a goal's progress, through the
+    ``register_goal_page_section`` hook: ``fn(request, goal) -> (order, html) | None``
+    (comments and answers, for instance)."""
+    from django.utils.safestring import mark_safe
+    from wagtail import hooks
+
+    sections = [section for fn in hooks.get_hooks("register_goal_page_section") if (section := fn(request, goal))]
+    return mark_safe("".join(html for _order, html in sorted(sections, key=lambda s: s[0])))  # noqa: S308
 
 
 def _chart(user, goal, entries):
