@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
@@ -112,3 +113,52 @@ def unit_goals_section(request, unit):
 
     html = unit_section(request, unit)
     return (40, html) if html else None
+
+
+class MyGoalsPanel(Component):
+    """Dashboard: the unit's yearly goals and reports, one click from sign-in."""
+
+    name = "my_goals"
+    order = 60
+    template_name = "goals/admin/dashboard_panel.html"
+
+    def __init__(self, unit=None):
+        self.unit = unit
+
+    def get_context_data(self, parent_context):
+        from django.db.models import Count, Max
+        from django.utils import timezone
+
+        from .models import GoalPlan
+
+        year = timezone.localdate().year
+        plans = GoalPlan.objects.select_related("unit").annotate(
+            goal_count=Count("goals", distinct=True), last_report=Max("reports__updated_at")
+        )
+        context = {"year": year, "index_url": reverse("goals_admin:index")}
+        if self.unit is not None:
+            context["plans"] = plans.filter(unit=self.unit).order_by("-year")[:3]
+            context["unit"] = self.unit
+            context["has_this_year"] = any(plan.year == year for plan in context["plans"])
+        else:
+            this_year = list(plans.filter(year=year).values_list("status", flat=True))
+            from kaohe.org.models import Unit
+
+            context["summary"] = {
+                "published": this_year.count(GoalPlan.Status.PUBLISHED),
+                "draft": this_year.count(GoalPlan.Status.DRAFT),
+                "missing": Unit.objects.filter(is_active=True).count() - len(this_year),
+            }
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def add_goals_panel(request, panels):
+    from kaohe.accounts.permissions import has_role, is_office
+    from kaohe.accounts.roles import RoleCode
+
+    user = request.user
+    if is_office(user):
+        panels.append(MyGoalsPanel())
+    elif has_role(user, RoleCode.UNIT_ADMIN) and user.unit_id:
+        panels.append(MyGoalsPanel(user.unit))

@@ -191,3 +191,13 @@ def test_goal3_tree_screen_queries_do_not_grow_with_the_tree(client, unit_admin,
     small = _tree_queries(client, plan)
     grow(20)
     assert _tree_queries(client, plan) == small
+
+
+def test_goal1_dashboard_leads_the_unit_admin_to_the_goals(client, unit_admin, plan, office_user):
+    client.force_login(unit_admin)
+    page = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert reverse("goals_admin:plan", args=[plan.pk]) in page
+    assert reverse("goals_admin:reports", args=[plan.pk]) in page
+    client.force_login(office_user)
+    page = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "0 个单位已发布目标，1 个正在起草" in page
