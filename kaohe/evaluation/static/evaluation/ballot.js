@@ -56,9 +56,26 @@
         if (node) { node.textContent = Object.keys(names).length; }
     }
 
+    // Too many “excellent” ratings are shown in the action bar too, since the quota box scrolls away on a phone.
+    function updateWarning() {
+        var node = document.querySelector("[data-quota-warning]");
+        if (!node) { return; }
+        var breaches = [];
+        form.querySelectorAll(".ballot-section").forEach(function (section) {
+            var title = section.querySelector("h2").firstChild.textContent.trim();
+            section.querySelectorAll("[data-quota-excellent].quota__item--bad").forEach(function (item) {
+                var indicator = item.closest("[data-quota-indicator]").querySelector(".quota__name").textContent;
+                breaches.push(title + "·" + indicator + " " + item.textContent.trim());
+            });
+        });
+        node.hidden = breaches.length === 0;
+        node.textContent = breaches.length ? "⚠ " + breaches.join("；") : "";
+    }
+
     function updateAll() {
         form.querySelectorAll(".ballot-section").forEach(updateSection);
         updateCount();
+        updateWarning();
     }
 
     form.addEventListener("change", function (event) {
@@ -66,6 +83,7 @@
         var section = event.target.closest(".ballot-section");
         if (section) { updateSection(section); }
         updateCount();
+        updateWarning();
     });
     form.addEventListener("input", function (event) {
         if (event.target.matches("input.rate-number, textarea")) {
@@ -73,6 +91,7 @@
             var section = event.target.closest(".ballot-section");
             if (section) { updateSection(section); }
             updateCount();
+            updateWarning();
         }
     });
     form.addEventListener("keydown", function (event) {

@@ -1,0 +1,96 @@
+"""Browser tests of online evaluation: an evaluator votes on a phone, and with the keyboard on a desktop (EVAL-5, EVAL-7)."""
+
+import pytest
+
+from kaohe.evaluation import codes
+from kaohe.evaluation.models import Ballot, EvaluationAccount, EvaluatorCategory
+from tests.evaluation.factories import issue_account, make_task
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def voting_setup(**kwargs):
+    task = make_task(**kwargs)
+    category = EvaluatorCategory.objects.get(name="分管领导")
+    account, code = issue_account(task, category)
+    targets = list(task.targets.order_by("sort_order").select_related("team"))
+    return task, account, code, targets
+
+
+def test_eval7_an_evaluator_votes_on_a_phone(phone_page, live_server):
+    """EVAL-7, EVAL-5: on a phone an evaluator signs in with the printed code, sees the quota warning, saves a draft, submits and gets a receipt."""
+    task, account, code, targets = voting_setup(targets=3, indicators=2, quota={"max_excellent_count": 1})
+    page = phone_page
+    page.goto(f"{live_server.url}/ceping/")
+    page.fill("#id_code", codes.grouped(code).lower())
+    with page.expect_navigation():
+        page.get_by_role("button", name="开始测评").click()
+    assert page.get_by_role("heading", level=1).inner_text() == task.name
+
+    def rate(target, indicator, level):
+        group = page.get_by_role("radiogroup", name=f"{target.team.name}：指标{indicator}")
+        group.get_by_text(level, exact=True).tap()
+
+    # Two “优秀” on 指标1 break the quota of one: the action bar says so at once.
+    rate(targets[0], 1, "优秀")
+    rate(targets[1], 1, "优秀")
+    warning = page.locator("[data-quota-warning]")
+    assert warning.is_visible() and "指标1" in warning.inner_text()
+    rate(targets[1], 1, "良好")
+    assert not warning.is_visible()
+    assert page.locator("[data-rated]").inner_text() == "2"
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存草稿").tap()
+    assert page.get_by_text("草稿已于").is_visible()
+    assert EvaluationAccount.objects.get(pk=account.pk).status == EvaluationAccount.Status.DRAFT
+    # The draft came back; finish the form.
+    assert page.get_by_role("radiogroup", name=f"{targets[0].team.name}：指标1").locator("input:checked").count() == 1
+    for target in targets:
+        rate(target, 2, "良好")
+    rate(targets[2], 1, "一般")
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交…").tap()
+    assert page.get_by_role("heading", name="确认提交测评表").is_visible()
+    assert page.get_by_text("所有对象的所有指标均已评价").is_visible()
+    with page.expect_navigation():
+        page.get_by_role("button", name="确认提交").tap()
+    assert page.get_by_role("heading", name="测评表已提交").is_visible()
+    receipt = page.locator("#receipt-code").inner_text()
+    assert len(codes.normalise(receipt)) == codes.RECEIPT_LENGTH
+    ballot = Ballot.objects.get()
+    assert ballot.answers[str(targets[0].pk)] and len(ballot.answers) == 3
+    # Going back to the form now leads to the sign-in page.
+    page.goto(f"{live_server.url}/ceping/form/")
+    assert page.get_by_role("heading", name="网上测评").is_visible()
+
+
+def test_eval7_the_form_is_keyboard_operable(page, live_server):
+    """EVAL-7: with the keyboard alone an evaluator moves through the ratings with Tab and arrows, clears one with Delete, and submits."""
+    task, account, code, targets = voting_setup(targets=2, indicators=1)
+    page.goto(f"{live_server.url}/ceping/")
+    page.fill("#id_code", code)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    first = page.get_by_role("radiogroup", name=f"{targets[0].team.name}：指标1")
+    first.locator("input").first.focus()
+    page.keyboard.press("Space")  # 优秀
+    page.keyboard.press("ArrowRight")  # 良好
+    assert first.locator("input:checked").get_attribute("value") == "B"
+    page.keyboard.press("Delete")
+    assert first.locator("input:checked").count() == 0
+    page.keyboard.press("Space")  # the focused 良好 again
+    second = page.get_by_role("radiogroup", name=f"{targets[1].team.name}：指标1")
+    second.locator("input").nth(2).focus()
+    page.keyboard.press("Space")
+    assert second.locator("input:checked").get_attribute("value") == "C"
+    page.get_by_role("button", name="提交…").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.get_by_role("button", name="确认提交").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_role("heading", name="测评表已提交").is_visible()
+    assert Ballot.objects.get().answers == {
+        str(targets[0].pk): {str(task.raters.get().indicator_system.indicators.get().pk): "B"},
+        str(targets[1].pk): {str(task.raters.get().indicator_system.indicators.get().pk): "C"},
+    }
