@@ -33,7 +33,7 @@ from .models import (
     TaskRater,
     TaskTarget,
 )
-from .sheets import BOTTOM, EXCELLENT, ballot_sheet
+from .sheets import ballot_sheet
 
 ORDER = 50
 
