@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("ceping/", include("kaohe.evaluation.urls")),
     path("goals/", include("kaohe.goals.urls")),
+    path("comments/", include("kaohe.comments.urls")),
     path("api/", include("kaohe.interop.api.urls")),
 ]
 

@@ -1,0 +1,107 @@
+"""Reads of comments for pages, the management list and the scoring screen.
+
+Each selector runs a fixed number of queries whatever the number of comments:
+related rows come with ``select_related``, answers with one prefetch, and the
+per-reader "new" marker is an ``EXISTS`` subquery on the page's rows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from kaohe.accounts.permissions import is_office
+
+from .models import Answer, Comment, CommentRead, TargetType
+from .permissions import manageable_comments, readable_q, rights_table
+
+
+def public_answers_prefetch() -> Prefetch:
+    return Prefetch("answers", queryset=Answer.objects.filter(is_public=True).order_by("created_at", "pk"), to_attr="public_answers")
+
+
+def readable_comments(user, table=None) -> QuerySet:
+    """Published comments ``user`` may read on the portal, newest first, with
+    their public answers (CMT-2, CMT-5)."""
+    return (
+        Comment.objects.filter(readable_q(user, table))
+        .select_related("comment_type", "goal", "team")
+        .prefetch_related(public_answers_prefetch())
+        .order_by("-created_at", "-pk")
+    )
+
+
+def goal_comments(user, goal, table=None) -> QuerySet:
+    return readable_comments(user, table).filter(goal=goal, target_type=TargetType.GOAL)
+
+
+def unit_comments(user, unit, table=None) -> QuerySet:
+    """Everything readable about a unit: on the unit, its teams and its goals."""
+    return readable_comments(user, table).filter(unit=unit)
+
+
+def with_new_marker(queryset: QuerySet, user) -> QuerySet:
+    """Annotate ``is_new``: ``user`` has not opened the comment yet (CMT-4)."""
+    return queryset.annotate(
+        is_read=Exists(CommentRead.objects.filter(user_id=user.pk, comment_id=OuterRef("pk")))
+    )
+
+
+def management_list(user, data: dict) -> QuerySet:
+    """The comments of the management list for ``user`` after the filters in
+    ``data`` (cleaned ``CommentFilterForm`` data), newest first (CMT-4)."""
+    comments = manageable_comments(user).select_related("comment_type", "unit", "goal", "team")
+    status = data.get("status")
+    if is_office(user):
+        if status == "live":
+            comments = comments.filter(status__in=[Comment.Status.PENDING, Comment.Status.PUBLISHED])
+        elif status:
+            comments = comments.filter(status=status)
+    if data.get("kind"):
+        comments = comments.filter(commenter_kind=data["kind"])
+    if data.get("type"):
+        comments = comments.filter(comment_type=data["type"])
+    if data.get("target"):
+        comments = comments.filter(target_type=data["target"])
+    if data.get("unit"):
+        comments = comments.filter(unit=data["unit"])
+    if data.get("goal"):
+        comments = comments.filter(goal_id=data["goal"])
+    tz = timezone.get_current_timezone()
+    if data.get("date_from"):
+        comments = comments.filter(created_at__gte=datetime.combine(data["date_from"], time.min, tzinfo=tz))
+    if data.get("date_to"):
+        comments = comments.filter(created_at__lte=datetime.combine(data["date_to"], time.max, tzinfo=tz))
+    if data.get("q"):
+        comments = comments.filter(Q(body__icontains=data["q"]) | Q(author_name__icontains=data["q"]))
+    comments = with_new_marker(comments, user)
+    if data.get("new"):
+        comments = comments.filter(is_read=False)
+    return comments.order_by("-created_at", "-pk")
+
+
+def unread_count(user) -> int:
+    return with_new_marker(
+        manageable_comments(user).filter(status__in=[Comment.Status.PENDING, Comment.Status.PUBLISHED]), user
+    ).filter(is_read=False).count()
+
+
+def comments_for_goals(goal_ids, user=None) -> dict[int, list[Comment]]:
+    """Comments on each goal with all their answers, for the scoring screen
+    (SCORE-3). The office sees reports too; others see what they may read."""
+    comments = Comment.objects.filter(goal_id__in=list(goal_ids), target_type=TargetType.GOAL)
+    if user is not None and not is_office(user):
+        comments = comments.filter(readable_q(user, rights_table()))
+    else:
+        comments = comments.filter(status__in=[Comment.Status.PENDING, Comment.Status.PUBLISHED])
+    comments = (
+        comments.select_related("comment_type")
+        .prefetch_related(Prefetch("answers", queryset=Answer.objects.order_by("created_at", "pk"), to_attr="all_answers"))
+        .order_by("-created_at", "-pk")
+    )
+    result: dict[int, list[Comment]] = {}
+    for comment in comments:
+        result.setdefault(comment.goal_id, []).append(comment)
+    return result

@@ -1,0 +1,106 @@
+"""Comments in the Wagtail admin and on the portal's goal and unit pages."""
+
+from django.urls import include, path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.admin.ui.tables import BooleanColumn
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
+
+from kaohe.accounts.viewsets import RuleSnippetViewSet
+
+from . import admin_urls, permissions
+from .models import CommentRight, CommentType
+
+
+@hooks.register("register_admin_urls")
+def register_comment_urls():
+    return [path("comments/", include(admin_urls, namespace="comments_admin"))]
+
+
+class CommentListMenuItem(MenuItem):
+    def is_shown(self, request):
+        return permissions.can_open_list(request.user)
+
+
+class CommentTypeViewSet(RuleSnippetViewSet):
+    model = CommentType
+    rules = permissions.comment_type_rules
+    icon = "tag"
+    menu_order = 110
+    list_display = ["name", BooleanColumn("is_report"), "moderation", BooleanColumn("is_active"), "sort_order"]
+    list_filter = ["is_report", "moderation", "is_active"]
+    list_export = ["name", "is_report", "moderation", "description", "is_active", "sort_order"]
+    export_filename = "comment_types"
+    search_fields = ["name", "description"]
+    search_backend_name = None
+    panels = [
+        FieldPanel("name"), FieldPanel("description"), FieldPanel("is_report"), FieldPanel("moderation"),
+        FieldPanel("is_active"), FieldPanel("sort_order"),
+    ]
+
+
+class CommentRightViewSet(RuleSnippetViewSet):
+    """The rights table (CMT-2): per commenter kind and target type, read, comment, moderation."""
+
+    model = CommentRight
+    rules = permissions.comment_right_rules
+    icon = "key"
+    menu_order = 120
+    list_display = ["commenter_kind", "target_type", BooleanColumn("may_read"), BooleanColumn("may_comment"), "moderation"]
+    list_filter = ["commenter_kind", "target_type", "may_read", "may_comment", "moderation"]
+    list_export = ["commenter_kind", "target_type", "may_read", "may_comment", "moderation"]
+    export_filename = "comment_rights"
+    list_per_page = 50
+    search_fields = ["commenter_kind", "target_type"]
+    search_backend_name = None
+    panels = [
+        FieldRowPanel([FieldPanel("commenter_kind"), FieldPanel("target_type")]),
+        FieldRowPanel([FieldPanel("may_read"), FieldPanel("may_comment")]),
+        FieldPanel("moderation"),
+    ]
+
+
+class CommentViewSetGroup(SnippetViewSetGroup):
+    items = (CommentTypeViewSet, CommentRightViewSet)
+    menu_icon = "comment"
+    menu_label = pgettext_lazy("comment model", "Comments")
+    menu_name = "comments"
+    menu_order = 230
+
+    def get_submenu_items(self):
+        listing = CommentListMenuItem(
+            _("Comment management"), reverse_lazy("comments_admin:index"), icon_name="comment", order=100
+        )
+        return [listing] + super().get_submenu_items()
+
+
+register_snippet(CommentViewSetGroup)
+
+
+@hooks.register("register_goal_page_section")
+def goal_comments_section(request, goal):
+    from .views import goal_section
+
+    html = goal_section(request, goal)
+    return (50, html) if html else None
+
+
+@hooks.register("register_unit_page_section")
+def unit_comments_section(request, unit):
+    from .views import unit_section
+
+    html = unit_section(request, unit)
+    return (50, html) if html else None
+
+
+@hooks.register("register_log_actions")
+def register_comment_log_actions(actions):
+    actions.register_action("kaohe_comments.publish", _("Publish comment"), _("Comment published"))
+    actions.register_action("kaohe_comments.reject", _("Reject comment"), _("Comment kept off the portal"))
+    actions.register_action("kaohe_comments.remove", _("Remove comment"), _("Comment removed"))
+    actions.register_action("kaohe_comments.merge", _("Merge duplicate comment"), _("Comment merged into another"))
+    actions.register_action("kaohe_comments.answer", _("Answer comment"), _("Comment answered"))
