@@ -7,7 +7,7 @@ from kaohe.accounts.roles import RoleCode
 from kaohe.goals.models import Goal
 from tests.conftest import PASSWORD
 from tests.factories import MembershipFactory, TeamFactory, UnitFactory, UserFactory
-from tests.goals.factories import GoalFactory, GoalPlanFactory, GoalTypeFactory
+from tests.goals.factories import GoalFactory, GoalPlanFactory, GoalTypeFactory, role
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -23,6 +23,7 @@ def admin_sign_in(page, live_server, user):
 def test_goal3_unit_admin_builds_and_rearranges_the_tree(page, live_server):
     unit = UnitFactory(name="县发展和改革局")
     GoalTypeFactory(name="经济发展")
+    role("主办")  # a flushing test before this one may have emptied the roles the migration made
     MembershipFactory(team=TeamFactory(unit=unit), cadre__name="张主任")
     plan = GoalPlanFactory(unit=unit, year=2026)
     existing = GoalFactory(plan=plan, name="推动高质量发展")
