@@ -233,6 +233,8 @@ def evaluator_sign_in(*, request, raw_code: str) -> EvaluationAccount:
     check_task_accepts_online(account.task)
     request.session.cycle_key()
     request.session[SESSION_KEY] = account.pk
+    # A shared computer in a meeting room should not stay signed in for long; the draft is kept anyway.
+    request.session.set_expiry(getattr(settings, "EVALUATION_SESSION_SECONDS", 4 * 3600))
     if account.status == Status.ISSUED:
         EvaluationAccount.objects.filter(pk=account.pk, status=Status.ISSUED).update(status=Status.SIGNED_IN)
         account.status = Status.SIGNED_IN

@@ -287,10 +287,14 @@ def _targets_by_category(task_id) -> dict[int, list[TaskTarget]]:
     return targets
 
 
-def ballot_sheet(*, task_id: int, category_id: int) -> BallotSheet:
-    """The form of ``category_id`` in ``task_id``; a fixed number of queries."""
+def ballot_sheet(*, task_id: int, category_id: int, reading: bool = False) -> BallotSheet:
+    """The form of ``category_id`` in ``task_id``; a fixed number of queries.
+
+    A category without the right to evaluate has an empty form, unless
+    ``reading``: then the sheet lists what it may read about.
+    """
     raters = [rater for rater in _raters(task_id) if rater.evaluator_category_id == category_id]
-    if raters and not raters[0].evaluator_category.can_evaluate:
+    if raters and not raters[0].evaluator_category.can_evaluate and not reading:
         raters = []
     return BallotSheet(task_id, category_id, build_sections(raters, _targets_by_category(task_id)))
 

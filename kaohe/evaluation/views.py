@@ -134,6 +134,19 @@ def _rating_cells(section, target, chosen) -> str:
     return mark_safe("".join(cells))  # noqa: S308 - every value above is escaped
 
 
+def _reading_only(request, account):
+    """A category that reads but does not evaluate sees its targets with their information links (EVAL-1)."""
+    sheet = ballot_sheet(task_id=account.task_id, category_id=account.category_id, reading=True)
+    targets = [target for section in sheet.sections for target in section.targets]
+    links = selectors.target_links(targets, can_read_info=account.category.can_read_info)
+    sections = [(section, [(target, links.get(target.pk, [])) for target in section.targets]) for section in sheet.sections]
+    return render(
+        request,
+        "evaluation/reading.html",
+        {"task": account.task, "category": account.category, "sections": sections, "page_title": account.task.name},
+    )
+
+
 def _ended(request, message):
     services.evaluator_sign_out(request)
     messages.error(request, message)
@@ -152,6 +165,8 @@ def ballot_form(request):
         services.check_task_accepts_online(account.task)
     except services.EvaluationError as exc:
         return _ended(request, exc.messages[0])
+    if not account.category.can_evaluate:
+        return _reading_only(request, account)
     sheet = ballot_sheet(task_id=account.task_id, category_id=account.category_id)
 
     if request.method == "GET":

@@ -374,3 +374,30 @@ def test_eval7_the_form_page_runs_a_fixed_number_of_queries(client, django_asser
         response = client.get(reverse("evaluation:form"))
     assert response.status_code == 200
     assert response.content.decode().count('type="radio"') == 40 * 6 * 4
+
+
+def test_eval1_a_reading_category_sees_its_targets_information_but_no_form(client):
+    """EVAL-1: an account of a category that may read but not evaluate sees the targets and their duty links, and no ratings."""
+    task, category, _account, code = voting_task(targets=2)
+    category.can_evaluate = False
+    category.save()
+    sign_in(client, code)
+    response = client.get(reverse("evaluation:form"))
+    page = response.content.decode()
+    assert response.status_code == 200 and 'type="radio"' not in page and "只能查阅对象信息" in page
+    for target in task.targets.select_related("team"):
+        assert target.team.name in page and f"/units/{target.team.unit_id}/" in page
+    refused = client.post(reverse("evaluation:form"), {"action": "confirm"})
+    assert refused.status_code == 200 and not Ballot.objects.exists()
+
+
+def test_eval7_the_evaluator_session_expires_within_hours():
+    """EVAL-7: an evaluator's session on a shared computer ends four hours after signing in (the draft stays)."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import RequestFactory
+
+    _task, _category, _account, code = voting_task()
+    request = RequestFactory().post("/ceping/")
+    request.session = SessionStore()
+    services.evaluator_sign_in(request=request, raw_code=code)
+    assert request.session.get_expiry_age() == 4 * 3600
