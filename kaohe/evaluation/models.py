@@ -483,7 +483,8 @@ class Ballot(models.Model):
         PAPER = "paper", _("Paper")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    task = models.ForeignKey(EvaluationTask, verbose_name=_("evaluation task"), on_delete=models.CASCADE, related_name="ballots")
+    # A cast ballot is never deleted with its task: the rule table refuses deleting such a task.
+    task = models.ForeignKey(EvaluationTask, verbose_name=_("evaluation task"), on_delete=models.PROTECT, related_name="ballots")
     category = models.ForeignKey(
         EvaluatorCategory, verbose_name=_("evaluator category"), on_delete=models.PROTECT, related_name="ballots"
     )

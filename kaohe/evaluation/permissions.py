@@ -49,10 +49,19 @@ class IndicatorSystemRules(Rules):
 
 
 class EvaluationTaskRules(Rules):
-    """Readers also watch a task's progress; only the office changes or closes it."""
+    """Readers also watch a task's progress; only the office changes or closes it.
+
+    A task that has issued accounts or received ballots is never deleted: the
+    count must stay checkable.
+    """
 
     model = EvaluationTask
     anywhere = _office_keeps_readers_read()
+
+    def can_for(self, user, action, instance):
+        if action == "delete" and (instance.ballots.exists() or instance.accounts.exists()):
+            return False
+        return super().can_for(user, action, instance)
 
 
 class EvaluationAccountRules(Rules):

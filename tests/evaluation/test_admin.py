@@ -229,3 +229,20 @@ def test_eval6_set_up_freezes_once_ballots_are_cast(client, office_user):
     assert "不能再修改" in response.content.decode()
     rater.refresh_from_db()
     assert rater.max_excellent_count is None
+
+
+def test_eval6_a_task_with_accounts_or_ballots_cannot_be_deleted(client, office_user):
+    """EVAL-6: the office may delete a task still being set up, but not one that has issued accounts or received ballots."""
+    from kaohe.evaluation.permissions import task_rules
+    from tests.evaluation.factories import issue_account
+
+    empty = make_task(targets=1)
+    used = make_task(targets=1)
+    issue_account(used, used.raters.get().evaluator_category)
+    assert task_rules.can_for(office_user, "delete", empty)
+    assert not task_rules.can_for(office_user, "delete", used)
+    client.force_login(office_user)
+    refused = client.post(reverse("wagtailsnippets_evaluation_evaluationtask:delete", args=[used.pk]))
+    assert refused.status_code in (302, 403) and EvaluationTask.objects.filter(pk=used.pk).exists()
+    client.post(reverse("wagtailsnippets_evaluation_evaluationtask:delete", args=[empty.pk]))
+    assert not EvaluationTask.objects.filter(pk=empty.pk).exists()

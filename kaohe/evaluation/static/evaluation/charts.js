@@ -31,10 +31,13 @@
     var radar = data("radar-data");
     var radarNode = document.getElementById("radar-chart");
     if (radar && radarNode) {
+        // Scores cluster between 60 and 100: start the axes a little below the lowest so differences show.
+        var lowest = Math.min.apply(null, radar.series.reduce(function (all, s) { return all.concat(s.value.filter(function (v) { return v > 0; })); }, [100]));
+        var floor = Math.max(0, Math.floor((lowest - 10) / 10) * 10);
         chart(radarNode, {
             tooltip: {},
             legend: { bottom: 0 },
-            radar: { indicator: radar.indicators.map(function (name) { return { name: name, max: 100, min: 0 }; }), radius: "65%" },
+            radar: { indicator: radar.indicators.map(function (name) { return { name: name, max: 100, min: floor }; }), radius: "65%" },
             series: [{ type: "radar", data: radar.series.map(function (s) { return { name: s.name, value: s.value }; }) }]
         });
     }
