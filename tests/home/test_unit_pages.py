@@ -66,7 +66,9 @@ def test_portal1_unit_page_queries_do_not_grow_with_team_size(client, django_ass
     second = TeamFactory(unit=unit, name="第二班子")
     MembershipFactory.create_batch(members, team=second)
     client.get(f"/units/{unit.pk}/")  # warm Wagtail's site and page caches
-    with django_assert_max_num_queries(12):
+    # About 11 queries for the page and its teams, plus a few for each section other
+    # apps add (goals, comments): bounded, and the same for any team size.
+    with django_assert_max_num_queries(20):
         response = client.get(f"/units/{unit.pk}/")
     assert response.status_code == 200
     assert response.content.decode().count("<tr>") >= 2 * members
