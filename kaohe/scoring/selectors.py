@@ -1,0 +1,219 @@
+"""Reads of goal scoring: the API for the yearly results, the office's overview,
+and the scoring sheet of one unit (SCORE-3). Fixed numbers of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q
+
+from kaohe.goals.models import (
+    PERIOD_ORDER,
+    Assignment,
+    Goal,
+    GoalPlan,
+    ProgressEntry,
+    ProgressReport,
+    completion_percent,
+)
+
+from . import compute
+from .models import CadreGoalScore, GoalScore, GoalScoreEvent, ScoreGrade, UnitGoalScore, round_score
+from .services import goal_rows
+
+
+def unit_goal_score(unit, year: int) -> Decimal | None:
+    """The unit's goal score of ``year`` on a 100-point scale, or None before
+    any of its goals is scored. For the yearly results (RES-1)."""
+    unit_id = getattr(unit, "pk", unit)
+    return UnitGoalScore.objects.filter(unit_id=unit_id, year=year).values_list("score", flat=True).first()
+
+
+def unit_goal_scores(year: int) -> dict[int, UnitGoalScore]:
+    """Every unit's stored result of ``year``, by unit id (with counts and the locked flag)."""
+    return {row.unit_id: row for row in UnitGoalScore.objects.filter(year=year)}
+
+
+def cadre_goal_scores(year: int) -> dict[int, Decimal]:
+    """{cadre id: goal score} of ``year`` for cadres with at least one scored goal (RES-1)."""
+    return dict(CadreGoalScore.objects.filter(year=year, score__isnull=False).values_list("cadre_id", "score"))
+
+
+def scoring_years() -> list[int]:
+    return sorted(set(GoalPlan.objects.filter(status=GoalPlan.Status.PUBLISHED).values_list("year", flat=True)), reverse=True)
+
+
+def overview(year: int, *, kind=None, query: str = ""):
+    """One row per unit with a published plan of ``year``: goals counting,
+    scores by status, the unit's goal score."""
+    plans = GoalPlan.objects.filter(year=year, status=GoalPlan.Status.PUBLISHED).select_related("unit__kind")
+    if kind:
+        plans = plans.filter(unit__kind=kind)
+    if query:
+        plans = plans.filter(Q(unit__name__icontains=query) | Q(unit__short_name__icontains=query))
+    plans = plans.order_by("unit__kind__sort_order", "unit__sort_order", "unit__name")
+    counts = {
+        row["goal__plan_id"]: row
+        for row in GoalScore.objects.filter(goal__plan__year=year)
+        .values("goal__plan_id")
+        .annotate(
+            draft=Count("pk", filter=Q(status=GoalScore.Status.DRAFT)),
+            reviewed=Count("pk", filter=Q(status=GoalScore.Status.REVIEWED)),
+            locked=Count("pk", filter=Q(status=GoalScore.Status.LOCKED)),
+        )
+    }
+    results = unit_goal_scores(year)
+    rows = []
+    for plan in plans:
+        count = counts.get(plan.pk, {})
+        rows.append(
+            {
+                "plan": plan,
+                "unit": plan.unit,
+                "result": results.get(plan.unit_id),
+                "draft": count.get("draft", 0),
+                "reviewed": count.get("reviewed", 0),
+                "locked": count.get("locked", 0),
+            }
+        )
+    return rows
+
+
+@dataclass
+class HistoryItem:
+    year: int
+    goal: Goal
+    via: str  # "copy" or "indicator"
+    actual: Decimal | None = None
+    completion: Decimal | None = None
+    score: GoalScore | None = None
+
+
+@dataclass
+class SheetGoal:
+    goal: Goal
+    depth: int
+    code: str
+    counts: bool
+    default_standard: Decimal
+    score: GoalScore | None = None
+    covered_by_parent: bool = False
+    entries: list = field(default_factory=list)
+    assignments: list = field(default_factory=list)
+    history: list[HistoryItem] = field(default_factory=list)
+    comments: list = field(default_factory=list)
+    events: list = field(default_factory=list)
+    latest_completion: Decimal | None = None
+
+
+def scoring_sheet(plan: GoalPlan, user) -> dict:
+    """Everything the office weighs when scoring a unit's goals, on one page
+    (SCORE-3): the plan, every progress report, earlier years' goals on the
+    same indicator or copied into this one, the comments and answers."""
+    goals = list(
+        Goal.objects.filter(plan=plan)
+        .select_related("indicator__measure_unit", "goal_type", "supervising_unit")
+        .order_by("parent_id", "sort_order", "pk")
+    )
+    forest = compute.build_forest(goal_rows(Goal.objects.filter(plan=plan)))
+    by_id = {goal.pk: goal for goal in goals}
+    scores = {s.goal_id: s for s in GoalScore.objects.filter(goal__plan=plan).select_related("grade", "scored_by", "reviewed_by", "locked_by")}
+    items: dict[int, SheetGoal] = {}
+    ordered: list[SheetGoal] = []
+
+    def walk(ids, depth, prefix, covered):
+        for position, pk in enumerate(ids, start=1):
+            goal = by_id[pk]
+            code = f"{prefix}{position}"
+            item = SheetGoal(goal=goal, depth=depth, code=code, counts=forest.counts[pk],
+                             default_standard=round_score(forest.standard[pk]), score=scores.get(pk), covered_by_parent=covered)
+            items[pk] = item
+            ordered.append(item)
+            walk(forest.children.get(pk, []), depth + 1, f"{code}.", covered or pk in scores)
+
+    walk(forest.roots_by_unit.get(plan.unit_id, []), 1, "", False)
+
+    reports = sorted(ProgressReport.objects.filter(plan=plan), key=lambda r: PERIOD_ORDER.get(r.period, 0))
+    rank = {report.pk: (PERIOD_ORDER.get(report.period, 0), report) for report in reports}
+    for entry in ProgressEntry.objects.filter(report__plan=plan).order_by():
+        item = items.get(entry.goal_id)
+        if item is None:
+            continue
+        entry.report = rank[entry.report_id][1]
+        entry.goal = item.goal
+        item.entries.append(entry)
+    for item in ordered:
+        item.entries.sort(key=lambda e: rank[e.report_id][0])
+        if item.entries:
+            last = item.entries[-1]
+            item.latest_completion = completion_percent(item.goal, last.actual_value, last.estimated_progress)
+    for assignment in Assignment.objects.filter(goal__plan=plan).select_related("cadre", "role"):
+        items[assignment.goal_id].assignments.append(assignment)
+    for event in GoalScoreEvent.objects.filter(goal__plan=plan).select_related("user"):
+        if event.goal_id in items:
+            items[event.goal_id].events.append(event)
+    _attach_history(plan, items)
+    from kaohe.comments.selectors import comments_for_goals
+
+    for goal_id, comments in comments_for_goals(items.keys(), user).items():
+        items[goal_id].comments = comments
+    result = UnitGoalScore.objects.filter(unit_id=plan.unit_id, year=plan.year).first()
+    return {
+        "goals": ordered,
+        "reports": reports,
+        "grades": list(ScoreGrade.objects.all()),
+        "result": result,
+        "score_ids": [s.pk for s in scores.values()],
+    }
+
+
+def _attach_history(plan: GoalPlan, items: dict[int, SheetGoal]) -> None:
+    """Earlier years of each goal: the goals it was copied from, year by year,
+    and the unit's goals on the same indicator (GOAL-8, SCORE-3)."""
+    earlier = list(
+        Goal.objects.filter(plan__unit_id=plan.unit_id, plan__year__lt=plan.year)
+        .select_related("plan", "indicator__measure_unit")
+        .order_by("-plan__year")
+    )
+    if not earlier:
+        return
+    by_id = {goal.pk: goal for goal in earlier}
+    by_indicator: dict[int, list[Goal]] = defaultdict(list)
+    for goal in earlier:
+        if goal.indicator_id:
+            by_indicator[goal.indicator_id].append(goal)
+    wanted: dict[int, list[HistoryItem]] = {}
+    for pk, item in items.items():
+        seen = set()
+        found = []
+        source = by_id.get(item.goal.copied_from_id)
+        while source is not None and source.pk not in seen:
+            seen.add(source.pk)
+            found.append(HistoryItem(source.plan.year, source, "copy"))
+            source = by_id.get(source.copied_from_id)
+        if item.goal.indicator_id:
+            for other in by_indicator.get(item.goal.indicator_id, []):
+                if other.pk not in seen:
+                    seen.add(other.pk)
+                    found.append(HistoryItem(other.plan.year, other, "indicator"))
+        found.sort(key=lambda h: -h.year)
+        wanted[pk] = found
+    history_ids = {h.goal.pk for found in wanted.values() for h in found}
+    if not history_ids:
+        return
+    latest: dict[int, ProgressEntry] = {}
+    for entry in ProgressEntry.objects.filter(goal_id__in=history_ids, report__submitted=True).select_related("report"):
+        current = latest.get(entry.goal_id)
+        if current is None or PERIOD_ORDER.get(entry.report.period, 0) > PERIOD_ORDER.get(current.report.period, 0):
+            latest[entry.goal_id] = entry
+    past_scores = {s.goal_id: s for s in GoalScore.objects.filter(goal_id__in=history_ids).select_related("grade")}
+    for pk, found in wanted.items():
+        for history in found:
+            entry = latest.get(history.goal.pk)
+            if entry is not None:
+                history.actual = entry.actual_value
+                history.completion = completion_percent(history.goal, entry.actual_value, entry.estimated_progress)
+            history.score = past_scores.get(history.goal.pk)
+        items[pk].history = found
