@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "kaohe.comments",
     "kaohe.evaluation",
     "kaohe.scoring",
+    "kaohe.results",
     "home",
     "search",
     "kaohe.accounts.apps.PortalUsersAppConfig",  # replaces wagtail.users (custom user forms)

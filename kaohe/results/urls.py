@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "results_admin"
+
+urlpatterns = [
+    path("", views.overview, name="index"),
+    path("<int:year>/", views.overview, name="year"),
+    path("<int:year>/compute/", views.compute, name="compute"),
+    path("<int:year>/archive/", views.archive, name="archive"),
+    path("<int:year>/ranking/", views.ranking, name="ranking"),
+    path("<int:year>/teams/", views.team_analysis, name="teams"),
+    path("<int:year>/cadres/", views.cadre_analysis, name="cadres"),
+    path("result/<int:pk>/", views.result_detail, name="result"),
+    path("part/<int:pk>/", views.manual_scores, name="manual"),
+    path("cadre/<int:pk>/", views.cadre_detail, name="cadre"),
+    path("task/<int:pk>/reopen/", views.reopen_task, name="reopen"),
+]

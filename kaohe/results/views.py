@@ -1,0 +1,336 @@
+"""The office's results screens in the Wagtail admin (RES-1..RES-4)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_POST
+
+from kaohe.evaluation.models import EvaluationTask, TargetCategory
+from kaohe.org.models import Cadre, UnitKind
+
+from . import analysis, charts, exports, services
+from .models import ManualScore, ResultScheme, SchemePart, YearResult
+from .permissions import result_rules
+
+
+def _can_view(request):
+    if not result_rules.can(request.user, "view"):
+        raise PermissionDenied
+
+
+def _can_change(request):
+    if not result_rules.can(request.user, "change"):
+        raise PermissionDenied
+
+
+def _year(request, year):
+    return year or analysis.latest_year() or timezone.localdate().year
+
+
+def _json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, default=float)
+
+
+def overview(request, year=None):
+    """The year at a glance: tasks, rules, state; compute and archive (RES-1)."""
+    _can_view(request)
+    year = _year(request, year)
+    record = services.assessment_year(year)
+    schemes = ResultScheme.objects.filter(year=year).select_related("target_category").prefetch_related("parts")
+    results = YearResult.objects.filter(year=year)
+    return render(request, "results/overview.html", {
+        "year": year,
+        "years": sorted(set(analysis.years_with_results()) | {year, timezone.localdate().year}, reverse=True),
+        "record": record,
+        "tasks": EvaluationTask.objects.filter(year=year).order_by("starts_at"),
+        "schemes": [(scheme, scheme.total_weight()) for scheme in schemes],
+        "problems": services.scheme_problems(year),
+        "result_count": results.count(),
+        "stale_count": results.filter(is_stale=True).count(),
+        "approved_missing": results.filter(approved_grade="").count(),
+        "categories": TargetCategory.objects.all(),
+        "can_change": result_rules.can(request.user, "change"),
+    })
+
+
+@require_POST
+def compute(request, year):
+    _can_change(request)
+    try:
+        count = services.compute_year(year, request.user)
+    except services.ResultsError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Computed %(count)s yearly results of %(year)s.") % {"count": count, "year": year})
+    return redirect("results_admin:year", year)
+
+
+@require_POST
+def archive(request, year):
+    _can_change(request)
+    try:
+        services.archive_year(year, request.user)
+    except services.ResultsError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(year)s is archived. Corrections are now recorded as new versions.") % {"year": year})
+    return redirect("results_admin:year", year)
+
+
+@require_POST
+def reopen_task(request, pk):
+    _can_change(request)
+    task = get_object_or_404(EvaluationTask, pk=pk)
+    try:
+        services.reopen_task(task, request.user)
+    except services.ResultsError as error:
+        messages.error(request, str(error))
+    else:
+        messages.warning(request, _("%(task)s is open again; the results of %(year)s are stale until computed again.") % {"task": task, "year": task.year})
+    return redirect("results_admin:year", task.year)
+
+
+def ranking(request, year):
+    """Rankings by goal, evaluation or total score; recommended and approved grades (RES-4)."""
+    _can_view(request)
+    record = services.assessment_year(year)
+    category_id = request.GET.get("category") or ""
+    by = request.GET.get("by") if request.GET.get("by") in analysis.SCORE_FIELDS else "total"
+    categories = list(TargetCategory.objects.all())
+    if not category_id and categories:
+        category_id = str(categories[0].pk)
+    category = next((c for c in categories if str(c.pk) == category_id), None)
+    results = analysis.ranking(year, category.pk if category else None, by)
+    grades = record.grades_for(category.kind) if category else []
+    if request.method == "POST":
+        _can_change(request)
+        field = "approved_grade" if request.POST.get("field") == "approved" else "recommended_grade"
+        submitted = {r.pk: request.POST.get(f"grade-{r.pk}", "") for r in results}
+        try:
+            services.set_grades(year, submitted, field, request.user)
+        except services.ResultsError as error:
+            messages.error(request, str(error))
+            for result in results:
+                setattr(result, field, submitted[result.pk])  # keep what was typed
+        else:
+            messages.success(request, _("Grades saved."))
+            return redirect(f"{request.path}?category={category_id}&by={by}")
+    title = _("%(year)s ranking: %(category)s") % {"year": year, "category": category or ""}
+    rows = [[r.rank, r.subject_name, _unit_of(r), r.goal_score, r.evaluation_score, r.total, r.recommended_grade, r.approved_grade] for r in results]
+    headers = [pgettext("results", "rank"), pgettext("results", "name"), _("unit"), _("goal score"), _("evaluation score"), _("total score"), _("recommended grade"), _("approved grade")]
+    if request.GET.get("format") == "xlsx":
+        return exports.xlsx_response(title, headers, rows, f"ranking-{year}")
+    distribution = _distribution(results, grades)
+    if request.GET.get("format") == "pdf":
+        return exports.pdf_response("results/pdf/ranking.html", {
+            "title": title, "headers": headers, "rows": rows, "record": record, "year": year,
+            "chart_totals": charts.hbar([r.subject_name for r in results[:30]], [float(r.total or 0) for r in results[:30]]),
+            "chart_grades": charts.hbar([g for g, _n in distribution], [n for _g, n in distribution], color=charts.PALETTE[1]),
+            "chart_bubbles": charts.bubbles(_bubble_points(results), x_label=_("goal score"), y_label=_("evaluation score")) if category and category.kind == "cadre" else "",
+        }, f"ranking-{year}", request)
+    best = grades[0] if grades else ""
+    limit = int(len(results) * record.excellent_limit / 100)
+    return render(request, "results/ranking.html", {
+        "year": year, "record": record, "categories": categories, "category": category, "by": by,
+        "results": results, "grades": grades, "best": best, "limit": limit,
+        "recommended_best": sum(1 for r in results if r.recommended_grade == best),
+        "approved_best": sum(1 for r in results if r.approved_grade == best),
+        "can_change": result_rules.can(request.user, "change") and not record.is_archived,
+        "chart_json": _json({"type": "hbar", "labels": [r.subject_name for r in results[:30]], "values": [float(r.total or 0) for r in results[:30]]}),
+        "grades_json": _json({"type": "hbar", "labels": [g for g, _n in distribution], "values": [n for _g, n in distribution]}),
+    })
+
+
+def _unit_of(result):
+    return (result.team.unit.name if result.team_id else result.cadre.unit.name if result.cadre.unit_id else "")
+
+
+def _distribution(results, grades):
+    counts = {grade: 0 for grade in grades}
+    for result in results:
+        grade = result.approved_grade or result.recommended_grade
+        if grade in counts:
+            counts[grade] += 1
+    return list(counts.items())
+
+
+def _bubble_points(results):
+    return [
+        {"name": r.subject_name, "goal": float(r.goal_score), "evaluation": float(r.evaluation_score), "total": float(r.total or 0)}
+        for r in results if r.goal_score is not None and r.evaluation_score is not None
+    ]
+
+
+def result_detail(request, pk):
+    """A result explained: every part, weight and source score; corrections (RES-1, RES-4)."""
+    _can_view(request)
+    result = get_object_or_404(YearResult.objects.select_related("target_category", "team__unit", "cadre__unit"), pk=pk)
+    record = services.assessment_year(result.year)
+    if request.method == "POST":
+        _can_change(request)
+        try:
+            services.correct_result(result, request.POST.get("field", ""), request.POST.get("value", ""), request.POST.get("reason", ""), request.user)
+        except services.ResultsError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Correction recorded."))
+            return redirect("results_admin:result", result.pk)
+    parts = []
+    for part in result.parts:
+        score = Decimal(part["score"]) if part.get("score") not in (None, "") else None
+        weight = Decimal(part["weight"])
+        parts.append({**part, "weighted": (score * weight / 100).quantize(Decimal("0.01")) if score is not None else None})
+    return render(request, "results/result_detail.html", {
+        "result": result, "record": record, "parts": parts, "year": result.year, "corrections": result.corrections.select_related("corrected_by"),
+        "can_correct": result_rules.can(request.user, "change") and record.is_archived,
+        "grades": record.grades_for(result.target_category.kind),
+    })
+
+
+def manual_scores(request, pk):
+    """The office scores a hand-scored part for every target of its category."""
+    _can_view(request)
+    part = get_object_or_404(SchemePart.objects.select_related("scheme__target_category"), pk=pk)
+    scheme = part.scheme
+    from kaohe.evaluation.models import TaskTarget
+
+    targets = TaskTarget.objects.filter(task__year=scheme.year, target_category=scheme.target_category).select_related("team__unit", "cadre__unit")
+    subjects = {}
+    for target in targets:
+        key = ("team", target.team_id) if target.team_id else ("cadre", target.cadre_id)
+        subjects[key] = target.team or target.cadre
+    existing = {(("team", s.team_id) if s.team_id else ("cadre", s.cadre_id)): s for s in part.scores.all()}
+    errors = {}
+    if request.method == "POST":
+        _can_change(request)
+        try:
+            services.check_not_archived(scheme.year)
+        except services.ResultsError as error:
+            messages.error(request, str(error))
+            return redirect("results_admin:manual", part.pk)
+        values = {}
+        for key in subjects:
+            raw = request.POST.get(f"score-{key[0]}-{key[1]}", "").strip()
+            if not raw:
+                continue
+            try:
+                value = Decimal(raw)
+                if not 0 <= value <= 100:
+                    raise InvalidOperation
+            except InvalidOperation:
+                errors[key] = _("A score from 0 to 100.")
+                continue
+            values[key] = value
+        if errors:
+            messages.error(request, _("Some scores are wrong; nothing was saved."))
+        else:
+            for key, value in values.items():
+                score = existing.get(key) or ManualScore(part=part, **{key[0]: subjects[key]})
+                score.score = value
+                score.save()
+            services.mark_stale(scheme.year)
+            messages.success(request, _("Scores saved; compute the results again to use them."))
+            return redirect("results_admin:manual", part.pk)
+    rows = [
+        {"key": f"{key[0]}-{key[1]}", "subject": subject, "score": request.POST.get(f"score-{key[0]}-{key[1]}") if request.method == "POST" else (existing[key].score if key in existing else ""), "error": errors.get(key)}
+        for key, subject in subjects.items()
+    ]
+    return render(request, "results/manual_scores.html", {"part": part, "scheme": scheme, "rows": rows, "year": scheme.year,
+                  "can_change": result_rules.can(request.user, "change")})
+
+
+def team_analysis(request, year):
+    """RES-2: an indicator's values across years, teams of a kind compared, evaluation by indicator."""
+    _can_view(request)
+    from kaohe.goals.models import Indicator
+
+    kinds = list(UnitKind.objects.all())
+    kind_id = request.GET.get("kind") or ""
+    kind = next((k for k in kinds if str(k.pk) == kind_id), None)
+    indicators = list(Indicator.objects.filter(goals__isnull=False).distinct().select_related("measure_unit"))
+    indicator = next((i for i in indicators if str(i.pk) == request.GET.get("indicator")), indicators[0] if indicators else None)
+    trend = analysis.indicator_trend(indicator.pk, kind.pk if kind else None) if indicator else {"years": [], "series": [], "comparison": []}
+    by_indicator = analysis.evaluation_by_indicator(year, kind.pk if kind else None)
+    unit = indicator.measure_unit.name if indicator else ""
+    headers = [_("unit"), _("value in %(year)s") % {"year": trend.get("last_year") or ""}, _("growth on the year before (%)")]
+    rows = [[row["unit"], row["value"], row["growth"]] for row in trend["comparison"]]
+    if request.GET.get("format") == "xlsx":
+        return exports.xlsx_response(_("Teams compared"), headers, rows, f"teams-{year}")
+    comparison_labels = [row["unit"] for row in trend["comparison"]]
+    if request.GET.get("format") == "pdf":
+        return exports.pdf_response("results/pdf/analysis.html", {
+            "title": _("%(year)s team analysis") % {"year": year}, "headers": headers, "rows": rows,
+            "sections": [
+                (str(indicator or ""), charts.lines(trend["years"], trend["series"], unit=unit)),
+                (_("value in %(year)s") % {"year": trend.get("last_year") or ""}, charts.hbar(comparison_labels, [row["value"] or 0 for row in trend["comparison"]], unit=unit)),
+                (_("Evaluation by indicator"), charts.grouped_bars(by_indicator["indicators"], by_indicator["series"][:8])),
+            ],
+        }, f"teams-{year}", request)
+    return render(request, "results/team_analysis.html", {
+        "year": year, "kinds": kinds, "kind": kind, "indicators": indicators, "indicator": indicator,
+        "trend": trend, "by_indicator": by_indicator,
+        "trend_json": _json({"type": "line", "labels": trend["years"], "series": trend["series"], "unit": unit}),
+        "comparison_json": _json({"type": "hbar", "labels": comparison_labels, "values": [row["value"] for row in trend["comparison"]],
+                                  "values2": [row["growth"] for row in trend["comparison"]], "unit": unit}),
+        "indicator_json": _json({"type": "grouped", "labels": by_indicator["indicators"], "series": by_indicator["series"]}),
+    })
+
+
+def cadre_analysis(request, year):
+    """RES-3: cadres by position and profession, normalisation, performance against 德才."""
+    _can_view(request)
+    by = "profession" if request.GET.get("by") == "profession" else "rank"
+    method = request.GET.get("method") if request.GET.get("method") in analysis.NORMALISATIONS else "zscore"
+    groups = analysis.cadre_groups(year, by)
+    normalised = analysis.normalise(year, by, method)
+    points = analysis.bubbles(year)
+    headers = [_("rank after"), pgettext("results", "name"), pgettext("results", "group"), _("total before"), _("total after"), _("rank before")]
+    rows = [[row["rank_after"], row["result"].cadre.name, row["group"], row["before"], row["after"], row["rank_before"]] for row in normalised]
+    if request.GET.get("format") == "xlsx":
+        return exports.xlsx_response(_("Cadres normalised"), headers, rows, f"cadres-{year}")
+    if request.GET.get("format") == "pdf":
+        return exports.pdf_response("results/pdf/analysis.html", {
+            "title": _("%(year)s cadre analysis") % {"year": year}, "headers": headers, "rows": rows,
+            "sections": [
+                (_("Mean total by group"), charts.hbar([g["name"] for g in groups], [g["total"] or 0 for g in groups])),
+                (_("Performance against integrity and ability"), charts.bubbles(points, x_label=_("goal score"), y_label=_("evaluation score"))),
+            ],
+        }, f"cadres-{year}", request)
+    page = Paginator(normalised, 50).get_page(request.GET.get("page"))
+    return render(request, "results/cadre_analysis.html", {
+        "year": year, "by": by, "method": method, "groups": groups, "page_obj": page,
+        "groups_json": _json({"type": "grouped", "labels": [g["name"] for g in groups],
+                              "series": [{"name": _("goal score"), "data": [g["goal"] for g in groups]},
+                                         {"name": _("evaluation score"), "data": [g["evaluation"] for g in groups]},
+                                         {"name": _("total score"), "data": [g["total"] for g in groups]}]}),
+        "bubble_json": _json({"type": "bubble", "points": points, "x": _("goal score"), "y": _("evaluation score")}),
+    })
+
+
+def cadre_detail(request, pk):
+    """A cadre's scores and grades over the years, division of work and goals (RES-3)."""
+    _can_view(request)
+    cadre = get_object_or_404(Cadre.objects.select_related("unit"), pk=pk)
+    history = analysis.cadre_history(cadre)
+    from kaohe.goals.models import Assignment
+
+    memberships = cadre.memberships.select_related("team__unit").order_by("-start_date")
+    assignments = Assignment.objects.filter(cadre=cadre).select_related("goal__plan", "role").order_by("-goal__plan__year")[:100]
+    return render(request, "results/cadre_detail.html", {
+        "cadre": cadre, "history": history, "memberships": memberships, "assignments": assignments,
+        "year": history[-1].year if history else _year(request, None),
+        "history_json": _json({"type": "line", "labels": [r.year for r in history], "series": [
+            {"name": _("goal score"), "data": [r.goal_score for r in history]},
+            {"name": _("evaluation score"), "data": [r.evaluation_score for r in history]},
+            {"name": _("total score"), "data": [r.total for r in history]},
+        ]}),
+    })

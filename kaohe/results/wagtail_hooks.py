@@ -1,0 +1,75 @@
+"""成绩管理 in the Wagtail admin."""
+
+from django.urls import include, path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
+
+from kaohe.accounts.viewsets import RuleSnippetViewSet
+
+from . import permissions, urls
+from .models import AssessmentYear, ResultScheme
+
+
+@hooks.register("register_admin_urls")
+def register_results_urls():
+    return [path("results/", include(urls, namespace="results_admin"))]
+
+
+@hooks.register("register_log_actions")
+def register_results_actions(actions):
+    actions.register_action("results.compute", _("Compute results"), _("Yearly results computed"))
+    actions.register_action("results.recommended_grade", _("Recommend grades"), _("Recommended grades recorded"))
+    actions.register_action("results.approved_grade", _("Approve grades"), _("Approved grades recorded"))
+    actions.register_action("results.archive", _("Archive year"), _("Year archived"))
+    actions.register_action("results.correct", _("Correct result"), _("Archived result corrected"))
+    actions.register_action("results.reopen_task", _("Reopen task"), _("Evaluation task reopened"))
+
+
+class ResultsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return permissions.result_rules.can(request.user, "view")
+
+
+class ResultSchemeViewSet(RuleSnippetViewSet):
+    model = ResultScheme
+    rules = permissions.scheme_rules
+    icon = "calculator"
+    menu_order = 150
+    list_display = ["year", "target_category", "goal_weight", "evaluation_weight"]
+    list_filter = ["year", "target_category"]
+    search_fields = ["target_category__name"]
+    search_backend_name = None
+    panels = [
+        FieldRowPanel([FieldPanel("year"), FieldPanel("target_category")]),
+        FieldRowPanel([FieldPanel("goal_weight"), FieldPanel("evaluation_weight")]),
+        InlinePanel("parts", heading=_("hand-scored parts"), label=_("hand-scored part")),
+    ]
+
+
+class AssessmentYearViewSet(RuleSnippetViewSet):
+    model = AssessmentYear
+    rules = permissions.year_rules
+    icon = "date"
+    menu_order = 160
+    list_display = ["year", "excellent_limit", "cadre_grades", "team_grades", "archived_at"]
+    search_fields = ["year"]
+    search_backend_name = None
+    panels = [FieldPanel("year"), FieldPanel("excellent_limit"), FieldPanel("cadre_grades"), FieldPanel("team_grades")]
+
+
+class ResultsGroup(SnippetViewSetGroup):
+    items = (ResultSchemeViewSet, AssessmentYearViewSet)
+    menu_icon = "table"
+    menu_label = _("Results")
+    menu_name = "results"
+    menu_order = 240
+
+    def get_submenu_items(self):
+        return [ResultsMenuItem(_("Yearly results"), reverse_lazy("results_admin:index"), icon_name="table", order=100)] + super().get_submenu_items()
+
+
+register_snippet(ResultsGroup)
