@@ -137,6 +137,9 @@ class ManualScore(models.Model):
         verbose_name = _("hand-scored part score")
         verbose_name_plural = _("hand-scored part scores")
 
+    def __str__(self):
+        return f"{self.part} {self.team or self.cadre}: {self.score}"
+
 
 class YearResult(models.Model):
     """The yearly result of a team or a cadre, with what it was made of (RES-1)."""
@@ -198,3 +201,6 @@ class ResultCorrection(models.Model):
         ordering = ["-corrected_at"]
         verbose_name = _("result correction")
         verbose_name_plural = _("result corrections")
+
+    def __str__(self):
+        return f"{self.result} {self.field}: {self.old_value} → {self.new_value}"

@@ -58,7 +58,13 @@ def test_res2_team_analysis_compares_evaluation_by_indicator(client, office_user
 def test_res2_indicator_trend_and_growth(unit, other_unit):
     from decimal import Decimal
 
-    from tests.goals.factories import GoalPlanFactory, IndicatorFactory, ProgressEntryFactory, ProgressReportFactory, QuantitativeGoalFactory
+    from tests.goals.factories import (
+        GoalPlanFactory,
+        IndicatorFactory,
+        ProgressEntryFactory,
+        ProgressReportFactory,
+        QuantitativeGoalFactory,
+    )
 
     indicator = IndicatorFactory(name="地区生产总值")
     for owner, values in ((unit, {2025: "100", 2026: "110"}), (other_unit, {2025: "50", 2026: "60"})):
