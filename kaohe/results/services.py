@@ -120,12 +120,17 @@ def compute_year(year: int, user=None) -> int:
                       "source": goal_entry[1] if goal_entry else str(_("no goal score"))})
         parts.append({"name": str(_("evaluation score")), "weight": str(evaluation_weight), "score": _str(evaluation),
                       "source": "、".join(tasks)})
+        # A result is complete only when every weighted part has its score.
+        complete = goal is not None or not goal_weight
         total = goal_weight * (goal or 0) + evaluation_weight * evaluation
         for part in scheme.parts.all() if scheme else []:
             value = manual[key].get(part.pk)
             parts.append({"name": part.name, "weight": str(part.weight), "score": _str(value),
                           "source": str(_("scored by the assessment office"))})
             total += part.weight * (value or 0)
+            complete = complete and (value is not None or not part.weight)
+        if not complete:
+            total = None
         result = previous.get(key) or YearResult(year=year)
         result.target_category_id = category_id
         if kind == "team":
@@ -134,7 +139,7 @@ def compute_year(year: int, user=None) -> int:
             result.cadre_id = pk
         result.goal_score = _round(goal)
         result.evaluation_score = _round(evaluation)
-        result.total = _round(total / HUNDRED)
+        result.total = None if total is None else _round(total / HUNDRED)
         result.parts = parts
         result.is_stale = False
         result.computed_at = now

@@ -84,3 +84,14 @@ def test_res1_repeatable_and_stale_after_reopening(client, office_user, assessed
     assessed_year.task.save()
     services.compute_year(2026)
     assert not YearResult.objects.filter(is_stale=True).exists()
+
+
+def test_res1_a_result_missing_a_part_has_no_total(assessed_year, goal_scores):
+    """RES-1: without a goal score the total is left empty (and ranked last), not counted as 0."""
+    teams, _cadres = goal_scores
+    del teams[assessed_year.teams[1].pk]
+    services.compute_year(2026)
+    result = YearResult.objects.get(team=assessed_year.teams[1])
+    assert result.total is None and result.goal_score is None
+    assert result.parts[0]["source"] == "无目标得分"
+    assert result.rank == 3
