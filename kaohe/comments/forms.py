@@ -146,6 +146,8 @@ class CommentFilterForm(forms.Form):
         everyone = pgettext_lazy("comment filter", "All")
         self.fields["kind"].choices = [("", everyone), *CommenterKind.choices]
         self.fields["target"].choices = [("", everyone), *TargetType.choices]
+        self.fields["type"].empty_label = everyone
+        self.fields["unit"].empty_label = everyone
         if units is not None:
             self.fields["unit"].queryset = units
         if office:
