@@ -169,16 +169,18 @@ class GenerateAccountsView(AccountsView):
         form = GenerateAccountsForm(request.POST, task=self.task)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(generate_form=form))
+        printed = {}
         try:
             issued = services.accounts_generate(
-                task=self.task, category=form.cleaned_data["category"], count=form.cleaned_data["count"], user=request.user
+                task=self.task, category=form.cleaned_data["category"], count=form.cleaned_data["count"], user=request.user,
+                before_saving=lambda accounts: printed.update(pdf=pdf.slips_pdf(self.task, accounts)),
             )
         except services.EvaluationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
             return self.render_to_response(self.get_context_data(generate_form=form))
         first, last = issued[0].account.serial, issued[-1].account.serial
-        return _pdf_response(pdf.slips_pdf(self.task, issued), f"slips-{self.task.pk}-{first:04d}-{last:04d}.pdf")
+        return _pdf_response(printed["pdf"], f"slips-{self.task.pk}-{first:04d}-{last:04d}.pdf")
 
 
 class RevokeAccountView(AccountsView):

@@ -117,7 +117,10 @@ class EvaluationTaskAdminForm(WagtailAdminModelForm):
 
 class GenerateAccountsForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Evaluator category"), queryset=EvaluatorCategory.objects.none())
-    count = forms.IntegerField(label=_("Number of accounts"), min_value=1, max_value=5000, initial=10)
+    count = forms.IntegerField(
+        label=_("Number of accounts"), min_value=1, max_value=1000, initial=10,
+        help_text=_("At most 1,000 at a time: their slips take about ten seconds to print."),
+    )
 
     def __init__(self, *args, task: EvaluationTask, **kwargs):
         super().__init__(*args, **kwargs)

@@ -93,21 +93,34 @@ def _next_serial(task) -> int:
     return (EvaluationAccount.objects.filter(task=task).aggregate(top=Max("serial"))["top"] or 0) + 1
 
 
-def accounts_generate(*, task: EvaluationTask, category: EvaluatorCategory, count: int, user=None) -> list[IssuedAccount]:
+def accounts_generate(
+    *, task: EvaluationTask, category: EvaluatorCategory, count: int, user=None, before_saving=None
+) -> list[IssuedAccount]:
     """Issue ``count`` new accounts of ``category``; returns their codes, which are not stored anywhere.
 
-    The task is locked so two clerks generating at once get distinct numbers.
+    ``before_saving(issued)`` runs before anything is written, outside any
+    transaction: the slips are printed there, so that if printing fails (or
+    the worker is stopped half-way) no account exists whose code nobody has.
+    Two batches made at the same moment would share numbers: the second is
+    refused and can simply be made again.
     """
     if count < 1 or count > MAX_ACCOUNTS_PER_BATCH:
         raise EvaluationError(_("Generate between 1 and %(max)s accounts at a time.") % {"max": MAX_ACCOUNTS_PER_BATCH})
     if task.is_closed:
         raise EvaluationError(_("The task is closed: no more accounts can be issued."))
+    first_serial = _next_serial(task)
+    issued = _new_accounts(task, category, count, first_serial=first_serial)
+    if before_saving is not None:
+        before_saving(issued)
     with transaction.atomic():
-        EvaluationTask.objects.select_for_update().filter(pk=task.pk).first()
-        issued = _new_accounts(task, category, count, first_serial=_next_serial(task))
+        locked = EvaluationTask.objects.select_for_update().get(pk=task.pk)
+        if locked.is_closed:
+            raise EvaluationError(_("The task is closed: no more accounts can be issued."))
+        if _next_serial(locked) != first_serial:
+            raise EvaluationError(_("Another batch of accounts was generated at the same moment. Generate this batch again."))
         EvaluationAccount.objects.bulk_create([item.account for item in issued], batch_size=1000)
         log(
-            task,
+            locked,
             "evaluation.accounts_generate",
             user=user,
             data={

@@ -161,3 +161,29 @@ def test_eval2_accounts_list_filters_by_category_status_and_number(client, offic
     html = client.get(url, {"q": "2"}).content.decode()
     assert "No.0002" in html and "No.0003" not in html
     assert not any(item.code in html or item.grouped_code in html for item in issued)
+
+
+def test_eval2_if_printing_the_slips_fails_no_account_is_saved():
+    """EVAL-2: the slips are printed before the accounts are saved: a failed print leaves no account whose code nobody has."""
+    task = make_task()
+    category = EvaluatorCategory.objects.get(name="分管领导")
+
+    def printer_jams(issued):
+        raise RuntimeError("printing stopped")
+
+    with pytest.raises(RuntimeError):
+        services.accounts_generate(task=task, category=category, count=5, before_saving=printer_jams)
+    assert not EvaluationAccount.objects.exists()
+
+
+def test_eval2_two_batches_at_the_same_moment_never_share_numbers():
+    """EVAL-2: a batch printed while another was saved is refused with a message; numbers stay unique."""
+    task = make_task()
+    category = EvaluatorCategory.objects.get(name="分管领导")
+
+    def meanwhile(issued):
+        services.accounts_generate(task=task, category=category, count=2)
+
+    with pytest.raises(services.EvaluationError, match="同一时间已生成了另一批账号"):
+        services.accounts_generate(task=task, category=category, count=3, before_saving=meanwhile)
+    assert list(EvaluationAccount.objects.values_list("serial", flat=True)) == [1, 2]
