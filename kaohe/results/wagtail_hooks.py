@@ -2,6 +2,7 @@
 
 from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
@@ -64,7 +65,7 @@ class AssessmentYearViewSet(RuleSnippetViewSet):
 class ResultsGroup(SnippetViewSetGroup):
     items = (ResultSchemeViewSet, AssessmentYearViewSet)
     menu_icon = "table"
-    menu_label = _("Results")
+    menu_label = pgettext_lazy("results menu", "Results")
     menu_name = "results"
     menu_order = 240
 
