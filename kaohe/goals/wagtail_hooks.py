@@ -162,3 +162,18 @@ def add_goals_panel(request, panels):
         panels.append(MyGoalsPanel())
     elif has_role(user, RoleCode.UNIT_ADMIN) and user.unit_id:
         panels.append(MyGoalsPanel(user.unit))
+
+
+@hooks.register("register_evaluation_target_links")
+def evaluation_goal_links(targets):
+    """Beside each target on the evaluation form: its goals and progress reports (EVAL-7, GOAL-7).
+
+    The pages show what the public may see, so an evaluator reads nothing more."""
+    links = {}
+    for target in targets:
+        if target.cadre_id:
+            links[target.pk] = [(_("Goals and progress"), reverse("goals:cadre", args=[target.cadre_id]))]
+        elif target.team_id:
+            unit_id = target.team.unit_id
+            links[target.pk] = [(_("Goals and progress"), f"{reverse('goals:query')}?unit={unit_id}")]
+    return links

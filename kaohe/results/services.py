@@ -58,11 +58,14 @@ def scheme_problems(year: int) -> list[str]:
 
 def evaluation_scores(year: int) -> dict[tuple[str, int], tuple[Decimal, list[str], int]]:
     """(kind, id) -> (score, task names, category id): a target's evaluation score
-    in the year, the mean over the year's tasks that rated it (EVAL-8 results)."""
+    in the year, the mean over the year's tasks that rated it (EVAL-8 results).
+
+    Only results the task shows count: a target rated by fewer evaluators than
+    the task's minimum keeps its anonymity here too, and gets no result."""
     from kaohe.evaluation.models import TargetResult
 
     found: dict[tuple[str, int], list] = defaultdict(list)
-    for result in TargetResult.objects.filter(task__year=year, score__isnull=False).select_related("task").only(
+    for result in TargetResult.objects.filter(task__year=year, score__isnull=False, is_shown=True).select_related("task").only(
         "score", "target_team_id", "target_cadre_id", "target_category_id", "task__name"
     ):
         key = ("team", result.target_team_id) if result.target_team_id else ("cadre", result.target_cadre_id)

@@ -143,3 +143,16 @@ def test_goal7_other_apps_add_sections_to_the_goal_page(client, published):
     with hooks.register_temporarily("register_goal_page_section", section):
         page = client.get(reverse("goals:goal", args=[goal.pk])).content.decode()
     assert f"<section id='extra'>关于{goal.name}的意见</section>" in page
+
+
+def test_goal7_evaluation_form_links_to_a_targets_goals(published):
+    """EVAL-7 with GOAL-7: beside a team or cadre on the evaluation form, a link to its goals and progress."""
+    from kaohe.evaluation.selectors import target_links
+    from tests.evaluation.factories import make_cadre_targets, make_task
+
+    task = make_task(targets=1)
+    team_target = task.targets.get()
+    _category, (cadre_target,) = make_cadre_targets(task, 1)
+    links = target_links(list(task.targets.select_related("team__unit", "cadre__unit")), can_read_info=True)
+    assert ("目标与进展", f"/goals/?unit={team_target.team.unit_id}") in links[team_target.pk]
+    assert ("目标与进展", f"/goals/cadre/{cadre_target.cadre_id}/") in links[cadre_target.pk]

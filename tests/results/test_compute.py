@@ -95,3 +95,13 @@ def test_res1_a_result_missing_a_part_has_no_total(assessed_year, goal_scores):
     assert result.total is None and result.goal_score is None
     assert result.parts[0]["source"] == "无目标得分"
     assert result.rank == 3
+
+
+def test_res1_targets_below_the_minimum_ballots_get_no_result(assessed_year):
+    """EVAL-8 anonymity carries over: a target the task does not show gets no yearly result."""
+    from kaohe.evaluation.models import TargetResult
+
+    TargetResult.objects.filter(target_cadre=assessed_year.cadres[0]).update(is_shown=False, ballot_count=2)
+    services.compute_year(2026)
+    assert not YearResult.objects.filter(cadre=assessed_year.cadres[0]).exists()
+    assert YearResult.objects.filter(cadre=assessed_year.cadres[1]).exists()
