@@ -106,7 +106,7 @@ def _reason(reason: str) -> str:
 def comment_remove(comment: Comment, *, reason: str, user) -> Comment:
     """Remove a comment from every list and page, keeping it on record with the reason (CMT-4)."""
     reason = _reason(reason)
-    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    comment = Comment.objects.select_for_update(of=("self",)).get(pk=comment.pk)
     if not comment.is_live and comment.status != Comment.Status.REJECTED:
         raise ValidationError(_("This comment has already been removed or merged."))
     comment.status = Comment.Status.REMOVED
@@ -122,7 +122,7 @@ def comments_merge(comments: list[Comment], *, keep: Comment, reason: str, user)
     point to the one kept, with the reason on record (CMT-4)."""
     reason = _reason(reason)
     ids = [comment.pk for comment in comments]
-    locked = list(Comment.objects.select_for_update().filter(pk__in=ids))
+    locked = list(Comment.objects.select_for_update(of=("self",)).filter(pk__in=ids))
     if keep.pk not in ids:
         raise ValidationError(_("Choose the comment to keep among the selected ones."))
     others = [comment for comment in locked if comment.pk != keep.pk]

@@ -72,7 +72,7 @@ def goal_score(
             _("“%(goal)s” does not count in the assessment (or sits under a goal that does not), so it is not scored.")
             % {"goal": goal.name}
         )
-    existing = GoalScore.objects.select_for_update().filter(goal=goal).first()
+    existing = GoalScore.objects.select_for_update(of=("self",)).filter(goal=goal).first()
     if existing is not None and existing.is_locked:
         raise ValidationError(_("This score is locked. The office must reopen it before it can change."))
     standard = _decimal(standard_score, _("The standard score must be a number."))
@@ -131,7 +131,7 @@ def _event(goal, action, user, record=None, reason=""):
 def scores_review(scores, *, user) -> int:
     """Mark draft scores reviewed."""
     done = 0
-    for record in GoalScore.objects.select_for_update().filter(pk__in=[s.pk for s in scores]).select_related("goal", "grade"):
+    for record in GoalScore.objects.select_for_update(of=("self",)).filter(pk__in=[s.pk for s in scores]).select_related("goal", "grade"):
         if record.status != GoalScore.Status.DRAFT:
             continue
         record.status, record.reviewed_at, record.reviewed_by = GoalScore.Status.REVIEWED, timezone.now(), user
@@ -145,7 +145,7 @@ def scores_review(scores, *, user) -> int:
 @transaction.atomic
 def scores_lock(scores, *, user) -> int:
     """Lock reviewed scores; drafts must be reviewed first."""
-    records = list(GoalScore.objects.select_for_update().filter(pk__in=[s.pk for s in scores]).select_related("goal__plan", "grade"))
+    records = list(GoalScore.objects.select_for_update(of=("self",)).filter(pk__in=[s.pk for s in scores]).select_related("goal__plan", "grade"))
     drafts = [record.goal.name for record in records if record.status == GoalScore.Status.DRAFT]
     if drafts:
         raise ValidationError(
@@ -171,7 +171,7 @@ def score_reopen(record: GoalScore, *, reason: str, user) -> GoalScore:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Say why the locked score is reopened; the reason is logged."))
-    record = GoalScore.objects.select_for_update().select_related("goal__plan", "grade").get(pk=record.pk)
+    record = GoalScore.objects.select_for_update(of=("self",)).select_related("goal__plan", "grade").get(pk=record.pk)
     if not record.is_locked:
         raise ValidationError(_("Only a locked score is reopened."))
     record.status = GoalScore.Status.DRAFT
@@ -186,7 +186,7 @@ def score_reopen(record: GoalScore, *, reason: str, user) -> GoalScore:
 @transaction.atomic
 def score_withdraw(record: GoalScore, *, user) -> None:
     """Take back a score that is not locked (scored at the wrong level, say)."""
-    record = GoalScore.objects.select_for_update().select_related("goal__plan", "grade").get(pk=record.pk)
+    record = GoalScore.objects.select_for_update(of=("self",)).select_related("goal__plan", "grade").get(pk=record.pk)
     if record.is_locked:
         raise ValidationError(_("This score is locked. The office must reopen it before it can change."))
     goal = record.goal
