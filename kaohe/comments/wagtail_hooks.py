@@ -1,16 +1,20 @@
 """Comments in the Wagtail admin and on the portal's goal and unit pages."""
 
+from django.contrib import messages
+from django.db.models import ProtectedError
+from django.http import HttpResponseRedirect
 from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from kaohe.accounts.viewsets import RuleSnippetViewSet
+from kaohe.accounts.viewsets import RuleDeleteView, RuleSnippetViewSet
 
 from . import admin_urls, permissions
 from .models import CommentRight, CommentType
@@ -21,6 +25,23 @@ def register_comment_urls():
     return [path("comments/", include(admin_urls, namespace="comments_admin"))]
 
 
+class ProtectedDeleteView(RuleDeleteView):
+    """Refuse, with a message, to delete a record other records still use (the delete is rolled back)."""
+
+    protected_message = ""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ProtectedError:
+            messages.error(self.request, self.protected_message)
+            return HttpResponseRedirect(self.get_success_url())
+
+
+class CommentTypeDeleteView(ProtectedDeleteView):
+    protected_message = _("This comment type is used by comments, so it cannot be deleted. Untick “active” to stop offering it.")
+
+
 class CommentListMenuItem(MenuItem):
     def is_shown(self, request):
         return permissions.can_open_list(request.user)
@@ -28,6 +49,7 @@ class CommentListMenuItem(MenuItem):
 
 class CommentTypeViewSet(RuleSnippetViewSet):
     model = CommentType
+    delete_view_class = CommentTypeDeleteView
     rules = permissions.comment_type_rules
     icon = "tag"
     menu_order = 110
@@ -79,6 +101,32 @@ class CommentViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(CommentViewSetGroup)
+
+
+class NewCommentsPanel(Component):
+    """Dashboard: how many comments are new for this reader, and awaiting review (CMT-4)."""
+
+    name = "new_comments"
+    order = 60
+    template_name = "comments/admin/dashboard_panel.html"
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        from .models import Comment
+        from .selectors import unread_count
+
+        pending = None
+        if permissions.can_moderate(self.user):
+            pending = Comment.objects.filter(status=Comment.Status.PENDING).count()
+        return {"unread": unread_count(self.user), "pending": pending}
+
+
+@hooks.register("construct_homepage_panels")
+def add_new_comments_panel(request, panels):
+    if permissions.can_open_list(request.user):
+        panels.append(NewCommentsPanel(request.user))
 
 
 @hooks.register("register_goal_page_section")

@@ -1,5 +1,8 @@
 """Goal scoring in the Wagtail admin: the scoring screens, the grade table and the role weights."""
 
+from django.contrib import messages
+from django.db.models import ProtectedError
+from django.http import HttpResponseRedirect
 from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -8,7 +11,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from kaohe.accounts.viewsets import RuleSnippetViewSet
+from kaohe.accounts.viewsets import RuleDeleteView, RuleSnippetViewSet
 
 from . import admin_urls, permissions
 from .models import RoleWeight, ScoreGrade
@@ -17,6 +20,23 @@ from .models import RoleWeight, ScoreGrade
 @hooks.register("register_admin_urls")
 def register_scoring_urls():
     return [path("scoring/", include(admin_urls, namespace="scoring_admin"))]
+
+
+class ProtectedDeleteView(RuleDeleteView):
+    """Refuse, with a message, to delete a record other records still use (the delete is rolled back)."""
+
+    protected_message = ""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ProtectedError:
+            messages.error(self.request, self.protected_message)
+            return HttpResponseRedirect(self.get_success_url())
+
+
+class ScoreGradeDeleteView(ProtectedDeleteView):
+    protected_message = _("This grade is used by goal scores, so it cannot be deleted. Change its name or share instead, or leave it unused.")
 
 
 class ScoringMenuItem(MenuItem):
@@ -28,6 +48,7 @@ class ScoreGradeViewSet(RuleSnippetViewSet):
     """The grade table (SCORE-2): each grade and its share of the standard score."""
 
     model = ScoreGrade
+    delete_view_class = ScoreGradeDeleteView
     rules = permissions.score_grade_rules
     icon = "list-ol"
     menu_order = 110

@@ -215,3 +215,23 @@ def test_cmt4_export_spreadsheet_of_the_filtered_list(client, office_user, goal)
     sheet = load_workbook(BytesIO(response.content)).active
     values = [row for row in sheet.iter_rows(values_only=True)]
     assert len(values) == 2 and "导出这一条" in values[1]
+
+
+def test_cmt4_dashboard_tells_each_reader_what_is_new(client, office_user, unit_admin, goal):
+    CommentFactory(goal=goal)
+    CommentFactory(goal=goal, status=Comment.Status.PENDING)
+    client.force_login(office_user)
+    page = client.get("/admin/").content.decode()
+    assert "2 条新点评" in page and "1 条点评待审核" in page
+    client.force_login(unit_admin)
+    page = client.get("/admin/").content.decode()
+    assert "1 条新点评" in page and "待审核" not in page
+
+
+def test_cmt3_a_comment_type_in_use_cannot_be_deleted(client, office_user, goal):
+    kind = comment_type("建议")
+    CommentFactory(goal=goal, comment_type=kind)
+    client.force_login(office_user)
+    response = client.post(reverse("wagtailsnippets_comments_commenttype:delete", args=[kind.pk]), follow=True)
+    assert response.status_code == 200 and "不能删除" in response.content.decode()
+    assert Comment.objects.filter(comment_type=kind).exists()

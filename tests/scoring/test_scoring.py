@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
+from kaohe.accounts.roles import RoleCode
 from kaohe.scoring.models import GoalScore, GoalScoreEvent, ScoreGrade
 from kaohe.scoring.services import goal_score, score_reopen, scores_lock, scores_review
 from tests.goals.factories import GoalFactory, GoalPlanFactory
@@ -176,3 +177,27 @@ def test_score1_lock_all_reviewed_of_a_unit(client, office_user, unit, tree):
     from kaohe.scoring.models import UnitGoalScore
 
     assert UnitGoalScore.objects.get(unit=unit, year=2025).locked
+
+
+def test_score2_a_grade_in_use_cannot_be_deleted(client, office_user, tree):
+    goal_score(tree["b"], method="grade", grade="完成", user=office_user)
+    client.force_login(office_user)
+    used = grade("完成")
+    response = client.post(reverse("wagtailsnippets_scoring_scoregrade:delete", args=[used.pk]), follow=True)
+    assert response.status_code == 200 and "不能删除" in response.content.decode()
+    assert ScoreGrade.objects.filter(pk=used.pk).exists()
+
+
+@pytest.mark.parametrize("role", list(RoleCode))
+def test_score2_only_the_office_keeps_the_grade_table_and_role_weights(client, make_user, role):
+    from kaohe.scoring.models import RoleWeight
+
+    client.force_login(make_user(role))
+    row = grade("未完成")
+    client.post(reverse("wagtailsnippets_scoring_scoregrade:edit", args=[row.pk]), {"name": "未完成", "share": "40", "sort_order": "2"})
+    weight = RoleWeight.objects.get(role__name="协办")
+    client.post(reverse("wagtailsnippets_scoring_roleweight:edit", args=[weight.pk]), {"role": weight.role_id, "weight": "0.8"})
+    row.refresh_from_db()
+    weight.refresh_from_db()
+    assert (row.share == D("40")) == (role == RoleCode.OFFICE)
+    assert (weight.weight == D("0.8")) == (role == RoleCode.OFFICE)
