@@ -158,8 +158,9 @@ class _ReferenceCache:
 class Upserter:
     """Applies records of one kind, one by one, each in its own savepoint."""
 
-    def __init__(self, kind: str, *, batch: bool):
+    def __init__(self, kind: str, *, batch: bool, savepoints: bool = True):
         self.kind = kind
+        self.savepoints = savepoints
         self.model, serializer_class = KINDS[kind]
         self.batch = batch
         # One serializer validates every record (as DRF's ListSerializer does
@@ -198,24 +199,32 @@ class Upserter:
         target = instance if instance is not None else self.model()
         for name, value in data.items():
             setattr(target, name, value)
+        exclude = None
+        if self.batch:
+            # The external identifier was looked up above and the references
+            # were resolved by the serializer: checking them again would cost
+            # a query each. The database's unique index and foreign keys still
+            # guard against a race with another writer.
+            exclude = ["external_id", *(name for name in data if self.model._meta.get_field(name).is_relation)]
         try:
-            # The external identifier was looked up above; the database's
-            # unique index still guards against a race with another push.
-            target.full_clean(exclude=["external_id"] if self.batch else None)
+            target.full_clean(exclude=exclude)
         except ValidationError as exc:
             self._undo(target, before)
             return RecordOutcome(index, label, REFUSED, errors=_plain_errors(exc.message_dict))
 
         if before is not None and before == _snapshot(target):
             return RecordOutcome(index, label, UNCHANGED, id=target.pk, instance=target)
-        try:
-            with transaction.atomic():
-                self._write(target, created=before is None, before=before)
-        except IntegrityError as exc:
-            self._undo(target, before)
-            return RecordOutcome(
-                index, label, REFUSED, errors={"non_field_errors": [_("The database refused the record: %s") % exc]}
-            )
+        if not self.savepoints:
+            self._write(target, created=before is None, before=before)  # an IntegrityError ends the whole try
+        else:
+            try:
+                with transaction.atomic():
+                    self._write(target, created=before is None, before=before)
+            except IntegrityError as exc:
+                self._undo(target, before)
+                return RecordOutcome(
+                    index, label, REFUSED, errors={"non_field_errors": [_("The database refused the record: %s") % exc]}
+                )
         self.existing[target.external_id] = target
         return RecordOutcome(index, label, CREATED if before is None else UPDATED, id=target.pk, instance=target)
 
@@ -306,13 +315,27 @@ def records_upsert(*, kind: str, records: list) -> UpsertReport:
     """Create or update each record by its ``external_id`` and say what happened to each.
 
     Records are applied in order, so a record may refer to one pushed earlier
-    in the same list. All of them are written in one transaction, each in its
-    own savepoint: a refused record leaves nothing behind, and the report
+    in the same list. All of them are written in one transaction, and a
+    refused record is refused before anything of it is written, so the report
     matches what was committed.
+
+    Every record was checked before its write, so a write the database still
+    refuses (another writer got there first) is rare: then the whole batch is
+    rolled back and applied again with a savepoint around each record, which
+    refuses that record alone. Savepoints every time would cost two more
+    round trips per record.
     """
-    upserter = Upserter(kind, batch=True)
-    upserter.load_existing(_key(record.get("external_id")) for record in records if isinstance(record, dict))
-    with transaction.atomic(), disable_reference_index_auto_update():
-        outcomes = [upserter.apply(index, record) for index, record in enumerate(records)]
-        upserter.finish()
-    return UpsertReport(outcomes)
+    keys = [_key(record.get("external_id")) for record in records if isinstance(record, dict)]
+
+    def run(*, savepoints: bool) -> list[RecordOutcome]:
+        upserter = Upserter(kind, batch=True, savepoints=savepoints)
+        upserter.load_existing(keys)
+        with transaction.atomic(), disable_reference_index_auto_update():
+            outcomes = [upserter.apply(index, record) for index, record in enumerate(records)]
+            upserter.finish()
+        return outcomes
+
+    try:
+        return UpsertReport(run(savepoints=False))
+    except IntegrityError:
+        return UpsertReport(run(savepoints=True))

@@ -212,3 +212,19 @@ def test_sys3_teams_and_memberships_keep_portal_records_without_identifiers(writ
     assert writer.post("/api/v1/memberships/bulk/", {"records": [seat]}, format="json").json()["created"] == 1
     assert Membership.objects.filter(pk=own.pk).exists()
     assert Team.objects.count() == 1
+
+
+def test_sys3_a_record_the_database_refuses_at_write_time_is_refused_alone(writer, county, monkeypatch):
+    """SYS-3: if another writer created the same identifier meanwhile, that record is refused and the others land."""
+    from kaohe.interop import sync
+
+    CadreFactory(external_id="C-2", name="抢先写入", unit=county)
+    # Simulate the race: the lookup of existing identifiers misses the record written meanwhile.
+    real = sync.Upserter.load_existing
+    monkeypatch.setattr(sync.Upserter, "load_existing", lambda self, keys: real(self, [k for k in keys if k != "C-2"]))
+    records = [cadre("C-1"), cadre("C-2"), cadre("C-3")]
+    report = writer.post("/api/v1/cadres/bulk/", {"records": records}, format="json").json()
+    assert [r["outcome"] for r in report["results"]] == ["created", "refused", "created"]
+    assert report["results"][1]["errors"]["non_field_errors"]
+    assert Cadre.objects.get(external_id="C-2").name == "抢先写入"
+    assert set(Cadre.objects.values_list("external_id", flat=True)) == {"C-1", "C-2", "C-3"}

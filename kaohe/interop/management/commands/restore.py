@@ -5,8 +5,10 @@ portal (gunicorn) before restoring, and start it again afterwards.
 """
 
 import time
+from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaohe.interop.backup import BackupError, backup_restore
@@ -33,7 +35,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 _("Restored the backup of %(created)s: %(vendor)s database and %(files)s uploaded files (%(seconds).1f s).")
                 % {
-                    "created": result.created_at,
+                    "created": timezone.localtime(datetime.fromisoformat(result.created_at)).strftime("%Y-%m-%d %H:%M:%S"),
                     "vendor": result.vendor,
                     "files": result.files,
                     "seconds": time.monotonic() - started,
