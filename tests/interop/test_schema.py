@@ -12,7 +12,9 @@ from rest_framework.test import APIClient
 from schemathesis import checks
 
 from kaohe.accounts.roles import RoleCode
+from kaohe.goals.models import GoalPlan
 from tests.factories import CadreFactory, MembershipFactory, TeamFactory, UnitFactory, UnitKindFactory
+from tests.goals.factories import AssignmentFactory, GoalFactory, GoalPlanFactory, QuantitativeGoalFactory
 from tests.interop.factories import make_api_client
 
 SCHEMA_URL = "/api/schema/?format=json"
@@ -25,7 +27,16 @@ def api_key(db, settings):
     kind = UnitKindFactory(name="县政府工作部门")
     unit = UnitFactory(external_id="U-1", kind=kind)
     team = TeamFactory(unit=unit, external_id="T-1")
-    MembershipFactory(team=team, external_id="M-1", cadre=CadreFactory(unit=unit, external_id="C-1"))
+    cadre = CadreFactory(unit=unit, external_id="C-1")
+    MembershipFactory(team=team, external_id="M-1", cadre=cadre)
+    # Results and goals, so their pulls answer with rows the schema must describe.
+    from tests.interop.test_results_api import result
+
+    result(2025, team=team, grade="好")
+    result(2025, cadre=cadre)
+    plan = GoalPlanFactory(unit=unit, status=GoalPlan.Status.PUBLISHED)
+    AssignmentFactory(cadre=cadre, goal=QuantitativeGoalFactory(plan=plan))
+    AssignmentFactory(cadre=cadre, goal=GoalFactory(plan=plan, goal_type=None))
     _client, key = make_api_client()
     return key
 
@@ -67,7 +78,8 @@ def test_sys3_every_operation_answers_within_its_schema(case, api_key):
 
 @pytest.mark.django_db
 def test_sys3_schema_lists_every_exchange_operation(api_key):
-    """SYS-3: the schema documents push (single, bulk) and pull (list, one) of the four kinds, and the key scheme."""
+    """SYS-3: the schema documents push (single, bulk) and pull (list, one) of the four kinds, the pulls of
+    results and of a cadre's goals, and the key scheme."""
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key}")
     document = client.get(SCHEMA_URL).json()
@@ -77,6 +89,8 @@ def test_sys3_schema_lists_every_exchange_operation(api_key):
         assert set(document["paths"][f"/api/v1/{kind}/"]) == {"get"}
         assert set(document["paths"][f"/api/v1/{kind}/{{external_id}}/"]) == {"get", "put"}
         assert set(document["paths"][f"/api/v1/{kind}/bulk/"]) == {"post"}
+    assert set(document["paths"]["/api/v1/results/"]) == {"get"}
+    assert set(document["paths"]["/api/v1/cadres/{cadre_external_id}/goals/"]) == {"get"}
     assert not [path for path in document["paths"] if not path.startswith("/api/v1/")]
     assert document["components"]["securitySchemes"]["apiKey"] == {
         "type": "http", "scheme": "bearer", "description": document["components"]["securitySchemes"]["apiKey"]["description"],
@@ -111,3 +125,31 @@ def test_sys3_docs_page_is_served_by_the_portal_without_a_cdn(client, make_user,
     assert "cdn" not in page.lower() and "https://" not in page
     asset = client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
     assert asset.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "parameters"),
+    [
+        ("/api/v1/units/", {}),
+        ("/api/v1/memberships/{external_id}/", {"external_id": "M-1"}),
+        ("/api/v1/results/", {}),
+        ("/api/v1/cadres/{cadre_external_id}/goals/", {"cadre_external_id": "C-1"}),
+    ],
+)
+def test_sys3_pulls_with_data_answer_within_the_schema(api_key, path, parameters):
+    """SYS-3: answers that carry records (the fuzzing rarely guesses a real identifier) match the schema too."""
+    case = schema[path]["GET"].Case(path_parameters=parameters)
+    response = case.call(headers={"Authorization": f"Bearer {api_key}"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body.get("results", [body])
+    case.validate_response(
+        response,
+        checks=[
+            checks.response_schema_conformance,
+            checks.status_code_conformance,
+            checks.content_type_conformance,
+            checks.response_headers_conformance,
+        ],
+    )

@@ -178,22 +178,19 @@ def _client_address(request) -> str | None:
     return address
 
 
-class RecordViewSet(ExchangeLoggedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Shared behaviour of the four kinds of organisation record."""
+class ApiViewSet(ExchangeLoggedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Keys or signed-in staff, scopes or rule tables, throttling, paging and the exchange log."""
 
     kind: str
     rules = None
+    scope = ApiClient.Scope.READ_CADRES
     authentication_classes = [ApiKeyAuthentication, SessionAuthentication]
     permission_classes = [ScopeOrRules]
     throttle_classes = [ApiRateThrottle]
     pagination_class = RecordPagination
-    lookup_field = "external_id"
-    lookup_value_regex = "[^/]+"
 
     def required_scope(self, request) -> str:
-        if request.method in SAFE_METHODS:
-            return ApiClient.Scope.READ_CADRES
-        return ApiClient.Scope.WRITE_CADRES
+        return self.scope
 
     def get_rules(self):
         return self.rules
@@ -212,6 +209,19 @@ class RecordViewSet(ExchangeLoggedMixin, mixins.ListModelMixin, mixins.RetrieveM
         response = super().list(request, *args, **kwargs)
         self.exchange_counts = {"total": len(response.data.get("results", []))}
         return response
+
+
+
+class RecordViewSet(mixins.RetrieveModelMixin, ApiViewSet):
+    """Shared behaviour of the four kinds of organisation record: pulled, and pushed by their identifiers."""
+
+    lookup_field = "external_id"
+    lookup_value_regex = "[^/]+"
+
+    def required_scope(self, request) -> str:
+        if request.method in SAFE_METHODS:
+            return ApiClient.Scope.READ_CADRES
+        return ApiClient.Scope.WRITE_CADRES
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
