@@ -152,3 +152,29 @@ def register_comment_log_actions(actions):
     actions.register_action("kaohe_comments.remove", _("Remove comment"), _("Comment removed"))
     actions.register_action("kaohe_comments.merge", _("Merge duplicate comment"), _("Comment merged into another"))
     actions.register_action("kaohe_comments.answer", _("Answer comment"), _("Comment answered"))
+
+
+@hooks.register("register_goal_badges")
+def goal_comment_badges(request, goal_ids):
+    """A count of the comments a reader may see, beside each goal in the trees (GOAL-7)."""
+    from django.db.models import Count
+    from django.urls import reverse
+    from django.utils.translation import ngettext
+
+    from .models import Comment, TargetType
+    from .permissions import readable_q
+
+    user = getattr(request, "user", None)
+    counts = (
+        Comment.objects.filter(readable_q(user), goal_id__in=goal_ids, target_type=TargetType.GOAL)
+        .values("goal_id")
+        .annotate(count=Count("pk"))
+    )
+    return {
+        row["goal_id"]: [(
+            f"💬 {row['count']}",
+            reverse("goals:goal", args=[row["goal_id"]]) + "#goal-comments",
+            ngettext("%(count)d comment", "%(count)d comments", row["count"]) % {"count": row["count"]},
+        )]
+        for row in counts
+    }

@@ -54,6 +54,7 @@ class Node(ProgressView):
     effective_type_name: str = ""
     latest: ProgressEntry | None = None
     assignments: list[Assignment] = field(default_factory=list)
+    badges: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def pk(self):
@@ -177,3 +178,19 @@ def descendants_of(goal: Goal) -> set[int]:
         found.add(pk)
         stack.extend(children[pk])
     return found
+
+
+def attach_badges(request, nodes) -> None:
+    """Badges other apps put beside goals in trees and lists (comment counts,
+    for instance), through the ``register_goal_badges`` hook:
+    ``fn(request, goal_ids) -> {goal_id: [(text, url, title), ...]}``, one call
+    per page whatever the number of goals."""
+    from wagtail import hooks
+
+    by_id = {node.goal.pk: node for node in nodes}
+    if not by_id:
+        return
+    for fn in hooks.get_hooks("register_goal_badges"):
+        for goal_id, badges in (fn(request, list(by_id)) or {}).items():
+            if goal_id in by_id:
+                by_id[goal_id].badges.extend(badges)

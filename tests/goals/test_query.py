@@ -156,3 +156,22 @@ def test_goal7_evaluation_form_links_to_a_targets_goals(published):
     links = target_links(list(task.targets.select_related("team__unit", "cadre__unit")), can_read_info=True)
     assert ("目标与进展", f"/goals/?unit={team_target.team.unit_id}") in links[team_target.pk]
     assert ("目标与进展", f"/goals/cadre/{cadre_target.cadre_id}/") in links[cadre_target.pk]
+
+
+def test_goal7_trees_show_how_many_comments_each_goal_has(client, published):
+    """GOAL-7: the tree shows plan, execution and comments at every level."""
+    from kaohe.comments.models import Comment, CommentType, TargetType
+
+    goal = GoalFactory(plan=published, name="有点评的目标")
+    other = GoalFactory(plan=published, name="没有点评的目标")
+    kind = CommentType.objects.filter(is_report=False).first() or CommentType.objects.create(name="点评")
+    for _ in range(2):
+        Comment.objects.create(target_type=TargetType.GOAL, unit=published.unit, goal=goal, comment_type=kind,
+                               commenter_kind="public", body="很好", status=Comment.Status.PUBLISHED)
+    Comment.objects.create(target_type=TargetType.GOAL, unit=published.unit, goal=goal, comment_type=kind,
+                           commenter_kind="public", body="待审", status=Comment.Status.PENDING)
+    page = client.get(reverse("goals:query") + f"?unit={published.unit_id}&year=2026").content.decode()
+    row = page[page.index("有点评的目标"):page.index("没有点评的目标")]
+    assert "💬 2" in row and f"/goals/goal/{goal.pk}/#goal-comments" in row
+    assert "💬" not in page[page.index("没有点评的目标"):page.index("</table>", page.index("没有点评的目标"))]
+    assert other.pk

@@ -32,7 +32,7 @@ from ..permissions import (
     visible_plans,
     visible_reports,
 )
-from ..tree import load_tree
+from ..tree import attach_badges, load_tree
 
 
 def _is_fetch(request) -> bool:
@@ -153,6 +153,7 @@ def plan_tree(request, pk):
     except ValueError:
         depth = 2
     nodes = list(tree.walk())
+    attach_badges(request, nodes)
     return render(
         request,
         "goals/admin/plan_tree.html",

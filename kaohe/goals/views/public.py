@@ -20,7 +20,7 @@ from kaohe.org.models import Cadre
 from ..forms import GoalFilterForm
 from ..models import PERIOD_ORDER, Assignment, Goal, GoalPlan, ProgressEntry, ProgressReport
 from ..permissions import can_view_plan, is_public_reader, sees_unsubmitted_reports, visible_plans, visible_reports
-from ..tree import ProgressView, attach_latest_progress, load_tree
+from ..tree import ProgressView, attach_badges, attach_latest_progress, load_tree
 
 ANCESTOR_LEVELS = 6
 
@@ -80,6 +80,7 @@ def goal_query(request):
             tree = load_tree(plan, reports=_up_to(visible_reports(request.user, plan), period))
             public = is_public_reader(request.user)
             context["nodes"] = [node for node in tree.walk() if not public or node.effective_type_public]
+            attach_badges(request, context["nodes"])
             context["roots"] = [node for node in tree.roots if not public or node.effective_type_public]
             context["public"] = public
         return render(request, "goals/public/goal_query.html", context)
@@ -100,6 +101,7 @@ def goal_query(request):
         goals = goals.filter(name__icontains=data["q"])
     page = Paginator(goals.distinct(), 50).get_page(request.GET.get("page"))
     nodes = _flat_nodes(request.user, list(page.object_list), period)
+    attach_badges(request, nodes)
     context.update({"page_obj": page, "flat": nodes})
     if not any(data.get(key) for key in ("unit", "supervising_unit", "goal_type", "cadre", "q")) and year:
         overview = _overview(request.user, year, period)
@@ -155,6 +157,7 @@ class FlatNode(ProgressView):
         self.goal = goal
         self.latest = None
         self.assignments = []
+        self.badges = []
 
 
 def _flat_nodes(user, goals, period=""):
