@@ -133,7 +133,7 @@ def ranking(request, year):
     if request.GET.get("format") == "pdf":
         return exports.pdf_response("results/pdf/ranking.html", {
             "title": title, "headers": headers, "rows": rows, "record": record, "year": year,
-            "chart_totals": charts.hbar([r.subject_name for r in results[:30]], [float(r.total or 0) for r in results[:30]]),
+            "chart_totals": charts.hbar([r.subject_name for r in results[:30]], [_float(r.total) for r in results[:30]]),
             "chart_grades": charts.hbar([g for g, _n in distribution], [n for _g, n in distribution], color=charts.PALETTE[1]),
             "chart_bubbles": charts.bubbles(_bubble_points(results), x_label=_("goal score"), y_label=_("evaluation score")) if category and category.kind == "cadre" else "",
         }, f"ranking-{year}", request)
@@ -145,9 +145,13 @@ def ranking(request, year):
         "recommended_best": sum(1 for r in results if r.recommended_grade == best),
         "approved_best": sum(1 for r in results if r.approved_grade == best),
         "can_change": result_rules.can(request.user, "change") and not record.is_archived,
-        "chart_json": _json({"type": "hbar", "labels": [r.subject_name for r in results[:30]], "values": [float(r.total or 0) for r in results[:30]]}),
+        "chart_json": _json({"type": "hbar", "labels": [r.subject_name for r in results[:30]], "values": [_float(r.total) for r in results[:30]]}),
         "grades_json": _json({"type": "hbar", "labels": [g for g, _n in distribution], "values": [n for _g, n in distribution]}),
     })
+
+
+def _float(value):
+    return None if value is None else float(value)
 
 
 def _unit_of(result):
