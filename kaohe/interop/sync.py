@@ -121,8 +121,22 @@ def _plain_errors(errors) -> dict[str, list[str]]:
     return plain
 
 
+def storable(value) -> bool:
+    """Whether a text can go into the database: PostgreSQL refuses NUL characters, and no
+    database takes half a UTF-16 surrogate pair."""
+    if not isinstance(value, str):
+        return True
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _key(value) -> str | None:
-    if isinstance(value, str | int) and not isinstance(value, bool):
+    if isinstance(value, str | int) and not isinstance(value, bool) and storable(value):
         return str(value).strip() or None
     return None
 
@@ -188,7 +202,14 @@ class Upserter:
             return RecordOutcome(
                 index, None, REFUSED, errors={"non_field_errors": [_("Each record must be a JSON object.")]}
             )
+        unreadable = {
+            name: [_("Text may not contain NUL characters or broken Unicode.")]
+            for name, value in record.items()
+            if name in self.serializer.fields and not storable(value)
+        }
         label = _key(record.get("external_id"))
+        if unreadable:
+            return RecordOutcome(index, label, REFUSED, errors=unreadable)
         instance = self.existing.get(label) if label else None
         try:
             data = self.serializer.run_validation(record)
@@ -254,7 +275,8 @@ class Upserter:
         """Index the batch's records for site search and Wagtail's reference index."""
         if not self.batch:
             return
-        touched = self.created + self.updated
+        # A record may be created and then updated in the same list: index it once.
+        touched = list({obj.pk: obj for obj in self.created + self.updated}.values())
         if touched and hasattr(self.model, "search_fields"):
             indexed = [item for item in (get_indexed_instance(obj, check_exists=False) for obj in touched) if item]
             for backend in get_search_backends(with_auto_update=True):

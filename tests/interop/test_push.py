@@ -5,6 +5,7 @@ bulk push reports per record what was created, updated or refused and why,
 and a refused record changes nothing.
 """
 
+import json
 import time
 from datetime import date
 
@@ -228,3 +229,47 @@ def test_sys3_a_record_the_database_refuses_at_write_time_is_refused_alone(write
     assert report["results"][1]["errors"]["non_field_errors"]
     assert Cadre.objects.get(external_id="C-2").name == "抢先写入"
     assert set(Cadre.objects.values_list("external_id", flat=True)) == {"C-1", "C-2", "C-3"}
+
+
+def test_sys3_text_the_database_cannot_store_is_refused_not_a_server_error(writer, county):
+    """SYS-3: NUL characters (PostgreSQL refuses them) and broken Unicode get a refusal with a reason, never a 500."""
+    records = [
+        cadre("C-\x00"),
+        cadre("C-2", name="李\x00明"),
+        cadre("C-3", unit="U-\x00"),
+        cadre("C-4", position="\ud800"),
+        cadre("C-5"),
+    ]
+    # Escaped JSON, as a client would send it: the lone surrogate only exists once parsed.
+    body = json.dumps({"records": records}, ensure_ascii=True)
+    report = writer.post("/api/v1/cadres/bulk/", body, content_type="application/json").json()
+    assert [r["outcome"] for r in report["results"]] == ["refused"] * 4 + ["created"]
+    assert set(report["results"][1]["errors"]) == {"name"}
+    assert writer.get("/api/v1/cadres/C-%00/").status_code == 404
+    assert writer.put("/api/v1/cadres/C-%00/", cadre("C-x"), format="json").status_code == 400
+    assert writer.get("/api/v1/cadres/", {"unit": "U-\x00"}).status_code == 400
+    assert list(Cadre.objects.values_list("external_id", flat=True)) == ["C-5"]
+
+
+def test_sys3_the_same_identifier_twice_in_one_bulk_is_created_then_updated(writer, county):
+    """SYS-3: a list that repeats a record applies both in order; the record is indexed once, with its last values."""
+    records = [cadre("C-1", position="副局长"), cadre("C-1", position="审计局总审计师")]
+    report = writer.post("/api/v1/cadres/bulk/", {"records": records}, format="json").json()
+    assert [r["outcome"] for r in report["results"]] == ["created", "updated"]
+    assert Cadre.objects.get(external_id="C-1").position == "审计局总审计师"
+    assert Cadre.objects.search("总审计师").count() == 1
+
+
+def test_sys3_changed_since_accepts_any_utc_offset(writer, county):
+    """SYS-3: a time with an unusual offset is compared in UTC instead of failing."""
+    writer.put("/api/v1/cadres/C-1/", cadre("C-1"), format="json")
+    response = writer.get("/api/v1/cadres/", {"changed_since": "2000-07-02T13:55:24.50-17:55"})
+    assert response.status_code == 200 and response.json()["count"] == 1
+
+
+def test_sys3_identifiers_that_clash_with_the_addresses_are_refused(writer, county):
+    """SYS-3: a record called “bulk” (or with a “/”) could never be read back by its address: refused with a reason."""
+    report = writer.post("/api/v1/cadres/bulk/", {"records": [cadre("bulk"), cadre("A/B"), cadre("C-1")]}, format="json").json()
+    assert [r["outcome"] for r in report["results"]] == ["refused", "refused", "created"]
+    assert "bulk" in report["results"][0]["errors"]["external_id"][0]
+    assert writer.put("/api/v1/cadres/bulk/", cadre("bulk"), format="json").status_code == 405

@@ -6,7 +6,9 @@ valid key, and checks that no answer is a server error or breaks the schema.
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.test import APIClient
 from schemathesis import checks
@@ -21,7 +23,18 @@ SCHEMA_URL = "/api/schema/?format=json"
 
 
 @pytest.fixture
-def api_key(db, settings):
+def keep_test_connection():
+    """schemathesis calls the WSGI app directly; like Django's test client, keep the test's
+    database connection (and its transaction) open across those requests."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_key(db, settings, keep_test_connection):
     # schemathesis sends hundreds of requests with one key: lift the throttle for it.
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api": "100000/min"}}
     kind = UnitKindFactory(name="县政府工作部门")
@@ -58,6 +71,7 @@ schema.app = get_wsgi_application()
 @schema.parametrize()
 @settings(
     max_examples=25,
+    database=None,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
 )

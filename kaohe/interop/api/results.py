@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 
 from kaohe.goals.models import Assignment, GoalPlan
 from kaohe.goals.permissions import assignment_rules, visible_plans
@@ -24,7 +25,16 @@ from kaohe.results.models import AssessmentYear, YearResult
 from kaohe.results.permissions import result_rules
 
 from ..models import ApiClient
-from .views import BAD_REQUEST, ERRORS, NOT_FOUND, ApiViewSet, StrictBooleanFilter, StrictFilterSet
+from ..sync import storable
+from .views import (
+    BAD_REQUEST,
+    ERRORS,
+    NOT_FOUND,
+    ApiViewSet,
+    ChangedSinceFilter,
+    StrictBooleanFilter,
+    StrictFilterSet,
+)
 
 
 class YearResultSerializer(serializers.ModelSerializer):
@@ -69,7 +79,7 @@ class YearResultFilter(StrictFilterSet):
         choices=[("team", _("Leadership teams")), ("cadre", _("Cadres"))], method="filter_kind", label=_("Teams or cadres")
     )
     graded = StrictBooleanFilter(method="filter_graded", label=_("Only results with an approved grade"))
-    changed_since = django_filters.IsoDateTimeFilter(
+    changed_since = ChangedSinceFilter(
         field_name="updated_at", lookup_expr="gte", label=_("Changed at or after (ISO 8601 time)")
     )
 
@@ -179,7 +189,10 @@ class CadreGoalViewSet(ApiViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator looks at the model only
             return Assignment.objects.none()
-        cadre = get_object_or_404(Cadre, external_id=self.kwargs["cadre_external_id"])
+        external_id = self.kwargs["cadre_external_id"]
+        if not storable(external_id):
+            raise NotFound
+        cadre = get_object_or_404(Cadre, external_id=external_id)
         queryset = Assignment.objects.filter(cadre=cadre).select_related(
             "role", "goal__plan__unit", "goal__goal_type", "goal__indicator__measure_unit"
         )

@@ -27,8 +27,16 @@ def reference(queryset, missing_message, **kwargs):
 NO_UNIT = _("No unit with the identifier “{value}”: push the unit first.")
 
 
+RESERVED_IDENTIFIERS = {"bulk"}
+
+
 class RecordSerializer(serializers.ModelSerializer):
     external_id = serializers.CharField(max_length=64, help_text=EXTERNAL_ID_HELP)
+
+    def validate_external_id(self, value):
+        if value.lower() in RESERVED_IDENTIFIERS or "/" in value:
+            raise serializers.ValidationError(_("“bulk” and identifiers with “/” are reserved by the API's addresses."))
+        return value
 
     class Meta:
         # Uniqueness and the models' own rules are checked by the model's

@@ -12,6 +12,8 @@ Every request, answered or refused, is written to the exchange log.
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import django_filters
 from django import forms
 from django.utils import timezone
@@ -21,7 +23,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
@@ -97,6 +99,7 @@ ERRORS = {
     429: OpenApiResponse(ErrorSerializer, description=_("Too many requests: wait and try again.")),
 }
 NOT_FOUND = {404: OpenApiResponse(ErrorSerializer, description=_("No such record or page."))}
+RESERVED = {405: OpenApiResponse(ErrorSerializer, description=_("“bulk” is the bulk push's address, not an identifier."))}
 BAD_REQUEST = {400: OpenApiResponse(description=_("The request was refused: the reasons by field."))}
 
 
@@ -223,6 +226,11 @@ class RecordViewSet(mixins.RetrieveModelMixin, ApiViewSet):
             return ApiClient.Scope.READ_CADRES
         return ApiClient.Scope.WRITE_CADRES
 
+    def get_object(self):
+        if not sync.storable(self.kwargs.get(self.lookup_field)):
+            raise NotFound
+        return super().get_object()
+
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
         self.exchange_counts = {"total": 1}
@@ -230,6 +238,8 @@ class RecordViewSet(mixins.RetrieveModelMixin, ApiViewSet):
 
     def update(self, request, *args, **kwargs):
         external_id = kwargs[self.lookup_field]
+        if not sync.storable(external_id):
+            raise ValidationError({"external_id": [_("Text may not contain NUL characters or broken Unicode.")]})
         result = sync.record_upsert(kind=self.kind, external_id=external_id, record=request.data)
         self.exchange_counts = {"total": 1, result.outcome: 1}
         if result.outcome == sync.REFUSED:
@@ -280,7 +290,7 @@ def _kind_docs(label, serializer):
         retrieve=extend_schema(
             summary=_("Read one record by its identifier"),
             description=_("The record whose identifier in the cadre-management system is in the address."),
-            responses={200: serializer, **NOT_FOUND, **ERRORS},
+            responses={200: serializer, **NOT_FOUND, **RESERVED, **ERRORS},
         ),
         update=extend_schema(
             summary=_("Push one record (create or update)"),
@@ -289,7 +299,7 @@ def _kind_docs(label, serializer):
                 "or unchanged, 400 with the reasons by field when refused (then nothing changed)."
             ),
             request=single_push_serializer(serializer),
-            responses={200: serializer, 201: serializer, **BAD_REQUEST, **ERRORS},
+            responses={200: serializer, 201: serializer, **BAD_REQUEST, **RESERVED, **ERRORS},
         ),
         bulk=extend_schema(
             summary=_("Push many records"),
@@ -319,6 +329,15 @@ class StrictBooleanField(forms.Field):
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
+
+
+class ChangedSinceFilter(django_filters.IsoDateTimeFilter):
+    """A time with any UTC offset Python accepts; PostgreSQL takes offsets up to ±15:59 only, so compare in UTC."""
+
+    def filter(self, qs, value):
+        if value is not None:
+            value = value.astimezone(UTC)
+        return super().filter(qs, value)
 
 
 class StrictFilterSet(django_filters.FilterSet):
@@ -354,7 +373,7 @@ class TeamFilter(StrictFilterSet):
 class CadreFilter(StrictFilterSet):
     is_active = StrictBooleanFilter(label=_("Active"))
     unit = django_filters.CharFilter(field_name="unit__external_id", label=_("Unit (identifier)"))
-    changed_since = django_filters.IsoDateTimeFilter(
+    changed_since = ChangedSinceFilter(
         field_name="updated_at", lookup_expr="gte", label=_("Changed at or after (ISO 8601 time)")
     )
 
