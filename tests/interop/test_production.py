@@ -21,7 +21,10 @@ PRODUCTION = {
 
 
 def run(code_or_args, **overrides):
-    env = {key: value for key, value in os.environ.items() if key not in PRODUCTION and key != "CACHE_URL"}
+    # A production server has none of the test run's own switches (the browser tests
+    # set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright, which check --deploy rightly refuses).
+    dropped = {"CACHE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {key: value for key, value in os.environ.items() if key not in PRODUCTION and key not in dropped}
     env.update(PRODUCTION)
     for key, value in overrides.items():
         if value is None:
