@@ -177,3 +177,13 @@ def evaluation_goal_links(targets):
             unit_id = target.team.unit_id
             links[target.pk] = [(_("Goals and progress"), f"{reverse('goals:query')}?unit={unit_id}")]
     return links
+
+
+@hooks.register("register_portal_nav_item")
+def my_goals_nav_item(request):
+    """A signed-in cadre goes straight to the goals assigned to them (GOAL-7)."""
+    user = getattr(request, "user", None)
+    cadre_id = getattr(user, "cadre_id", None) if user is not None and user.is_authenticated else None
+    if not cadre_id:
+        return None
+    return (_("My goals"), reverse("goals:cadre", args=[cadre_id]), 45)

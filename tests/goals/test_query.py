@@ -175,3 +175,14 @@ def test_goal7_trees_show_how_many_comments_each_goal_has(client, published):
     assert "💬 2" in row and f"/goals/goal/{goal.pk}/#goal-comments" in row
     assert "💬" not in page[page.index("没有点评的目标"):page.index("</table>", page.index("没有点评的目标"))]
     assert other.pk
+
+
+def test_goal7_a_signed_in_cadre_finds_their_goals_in_the_menu(client, make_user, published):
+    cadre = CadreFactory(unit=published.unit, name="万宏华")
+    goal = GoalFactory(plan=published, name="我负责的目标")
+    AssignmentFactory(goal=goal, cadre=cadre)
+    client.force_login(make_user("cadre", unit=published.unit, cadre=cadre))
+    home = client.get(reverse("goals:query")).content.decode()
+    link = reverse("goals:cadre", args=[cadre.pk])
+    assert f'href="{link}"' in home and "我的目标" in home
+    assert "我负责的目标" in client.get(link).content.decode()
