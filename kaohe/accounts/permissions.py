@@ -33,6 +33,13 @@ STAFF_ROLES = frozenset(
 )
 
 
+def office_keeps(readers=STAFF_ROLES) -> dict[str, set[str]]:
+    """The common table: the assessment office does everything, ``readers`` read."""
+    table = {action: {RoleCode.OFFICE} for action in ACTIONS}
+    table["view"] = set(readers)
+    return table
+
+
 def roles_of(user) -> frozenset[str]:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()

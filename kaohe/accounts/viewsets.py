@@ -1,7 +1,10 @@
 """Wagtail's user admin, adapted to the portal's users (SYS-6, SYS-7)."""
 
+from django.contrib import messages
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
+from django.db.models import ProtectedError
+from django.http import HttpResponseRedirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
@@ -95,6 +98,19 @@ class RuleEditView(InstancePermissionMixin, snippet_views.EditView):
 class RuleDeleteView(InstancePermissionMixin, snippet_views.DeleteView):
     pass
 
+
+
+class ProtectedDeleteView(RuleDeleteView):
+    """Refuse, with a message, to delete a record other records still use (the delete is rolled back)."""
+
+    protected_message = ""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ProtectedError:
+            messages.error(self.request, self.protected_message)
+            return HttpResponseRedirect(self.get_success_url())
 
 class RuleSnippetViewSet(SnippetViewSet):
     """A snippet admin whose rights come from a ``Rules`` table, not group checkboxes.

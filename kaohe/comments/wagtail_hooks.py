@@ -1,8 +1,5 @@
 """Comments in the Wagtail admin and on the portal's goal and unit pages."""
 
-from django.contrib import messages
-from django.db.models import ProtectedError
-from django.http import HttpResponseRedirect
 from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -14,7 +11,7 @@ from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from kaohe.accounts.viewsets import RuleDeleteView, RuleSnippetViewSet
+from kaohe.accounts.viewsets import ProtectedDeleteView, RuleSnippetViewSet
 
 from . import admin_urls, permissions
 from .models import CommentRight, CommentType
@@ -23,19 +20,6 @@ from .models import CommentRight, CommentType
 @hooks.register("register_admin_urls")
 def register_comment_urls():
     return [path("comments/", include(admin_urls, namespace="comments_admin"))]
-
-
-class ProtectedDeleteView(RuleDeleteView):
-    """Refuse, with a message, to delete a record other records still use (the delete is rolled back)."""
-
-    protected_message = ""
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ProtectedError:
-            messages.error(self.request, self.protected_message)
-            return HttpResponseRedirect(self.get_success_url())
 
 
 class CommentTypeDeleteView(ProtectedDeleteView):

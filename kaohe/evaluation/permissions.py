@@ -8,7 +8,7 @@ reads a draft. Evaluators are not users at all: their one-time account is
 checked by the voting views themselves.
 """
 
-from kaohe.accounts.permissions import ACTIONS, Rules
+from kaohe.accounts.permissions import Rules, office_keeps
 from kaohe.accounts.roles import RoleCode
 
 from .models import (
@@ -27,25 +27,19 @@ OFFICE = frozenset({RoleCode.OFFICE})
 READERS = frozenset({RoleCode.OFFICE, RoleCode.ASSESSMENT_GROUP, RoleCode.COUNTY_LEADER})
 
 
-def _office_keeps_readers_read():
-    table = {action: OFFICE for action in ACTIONS}
-    table["view"] = READERS
-    return table
-
-
 class EvaluatorCategoryRules(Rules):
     model = EvaluatorCategory
-    anywhere = _office_keeps_readers_read()
+    anywhere = office_keeps(READERS)
 
 
 class TargetCategoryRules(Rules):
     model = TargetCategory
-    anywhere = _office_keeps_readers_read()
+    anywhere = office_keeps(READERS)
 
 
 class IndicatorSystemRules(Rules):
     model = IndicatorSystem
-    anywhere = _office_keeps_readers_read()
+    anywhere = office_keeps(READERS)
 
 
 class EvaluationTaskRules(Rules):
@@ -56,7 +50,7 @@ class EvaluationTaskRules(Rules):
     """
 
     model = EvaluationTask
-    anywhere = _office_keeps_readers_read()
+    anywhere = office_keeps(READERS)
 
     def can_for(self, user, action, instance):
         if action == "delete" and (instance.ballots.exists() or instance.accounts.exists()):

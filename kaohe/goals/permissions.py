@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from kaohe.accounts.permissions import ACTIONS, STAFF_ROLES, Rules, is_office, roles_of
+from kaohe.accounts.permissions import STAFF_ROLES, Rules, is_office, office_keeps, roles_of
 from kaohe.accounts.roles import RoleCode
 
 from .models import (
@@ -31,35 +31,29 @@ OFFICE = {RoleCode.OFFICE}
 UNIT_EDIT = {action: {RoleCode.UNIT_ADMIN} for action in ("add", "change", "delete")}
 
 
-def _office_keeps_staff_reads():
-    table = {action: OFFICE for action in ACTIONS}
-    table["view"] = STAFF_ROLES
-    return table
-
-
 class MeasureUnitRules(Rules):
     model = MeasureUnit
-    anywhere = _office_keeps_staff_reads()
+    anywhere = office_keeps()
 
 
 class IndicatorRules(Rules):
     model = Indicator
-    anywhere = _office_keeps_staff_reads()
+    anywhere = office_keeps()
 
 
 class GoalTypeRules(Rules):
     model = GoalType
-    anywhere = _office_keeps_staff_reads()
+    anywhere = office_keeps()
 
 
 class GoalSourceRules(Rules):
     model = GoalSource
-    anywhere = _office_keeps_staff_reads()
+    anywhere = office_keeps()
 
 
 class AssignmentRoleRules(Rules):
     model = AssignmentRole
-    anywhere = _office_keeps_staff_reads()
+    anywhere = office_keeps()
 
 
 class GoalPlanRules(Rules):

@@ -5,7 +5,7 @@ own unit's record, teams, memberships and cadres; everyone else who signs in
 reads. The public reads units and teams on the portal's pages, not here.
 """
 
-from kaohe.accounts.permissions import ACTIONS, STAFF_ROLES, Rules
+from kaohe.accounts.permissions import ACTIONS, Rules, office_keeps
 from kaohe.accounts.roles import RoleCode
 
 from .models import Cadre, Membership, Team, Unit, UnitKind, WorkGroup
@@ -13,41 +13,35 @@ from .models import Cadre, Membership, Team, Unit, UnitKind, WorkGroup
 OFFICE = {RoleCode.OFFICE}
 
 
-def _office_keeps_staff_reads():
-    table = {action: OFFICE for action in ACTIONS}
-    table["view"] = STAFF_ROLES
-    return table
-
-
 class UnitKindRules(Rules):
     model = UnitKind
-    anywhere = _office_keeps_staff_reads()
+    anywhere = office_keeps()
 
 
 class UnitRules(Rules):
     model = Unit
-    anywhere = _office_keeps_staff_reads()
+    anywhere = office_keeps()
     own_unit = {"change": {RoleCode.UNIT_ADMIN}}
     unit_lookup = "pk"
 
 
 class TeamRules(Rules):
     model = Team
-    anywhere = _office_keeps_staff_reads()
+    anywhere = office_keeps()
     own_unit = {action: {RoleCode.UNIT_ADMIN} for action in ("add", "change", "delete")}
     unit_lookup = "unit_id"
 
 
 class MembershipRules(Rules):
     model = Membership
-    anywhere = _office_keeps_staff_reads()
+    anywhere = office_keeps()
     own_unit = {action: {RoleCode.UNIT_ADMIN} for action in ("add", "change", "delete")}
     unit_lookup = "team__unit_id"
 
 
 class CadreRules(Rules):
     model = Cadre
-    anywhere = _office_keeps_staff_reads()
+    anywhere = office_keeps()
     own_unit = {action: {RoleCode.UNIT_ADMIN} for action in ("add", "change")}
     unit_lookup = "unit_id"
 

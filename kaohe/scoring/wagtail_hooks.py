@@ -1,8 +1,5 @@
 """Goal scoring in the Wagtail admin: the scoring screens, the grade table and the role weights."""
 
-from django.contrib import messages
-from django.db.models import ProtectedError
-from django.http import HttpResponseRedirect
 from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -11,7 +8,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from kaohe.accounts.viewsets import RuleDeleteView, RuleSnippetViewSet
+from kaohe.accounts.viewsets import ProtectedDeleteView, RuleSnippetViewSet
 
 from . import admin_urls, permissions
 from .models import RoleWeight, ScoreGrade
@@ -20,19 +17,6 @@ from .models import RoleWeight, ScoreGrade
 @hooks.register("register_admin_urls")
 def register_scoring_urls():
     return [path("scoring/", include(admin_urls, namespace="scoring_admin"))]
-
-
-class ProtectedDeleteView(RuleDeleteView):
-    """Refuse, with a message, to delete a record other records still use (the delete is rolled back)."""
-
-    protected_message = ""
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ProtectedError:
-            messages.error(self.request, self.protected_message)
-            return HttpResponseRedirect(self.get_success_url())
 
 
 class ScoreGradeDeleteView(ProtectedDeleteView):
