@@ -156,9 +156,9 @@ def goal_comment_badges(request, goal_ids):
     )
     return {
         row["goal_id"]: [(
-            f"💬 {row['count']}",
-            reverse("goals:goal", args=[row["goal_id"]]) + "#goal-comments",
             ngettext("%(count)d comment", "%(count)d comments", row["count"]) % {"count": row["count"]},
+            reverse("goals:goal", args=[row["goal_id"]]) + "#goal-comments",
+            "",
         )]
         for row in counts
     }

@@ -66,19 +66,24 @@ class AssignmentRowForm(forms.Form):
     cadre = forms.ModelChoiceField(label=_("cadre"), queryset=Cadre.objects.none())
     role = forms.ModelChoiceField(label=_("goal role"), queryset=AssignmentRole.objects.all(), empty_label=None)
 
-    def __init__(self, *args, cadres=None, **kwargs):
+    def __init__(self, *args, cadres=None, default_role=None, **kwargs):
         super().__init__(*args, **kwargs)
         if cadres is not None:
             self.fields["cadre"].queryset = cadres
+        # The role list opens on its first role; an extra row left that way is
+        # unchanged, not a row missing its cadre.
+        self.fields["role"].initial = default_role
 
 
 class BaseAssignmentFormSet(forms.BaseFormSet):
     def __init__(self, *args, cadres=None, **kwargs):
         self.cadres = cadres
+        first = AssignmentRole.objects.order_by("sort_order", "name").first()
+        self.default_role = first.pk if first else None
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
-        return {"cadres": self.cadres}
+        return {"cadres": self.cadres, "default_role": self.default_role}
 
     def clean(self):
         seen = set()

@@ -76,3 +76,16 @@ def test_goal6_moves_and_deletions_after_publishing_are_recorded(client, unit_ad
     client.post(reverse("goals_admin:goal_delete", args=[tree["a1"].pk]), **FETCH)
     actions = list(GoalChange.objects.order_by("pk").values_list("action", "goal_name"))
     assert actions == [("moved", "乙目标"), ("deleted", "甲一")]
+
+
+def test_goal5_an_untouched_extra_row_is_not_an_error(client, unit_admin, unit, plan):
+    """GOAL-5: the form's spare row opens on the first role; saving without using it changes nothing else."""
+    team = TeamFactory(unit=unit)
+    lead = MembershipFactory(team=team).cadre
+    goal = GoalFactory(plan=plan)
+    client.force_login(unit_admin)
+    data = assign_data([(lead, role("主办"))])
+    data.update({"form-TOTAL_FORMS": "2", "form-1-cadre": "", "form-1-role": str(role("主办").pk)})
+    response = client.post(reverse("goals_admin:goal_assign", args=[goal.pk]), data, **FETCH)
+    assert response.status_code == 200, response.content.decode()[:500]
+    assert [a.cadre for a in goal.assignments.all()] == [lead]

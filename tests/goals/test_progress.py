@@ -46,7 +46,7 @@ def test_sup1_unit_admin_enters_and_submits_a_quarter(client, unit_admin, plan):
     entry = ProgressEntry.objects.get(goal=party)
     assert (entry.estimated_progress, entry.delay_reasons, entry.lessons) == (60, "人员调整", "压实责任")
     page = client.get(reverse("goals:query") + f"?unit={plan.unit_id}&year=2026").content.decode()
-    assert "🚩" in page and "已完成" in page  # 21 of 20: completed
+    assert "red-flag" in page and "已完成" in page  # 21 of 20: completed
     assert 'aria-valuenow="60"' in page  # the qualitative goal's bar
 
 
