@@ -68,3 +68,19 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def db_vendor():
     return connection.vendor
+
+
+def table_id(value):
+    """Test ids for rule tables: the rule class's name, and sets of roles sorted, so
+    every process names the tests alike (pytest-xdist compares them)."""
+    if hasattr(value, "model"):
+        return type(value).__name__
+    if isinstance(value, (set, frozenset)):
+        return "+".join(sorted(str(item) for item in value)) or "none"
+    return str(value)
+
+
+def pytest_make_parametrize_id(config, val, argname):
+    if isinstance(val, (set, frozenset)):
+        return table_id(val)
+    return None

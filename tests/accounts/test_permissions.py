@@ -10,6 +10,7 @@ from django.urls import reverse
 from kaohe.accounts.permissions import sign_in_event_rules, user_rules
 from kaohe.accounts.roles import RoleCode
 from kaohe.org.permissions import cadre_rules, membership_rules, team_rules, unit_rules, work_group_rules
+from tests.conftest import table_id
 from tests.factories import CadreFactory, MembershipFactory, TeamFactory, UnitFactory, WorkGroupFactory
 
 R = RoleCode
@@ -56,7 +57,7 @@ def _record(rules, own_unit, mine, theirs):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("rules", "action", "own_unit", "allowed"), TABLE, ids=lambda v: getattr(v, "__class__", type(v)).__name__ if hasattr(v, "model") else str(v))
+@pytest.mark.parametrize(("rules", "action", "own_unit", "allowed"), TABLE, ids=table_id)
 def test_sys7_role_action_table(rules, action, own_unit, allowed, make_user):
     """SYS-7: every role gets exactly the outcome of the table, for the record and through has_perm."""
     mine, theirs = UnitFactory(), UnitFactory()

@@ -18,6 +18,7 @@ from kaohe.evaluation.permissions import (
     target_result_rules,
     task_rules,
 )
+from tests.conftest import table_id
 
 R = RoleCode
 ALL_ROLES = list(RoleCode)
@@ -47,7 +48,7 @@ TABLE = [
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("rules", "action", "allowed"), TABLE, ids=lambda v: type(v).__name__ if hasattr(v, "model") else str(v))
+@pytest.mark.parametrize(("rules", "action", "allowed"), TABLE, ids=table_id)
 def test_sys7_evaluation_role_action_table(rules, action, allowed, make_user):
     """SYS-7, EVAL-2, EVAL-8: every role gets exactly the table's answer; nobody edits a ballot or reads a draft."""
     perm = f"{rules.model._meta.app_label}.{action}_{rules.model._meta.model_name}"
