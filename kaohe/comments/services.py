@@ -60,7 +60,35 @@ def comment_post(*, target, comment_type: CommentType, body: str, user, author_n
         comment.status = Comment.Status.PUBLISHED
     comment.full_clean(exclude=["author", "moderated_by", "removed_by", "merged_into"])
     comment.save()
+    if comment.status == Comment.Status.PUBLISHED:
+        notify_unit(comment)
     return comment
+
+
+def notify_unit(comment: Comment) -> None:
+    """Tell the unit by e-mail that a comment on it is published, so it can answer
+    (CMT-5). Never for a report (举报): the unit must not learn of it. Sent after
+    the transaction commits; a mail server that fails loses the notice, not the comment."""
+    if comment.is_report:
+        return
+    address = comment.unit.contact_email if comment.unit_id else ""
+    if not address:
+        return
+    from django.urls import reverse
+
+    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("comments_admin:detail", args=[comment.pk])
+    subject = _("New comment on %(target)s") % {"target": comment.target_label}
+    body = render_to_string("comments/email/new_comment.txt", {"comment": comment, "link": link})
+
+    def send():
+        import logging
+
+        try:
+            send_mail(subject.replace("\n", " ")[:150], body, settings.DEFAULT_FROM_EMAIL, [address])
+        except Exception:  # noqa: BLE001 - any failure of the mail server
+            logging.getLogger(__name__).warning("could not e-mail %s about comment %s", address, comment.pk, exc_info=True)
+
+    transaction.on_commit(send)
 
 
 @transaction.atomic
@@ -75,6 +103,7 @@ def comments_publish(comments: Iterable[Comment], *, user) -> int:
         comment.moderated_at, comment.moderated_by = now, user
         comment.save(update_fields=["status", "moderated_at", "moderated_by"])
         log(comment, "kaohe_comments.publish", user=user)
+        notify_unit(comment)
         done += 1
     return done
 
