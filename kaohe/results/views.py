@@ -305,19 +305,24 @@ def cadre_analysis(request, year):
         return exports.pdf_response("results/pdf/analysis.html", {
             "title": _("%(year)s cadre analysis") % {"year": year}, "headers": headers, "rows": rows,
             "sections": [
-                (_("Mean total by group"), charts.hbar([g["name"] for g in groups], [g["total"] or 0 for g in groups])),
+                (_("Scores by group"), charts.grouped_bars([g["name"] for g in groups], _group_series(groups))),
                 (_("Performance against integrity and ability"), charts.bubbles(points, x_label=_("goal score"), y_label=_("evaluation score"))),
             ],
         }, f"cadres-{year}", request)
     page = Paginator(normalised, 50).get_page(request.GET.get("page"))
     return render(request, "results/cadre_analysis.html", {
         "year": year, "by": by, "method": method, "groups": groups, "page_obj": page,
-        "groups_json": _json({"type": "grouped", "labels": [g["name"] for g in groups],
-                              "series": [{"name": _("goal score"), "data": [g["goal"] for g in groups]},
-                                         {"name": _("evaluation score"), "data": [g["evaluation"] for g in groups]},
-                                         {"name": _("total score"), "data": [g["total"] for g in groups]}]}),
+        "groups_json": _json({"type": "grouped", "labels": [g["name"] for g in groups], "series": _group_series(groups)}),
         "bubble_json": _json({"type": "bubble", "points": points, "x": _("goal score"), "y": _("evaluation score")}),
     })
+
+
+def _group_series(groups):
+    return [
+        {"name": _("goal score"), "data": [g["goal"] for g in groups]},
+        {"name": _("evaluation score"), "data": [g["evaluation"] for g in groups]},
+        {"name": _("total score"), "data": [g["total"] for g in groups]},
+    ]
 
 
 def cadre_detail(request, pk):
@@ -329,12 +334,22 @@ def cadre_detail(request, pk):
 
     memberships = cadre.memberships.select_related("team__unit").order_by("-start_date")
     assignments = Assignment.objects.filter(cadre=cadre).select_related("goal__plan", "role").order_by("-goal__plan__year")[:100]
+    series = [
+        {"name": _("goal score"), "data": [_float(r.goal_score) for r in history]},
+        {"name": _("evaluation score"), "data": [_float(r.evaluation_score) for r in history]},
+        {"name": _("total score"), "data": [_float(r.total) for r in history]},
+    ]
+    if request.GET.get("format") == "pdf":
+        headers = [_("year"), _("target category"), _("goal score"), _("evaluation score"), _("total score"),
+                   pgettext("results", "rank"), _("approved grade")]
+        rows = [[r.year, str(r.target_category), r.goal_score, r.evaluation_score, r.total, r.rank,
+                 r.approved_grade or r.recommended_grade] for r in history]
+        return exports.pdf_response("results/pdf/analysis.html", {
+            "title": f"{cadre.name} · {_('Scores and grades over the years')}", "headers": headers, "rows": rows,
+            "sections": [(_("Scores and grades over the years"), charts.lines([r.year for r in history], series))],
+        }, f"cadre-{cadre.pk}", request)
     return render(request, "results/cadre_detail.html", {
         "cadre": cadre, "history": history, "memberships": memberships, "assignments": assignments,
         "year": history[-1].year if history else _year(request, None),
-        "history_json": _json({"type": "line", "labels": [r.year for r in history], "series": [
-            {"name": _("goal score"), "data": [r.goal_score for r in history]},
-            {"name": _("evaluation score"), "data": [r.evaluation_score for r in history]},
-            {"name": _("total score"), "data": [r.total for r in history]},
-        ]}),
+        "history_json": _json({"type": "line", "labels": [r.year for r in history], "series": series}),
     })

@@ -98,3 +98,14 @@ def test_res2_res3_analysis_queries_do_not_grow_with_the_cadres(client, office_u
         goal_scores[1][cadre.pk] = "80"
     services.compute_year(2026)
     assert count() == before
+
+
+def test_res3_cadre_history_prints_with_its_chart(client, office_user, computed_year):
+    """RES-3 with item 6: the cadre's history chart is in the PDF too, drawn, with Chinese text."""
+    from tests.evaluation.pdfutil import embedded_fonts
+
+    client.force_login(office_user)
+    response = client.get(reverse("results_admin:cadre", args=[computed_year.cadres[0].pk]) + "?format=pdf")
+    assert response["Content-Type"] == "application/pdf"
+    assert any("Noto" in font for font in embedded_fonts(response.content))
+    assert b"/Subtype /Image" not in response.content
