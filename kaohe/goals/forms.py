@@ -36,10 +36,6 @@ class GoalForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
-    def _post_clean(self):
-        # Goal.clean() compares the parent's plan; the view sets both first.
-        super()._post_clean()
-
 
 class NewPlanForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.filter(is_active=True))

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_sup2_completion_respects_whether_higher_is_better(higher_is_better, plan, actual, expected):
+    """SUP-2: a quantitative goal's completion comes from plan and actual, and less can be better."""
     goal = QuantitativeGoalFactory.build(plan_value=Decimal(plan), indicator=IndicatorFactory.build(higher_is_better=higher_is_better))
     assert completion_percent(goal, Decimal(actual), None) == Decimal(expected)
 

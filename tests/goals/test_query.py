@@ -81,6 +81,7 @@ def test_goal8_line_chart_of_plan_and_actual_across_years(client, unit):
 
 
 def test_goal7_unit_page_shows_published_goals_and_latest_progress(client, published):
+    """GOAL-7, BG-2, PORTAL-2: the public reads a unit's published goals and latest progress on its portal page."""
     from home.models import UnitIndexPage
 
     goal = GoalFactory(plan=published, name="单位页上的目标")
@@ -132,7 +133,7 @@ def test_sup6_progress_as_of_a_period_and_units_compared(client, published, othe
 
 
 def test_goal7_other_apps_add_sections_to_the_goal_page(client, published):
-    """The goal page shows what other apps register (comments, answers) under its progress."""
+    """PORTAL-2: the goal page shows what the other assessment apps register (comments, answers) under its progress."""
     from wagtail import hooks
 
     goal = GoalFactory(plan=published)
@@ -146,7 +147,7 @@ def test_goal7_other_apps_add_sections_to_the_goal_page(client, published):
 
 
 def test_goal7_evaluation_form_links_to_a_targets_goals(published):
-    """EVAL-7 with GOAL-7: beside a team or cadre on the evaluation form, a link to its goals and progress."""
+    """EVAL-7, BG-3: beside a team or cadre on the evaluation form, a link to its goals and progress."""
     from kaohe.evaluation.selectors import target_links
     from tests.evaluation.factories import make_cadre_targets, make_task
 
@@ -159,7 +160,7 @@ def test_goal7_evaluation_form_links_to_a_targets_goals(published):
 
 
 def test_goal7_trees_show_how_many_comments_each_goal_has(client, published):
-    """GOAL-7: the tree shows plan, execution and comments at every level."""
+    """GOAL-7, BG-2: the tree shows plan, execution and the comments people made, at every level."""
     from kaohe.comments.models import Comment, CommentType, TargetType
 
     goal = GoalFactory(plan=published, name="有点评的目标")

@@ -194,6 +194,7 @@ def test_goal3_tree_screen_queries_do_not_grow_with_the_tree(client, unit_admin,
 
 
 def test_goal1_dashboard_leads_the_unit_admin_to_the_goals(client, unit_admin, plan, office_user):
+    """GOAL-1, PORTAL-2: goals are managed in the same Wagtail admin; its dashboard leads there."""
     client.force_login(unit_admin)
     page = client.get(reverse("wagtailadmin_home")).content.decode()
     assert reverse("goals_admin:plan", args=[plan.pk]) in page

@@ -294,8 +294,9 @@ def bulk_action(request, pk):
         with transaction.atomic():
             if action == "delete":
                 chosen = {goal.pk for goal in goals}
+                parents = dict(Goal.objects.filter(plan=plan).values_list("pk", "parent_id"))
                 # A goal inside a chosen subtree goes with its ancestor.
-                tops = [goal for goal in goals if not _has_chosen_ancestor(goal, chosen)]
+                tops = [goal for goal in goals if not _has_chosen_ancestor(goal, chosen, parents)]
                 count = sum(services.delete_goal(goal, request.user) for goal in tops)
                 messages.success(request, _("Deleted %(count)s goals.") % {"count": count})
             elif action == "move":
@@ -323,9 +324,8 @@ def bulk_action(request, pk):
     return redirect("goals_admin:plan", plan.pk)
 
 
-def _has_chosen_ancestor(goal, chosen) -> bool:
+def _has_chosen_ancestor(goal, chosen, parents) -> bool:
     parent_id = goal.parent_id
-    parents = dict(Goal.objects.filter(plan_id=goal.plan_id).values_list("pk", "parent_id"))
     while parent_id:
         if parent_id in chosen:
             return True

@@ -13,7 +13,7 @@
       button.type = "button";
       button.className = "goal-toggle";
       button.textContent = "▸";
-      button.setAttribute("aria-label", "展开/收起");
+      button.setAttribute("aria-label", table.dataset.toggleLabel || "");
       button.setAttribute("aria-expanded", Number(row.dataset.depth) < 2 ? "true" : "false");
       row.querySelector("th").prepend(button);
       button.addEventListener("click", () => {
