@@ -60,7 +60,9 @@ print(key)
 def request(host, method, path, key, body=None):
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(
-        path if path.startswith("http") else f"http://{host}{path}", data=data, method=method,
+        path if path.startswith("http") else f"http://{host}{path}",
+        data=data,
+        method=method,
         headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
     )
     with urllib.request.urlopen(req, timeout=120) as response:  # noqa: S310
@@ -69,9 +71,17 @@ def request(host, method, path, key, body=None):
 
 def cadres(position):
     records = [
-        {"external_id": f"GB-{n:05d}", "name": f"干部{n}", "sex": "male" if n % 3 else "female",
-         "birth_date": f"19{60 + n % 35}-0{1 + n % 9}-1{n % 9}", "unit": f"U-{n % 20}", "position": position,
-         "rank": "section_deputy", "profession": "经济管理", "education": "大学本科"}
+        {
+            "external_id": f"GB-{n:05d}",
+            "name": f"干部{n}",
+            "sex": "male" if n % 3 else "female",
+            "birth_date": f"19{60 + n % 35}-0{1 + n % 9}-1{n % 9}",
+            "unit": f"U-{n % 20}",
+            "position": position,
+            "rank": "section_deputy",
+            "profession": "经济管理",
+            "education": "大学本科",
+        }
         for n in range(CADRES)
     ]
     for index, change in BAD.items():
@@ -85,7 +95,12 @@ def main():
     print(f"database: {DATABASE_URL}")
     manage("migrate", "--no-input", "-v", "0", env=env)
     key = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", SETUP], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        [sys.executable, "manage.py", "shell", "-c", SETUP],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.split()[-1]
 
     with gunicorn(env, workers=2) as host:
@@ -95,11 +110,15 @@ def main():
             started = time.perf_counter()
             report = request(host, "POST", "/api/v1/cadres/bulk/", key, body)
             elapsed = time.perf_counter() - started
-            print(f"bulk push of {CADRES:,} cadres, {label}: {elapsed:.2f} s "
-                  f"(created {report['created']}, updated {report['updated']}, unchanged {report['unchanged']}, "
-                  f"refused {report['refused']}; target < 10 s: {'met' if elapsed < 10 else 'NOT met'})")
+            print(
+                f"bulk push of {CADRES:,} cadres, {label}: {elapsed:.2f} s "
+                f"(created {report['created']}, updated {report['updated']}, unchanged {report['unchanged']}, "
+                f"refused {report['refused']}; target < 10 s: {'met' if elapsed < 10 else 'NOT met'})"
+            )
 
-        subprocess.run([sys.executable, "manage.py", "shell", "-c", RESULTS], cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", RESULTS], cwd=ROOT, env=env, check=True, capture_output=True
+        )
         for label, path in (("yearly results", "/api/v1/results/?year=2025"), ("cadres", "/api/v1/cadres/?")):
             started = time.perf_counter()
             url, pulled, pages = f"{path}&page_size={PAGE}", 0, 0
@@ -109,8 +128,10 @@ def main():
                 pages += 1
                 url = page["next"]
             elapsed = time.perf_counter() - started
-            print(f"pull of {pulled:,} {label} in {pages} pages of {PAGE}: {elapsed:.2f} s "
-                  f"(target < 5 s: {'met' if elapsed < 5 else 'NOT met'})")
+            print(
+                f"pull of {pulled:,} {label} in {pages} pages of {PAGE}: {elapsed:.2f} s "
+                f"(target < 5 s: {'met' if elapsed < 5 else 'NOT met'})"
+            )
 
 
 if __name__ == "__main__":

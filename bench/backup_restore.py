@@ -36,9 +36,19 @@ print(Unit.objects.count(), Cadre.objects.count(), total, len(files), sum(p.stat
 
 
 def shell(code, env):
-    return subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-    ).stdout.strip().splitlines()[-1].split()
+    return (
+        subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", code],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+        .split()
+    )
 
 
 def timed(*args, env):
@@ -56,20 +66,26 @@ def main():
     manage("migrate", "--no-input", "-v", "0", env=env)
     subprocess.run([sys.executable, "manage.py", "load_demo"], cwd=ROOT, env=env, check=True, capture_output=True)
     before = shell(COUNTS, env)
-    print(f"demo county: {before[0]} units, {before[1]} cadres, {before[2]} rows in all, "
-          f"{before[3]} uploaded files ({int(before[4]) / 1024:.0f} KB)")
+    print(
+        f"demo county: {before[0]} units, {before[1]} cadres, {before[2]} rows in all, "
+        f"{before[3]} uploaded files ({int(before[4]) / 1024:.0f} KB)"
+    )
 
     backup = timed("backup", "--dir", str(BACKUPS), "--no-prune", env=env)
     archive = next(BACKUPS.glob("kaohe-backup-*.tar.gz"))
-    print(f"backup: {backup:.1f} s, archive {archive.stat().st_size / 1024:.0f} KB "
-          f"(target < 30 s: {'met' if backup < 30 else 'NOT met'})")
+    print(
+        f"backup: {backup:.1f} s, archive {archive.stat().st_size / 1024:.0f} KB "
+        f"(target < 30 s: {'met' if backup < 30 else 'NOT met'})"
+    )
 
     fresh_database(DATABASE_URL)
     shutil.rmtree(MEDIA, ignore_errors=True)
     restore = timed("restore", str(archive), env=env)
     after = shell(COUNTS, env)
-    print(f"restore into an empty installation: {restore:.1f} s "
-          f"(target < 30 s: {'met' if restore < 30 else 'NOT met'}); counts identical: {after == before}")
+    print(
+        f"restore into an empty installation: {restore:.1f} s "
+        f"(target < 30 s: {'met' if restore < 30 else 'NOT met'}); counts identical: {after == before}"
+    )
     print("(both times include starting Python and Django, about 1-2 s)")
 
 

@@ -46,8 +46,14 @@ def build():
     team = Team.objects.create(unit=unit, name="基准点评单位领导班子")
     plan = GoalPlan.objects.create(unit=unit, year=2026, status="published")
     goals = Goal.objects.bulk_create(
-        Goal(plan=plan, name=f"基准目标{n}", weight=Decimal("2.5"), start_date=date(2026, 1, 1), due_date=date(2026, 12, 31),
-             sort_order=n)
+        Goal(
+            plan=plan,
+            name=f"基准目标{n}",
+            weight=Decimal("2.5"),
+            start_date=date(2026, 1, 1),
+            due_date=date(2026, 12, 31),
+            sort_order=n,
+        )
         for n in range(40)
     )
     types = list(CommentType.objects.all())
@@ -57,13 +63,21 @@ def build():
     for n in range(COMMENTS):
         comment_type = rng.choice(types)
         target = rng.choice([TargetType.GOAL] * 3 + [TargetType.UNIT, TargetType.TEAM])
-        rows.append(Comment(
-            target_type=target, unit=unit, goal=rng.choice(goals) if target == TargetType.GOAL else None,
-            team=team if target == TargetType.TEAM else None, comment_type=comment_type, is_report=comment_type.is_report,
-            commenter_kind=rng.choice(CommenterKind.values), author_name=f"点评人{n % 300}", email="a@example.com",
-            body=f"第{n}条点评：进度{'滞后' if n % 7 == 0 else '正常'}，建议加强调度，及时公开进展情况。" * 2,
-            status=rng.choice(statuses),
-        ))
+        rows.append(
+            Comment(
+                target_type=target,
+                unit=unit,
+                goal=rng.choice(goals) if target == TargetType.GOAL else None,
+                team=team if target == TargetType.TEAM else None,
+                comment_type=comment_type,
+                is_report=comment_type.is_report,
+                commenter_kind=rng.choice(CommenterKind.values),
+                author_name=f"点评人{n % 300}",
+                email="a@example.com",
+                body=f"第{n}条点评：进度{'滞后' if n % 7 == 0 else '正常'}，建议加强调度，及时公开进展情况。" * 2,
+                status=rng.choice(statuses),
+            )
+        )
     dates = [now - timedelta(minutes=rng.randint(0, 365 * 24 * 60)) for _ in rows]
     Comment.objects.bulk_create(rows, batch_size=2000)
     for comment, when in zip(rows, dates, strict=True):
@@ -71,8 +85,14 @@ def build():
     Comment.objects.bulk_update(rows, ["created_at"], batch_size=2000)
     # Comments on another unit, so filters have something to leave out.
     Comment.objects.bulk_create(
-        Comment(target_type=TargetType.UNIT, unit=other, comment_type=types[0], commenter_kind=CommenterKind.PUBLIC,
-                body="其他单位的点评", status=Comment.Status.PUBLISHED)
+        Comment(
+            target_type=TargetType.UNIT,
+            unit=other,
+            comment_type=types[0],
+            commenter_kind=CommenterKind.PUBLIC,
+            body="其他单位的点评",
+            status=Comment.Status.PUBLISHED,
+        )
         for _ in range(2000)
     )
     return unit, goals, rows
@@ -126,7 +146,9 @@ def main():
     unit_admin = user("bench_unit_admin", RoleCode.UNIT_ADMIN, unit)
     CommentRead.objects.bulk_create([CommentRead(user=office, comment=c) for c in rows[::2]], batch_size=2000)
     print(f"database: {DATABASE_URL}")
-    print(f"data: {len(rows):,} comments on one unit (+2,000 elsewhere), half read by the office; built in {time.perf_counter() - started:.1f} s")
+    print(
+        f"data: {len(rows):,} comments on one unit (+2,000 elsewhere), half read by the office; built in {time.perf_counter() - started:.1f} s"
+    )
     clients = {}
     for name, account in (("office", office), ("unit admin", unit_admin)):
         clients[name] = Client()
@@ -158,7 +180,9 @@ def main():
     started = time.perf_counter()
     response = clients["office"].get("/admin/comments/export/?status=")
     assert response.status_code == 200
-    print(f"spreadsheet of all {len(rows) + 2000:,} comments: {time.perf_counter() - started:.1f} s, {len(response.content) // 1024} KB")
+    print(
+        f"spreadsheet of all {len(rows) + 2000:,} comments: {time.perf_counter() - started:.1f} s, {len(response.content) // 1024} KB"
+    )
     print(f"slowest median {worst:.0f} ms (target < {TARGET_MS} ms: {'met' if worst < TARGET_MS else 'NOT met'})")
 
 

@@ -1,7 +1,7 @@
 """Benchmark: generate 3,000 evaluation accounts (target < 3 s) and print their slips as a PDF (target < 60 s).
 
-    .venv/bin/python bench/evaluation_accounts.py            # SQLite file in /tmp
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaohe_bench_eval .venv/bin/python bench/evaluation_accounts.py
+.venv/bin/python bench/evaluation_accounts.py            # SQLite file in /tmp
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaohe_bench_eval .venv/bin/python bench/evaluation_accounts.py
 """
 
 import os
@@ -43,8 +43,10 @@ def main():
     printed = time.perf_counter() - started
     out = Path("/tmp/kaohe-bench-slips.pdf")
     out.write_bytes(data)
-    print(f"{COUNT} slips as a PDF of {len(data) // 1024} KB ({-(-COUNT // 10)} pages) in {printed:.1f} s "
-          f"(target < 60 s: {'met' if printed < 60 else 'NOT met'}); written to {out}")
+    print(
+        f"{COUNT} slips as a PDF of {len(data) // 1024} KB ({-(-COUNT // 10)} pages) in {printed:.1f} s "
+        f"(target < 60 s: {'met' if printed < 60 else 'NOT met'}); written to {out}"
+    )
 
 
 if __name__ == "__main__":

@@ -131,7 +131,10 @@ def check(task_pk):
 def run(host, label, think):
     task_pk, ballots = prepare(EVALUATORS)
     results, errors, lock = {}, [], threading.Lock()
-    threads = [threading.Thread(target=evaluator, args=(host, code, answers, think, results, errors, lock)) for code, answers in ballots]
+    threads = [
+        threading.Thread(target=evaluator, args=(host, code, answers, think, results, errors, lock))
+        for code, answers in ballots
+    ]
     started = time.monotonic()
     for thread in threads:
         thread.start()
@@ -141,13 +144,17 @@ def run(host, label, think):
         thread.join()
     elapsed = time.monotonic() - started
     cast, submitted, drafts = check(task_pk)
-    print(f"\n{label}: {EVALUATORS} evaluators in {elapsed:.1f} s; errors {len(errors)}; ballots cast {cast}, "
-          f"accounts submitted {submitted}, drafts left {drafts} (lost ballots: {EVALUATORS - cast})")
+    print(
+        f"\n{label}: {EVALUATORS} evaluators in {elapsed:.1f} s; errors {len(errors)}; ballots cast {cast}, "
+        f"accounts submitted {submitted}, drafts left {drafts} (lost ballots: {EVALUATORS - cast})"
+    )
     for message in errors[:5]:
         print(f"  error: {message}")
     for name in STEPS:
         values = results.get(name, [])
-        print(f"  {name:<13} p50 {1000 * percentile(values, 0.5):6.0f} ms   p95 {1000 * percentile(values, 0.95):6.0f} ms   max {1000 * max(values, default=0):6.0f} ms")
+        print(
+            f"  {name:<13} p50 {1000 * percentile(values, 0.5):6.0f} ms   p95 {1000 * percentile(values, 0.95):6.0f} ms   max {1000 * max(values, default=0):6.0f} ms"
+        )
     p95 = 1000 * percentile(results.get("confirm", []), 0.95)
     return p95, errors, EVALUATORS - cast
 
@@ -163,8 +170,10 @@ def main():
         p95, errors, lost = run(host, "with think time 1–3 s between steps", (1.0, 3.0))
         run(host, "burst, no think time (worst case)", None)
     met = p95 < 300 and not errors and not lost
-    print(f"\nsubmit (confirm, the ballot is cast) p95 {p95:.0f} ms, errors {len(errors)}, lost {lost}: "
-          f"target p95 < 300 ms, no errors, no lost ballot: {'met' if met else 'NOT met'}")
+    print(
+        f"\nsubmit (confirm, the ballot is cast) p95 {p95:.0f} ms, errors {len(errors)}, lost {lost}: "
+        f"target p95 < 300 ms, no errors, no lost ballot: {'met' if met else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

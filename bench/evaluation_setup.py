@@ -28,23 +28,42 @@ def make_task(*, targets: int = 40, indicators: int = 6, name: str = "基准测�
     kind, _ = UnitKind.objects.get_or_create(name="基准单位")
     teams = []
     for index in range(targets):
-        unit, _ = Unit.objects.get_or_create(name=f"基准单位{index + 1:02d}", defaults={"kind": kind, "duties": "基准测试单位职责。"})
+        unit, _ = Unit.objects.get_or_create(
+            name=f"基准单位{index + 1:02d}", defaults={"kind": kind, "duties": "基准测试单位职责。"}
+        )
         team, _ = Team.objects.get_or_create(unit=unit, name=f"基准单位{index + 1:02d}领导班子")
         teams.append(team)
     system = IndicatorSystem.objects.create(name=f"{name}指标", year=2026)
     for index in range(indicators):
-        Indicator.objects.create(system=system, name=f"指标{index + 1}", weight=Decimal(index % 3 + 1), sort_order=index, criteria="评分标准")
+        Indicator.objects.create(
+            system=system, name=f"指标{index + 1}", weight=Decimal(index % 3 + 1), sort_order=index, criteria="评分标准"
+        )
     for index, (code, level, points, band) in enumerate(
-        [("A", "优秀", 100, "excellent"), ("B", "良好", 85, "middle"), ("C", "一般", 70, "bottom"), ("D", "较差", 50, "bottom")]
+        [
+            ("A", "优秀", 100, "excellent"),
+            ("B", "良好", 85, "middle"),
+            ("C", "一般", 70, "bottom"),
+            ("D", "较差", 50, "bottom"),
+        ]
     ):
         RatingLevel.objects.create(system=system, code=code, name=level, points=points, band=band, sort_order=index)
     evaluator, _ = EvaluatorCategory.objects.get_or_create(name="基层代表", defaults={"can_give_feedback": True})
     target_category, _ = TargetCategory.objects.get_or_create(name="综合管理部门")
     now = timezone.now()
-    task = EvaluationTask.objects.create(name=name, year=2026, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=3), min_ballots=5)
-    TaskRater.objects.create(task=task, evaluator_category=evaluator, target_category=target_category, indicator_system=system,
-                             max_excellent_percent=Decimal("30"), min_bottom_percent=Decimal("10"))
-    TaskTarget.objects.bulk_create(TaskTarget(task=task, target_category=target_category, team=team, sort_order=i) for i, team in enumerate(teams))
+    task = EvaluationTask.objects.create(
+        name=name, year=2026, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=3), min_ballots=5
+    )
+    TaskRater.objects.create(
+        task=task,
+        evaluator_category=evaluator,
+        target_category=target_category,
+        indicator_system=system,
+        max_excellent_percent=Decimal("30"),
+        min_bottom_percent=Decimal("10"),
+    )
+    TaskTarget.objects.bulk_create(
+        TaskTarget(task=task, target_category=target_category, team=team, sort_order=i) for i, team in enumerate(teams)
+    )
     return task, evaluator
 
 

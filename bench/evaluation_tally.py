@@ -1,7 +1,7 @@
 """Benchmark: tally 3,000 ballots of 40 targets × 6 indicators (target < 10 s).
 
-    .venv/bin/python bench/evaluation_tally.py               # SQLite file in /tmp
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaohe_bench_eval .venv/bin/python bench/evaluation_tally.py
+.venv/bin/python bench/evaluation_tally.py               # SQLite file in /tmp
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaohe_bench_eval .venv/bin/python bench/evaluation_tally.py
 """
 
 import os
@@ -41,8 +41,16 @@ def main():
     rng = random.Random(5)
     started = time.perf_counter()
     Ballot.objects.bulk_create(
-        (Ballot(task=task, category=category, source="online", cast_on=timezone.localdate(), answers=valid_answers(sheet, rng))
-         for _ in range(BALLOTS)),
+        (
+            Ballot(
+                task=task,
+                category=category,
+                source="online",
+                cast_on=timezone.localdate(),
+                answers=valid_answers(sheet, rng),
+            )
+            for _ in range(BALLOTS)
+        ),
         batch_size=500,
     )
     print(f"database: {DATABASE_URL}")
@@ -51,8 +59,10 @@ def main():
     results = task_tally(task)
     elapsed = time.perf_counter() - started
     best = max(results, key=lambda r: r.score)
-    print(f"tally of {BALLOTS} ballots × {sheet.cell_count} ratings: {elapsed:.2f} s (target < 10 s: {'met' if elapsed < 10 else 'NOT met'}); "
-          f"best score {best.score}, {len(results)} targets")
+    print(
+        f"tally of {BALLOTS} ballots × {sheet.cell_count} ratings: {elapsed:.2f} s (target < 10 s: {'met' if elapsed < 10 else 'NOT met'}); "
+        f"best score {best.score}, {len(results)} targets"
+    )
 
 
 if __name__ == "__main__":

@@ -61,13 +61,21 @@ def build(unit_name, shape):
             batch = []
             for position in range(width):
                 quantitative = depth == len(shape) and position % 2 == 0
-                batch.append(Goal(
-                    plan=plan, parent=parent, sort_order=position, name=f"第{depth}级目标{count + len(batch) + 1}",
-                    goal_type=goal_type if depth == 1 else None, weight=Decimal(100 // width),
-                    start_date=date(2026, 1, 1), due_date=date(2026, 12, 31),
-                    kind="quantitative" if quantitative else "qualitative",
-                    indicator=indicator if quantitative else None, plan_value=Decimal("100") if quantitative else None,
-                ))
+                batch.append(
+                    Goal(
+                        plan=plan,
+                        parent=parent,
+                        sort_order=position,
+                        name=f"第{depth}级目标{count + len(batch) + 1}",
+                        goal_type=goal_type if depth == 1 else None,
+                        weight=Decimal(100 // width),
+                        start_date=date(2026, 1, 1),
+                        due_date=date(2026, 12, 31),
+                        kind="quantitative" if quantitative else "qualitative",
+                        indicator=indicator if quantitative else None,
+                        plan_value=Decimal("100") if quantitative else None,
+                    )
+                )
             Goal.objects.bulk_create(batch)
             count += len(batch)
             created.extend(batch)
@@ -75,11 +83,18 @@ def build(unit_name, shape):
     goals = list(plan.goals.all())
     for period in ("Q1", "Q2", "Q3"):
         report = ProgressReport.objects.create(plan=plan, period=period, submitted=True)
-        ProgressEntry.objects.bulk_create([
-            ProgressEntry(report=report, goal=goal, actual_value=Decimal("60") if goal.is_quantitative else None,
-                          estimated_progress=None if goal.is_quantitative else 60, work_done="按计划推进")
-            for goal in goals
-        ])
+        ProgressEntry.objects.bulk_create(
+            [
+                ProgressEntry(
+                    report=report,
+                    goal=goal,
+                    actual_value=Decimal("60") if goal.is_quantitative else None,
+                    estimated_progress=None if goal.is_quantitative else 60,
+                    work_done="按计划推进",
+                )
+                for goal in goals
+            ]
+        )
     return plan, count
 
 
@@ -131,21 +146,34 @@ def main():
         ("public goal page", public, f"/goals/?unit={plan.unit_id}&year=2026"),
     ):
         median, worst, queries = timed_get(client, url)
-        print(f"{label}: median {median:.0f} ms, worst {worst:.0f} ms, {queries} queries "
-              f"(target < 300 ms: {'met' if median < 300 else 'NOT met'})")
+        print(
+            f"{label}: median {median:.0f} ms, worst {worst:.0f} ms, {queries} queries "
+            f"(target < 300 ms: {'met' if median < 300 else 'NOT met'})"
+        )
 
     big, big_count = build("基准大单位", (10, 10, 49))
     print(f"Excel: {big_count} goals")
     results = {}
     for phase in ("idle", "export", "fill", "import"):
-        out = subprocess.run([sys.executable, __file__, "--phase", phase, str(big.pk)], check=True, capture_output=True, text=True, env=os.environ)
+        out = subprocess.run(
+            [sys.executable, __file__, "--phase", phase, str(big.pk)],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=os.environ,
+        )
         results[phase] = json.loads(out.stdout.strip().splitlines()[-1])
     base = results["idle"]["maxrss_mb"]
     print(f"baseline process with Django loaded: {base:.0f} MB")
-    for phase, label in (("export", "export of the progress template"), ("import", "import (check + apply) of the filled template")):
+    for phase, label in (
+        ("export", "export of the progress template"),
+        ("import", "import (check + apply) of the filled template"),
+    ):
         r = results[phase]
-        print(f"{label}: {r['seconds']:.1f} s, peak memory {r['maxrss_mb']:.0f} MB "
-              f"(target < 10 s and < 400 MB: {'met' if r['seconds'] < 10 and r['maxrss_mb'] < 400 else 'NOT met'}; {r.get('note', '')})")
+        print(
+            f"{label}: {r['seconds']:.1f} s, peak memory {r['maxrss_mb']:.0f} MB "
+            f"(target < 10 s and < 400 MB: {'met' if r['seconds'] < 10 and r['maxrss_mb'] < 400 else 'NOT met'}; {r.get('note', '')})"
+        )
 
 
 def peak_rss_mb() -> float:

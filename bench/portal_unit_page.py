@@ -41,8 +41,12 @@ def main():
     import subprocess
 
     out = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", SETUP], cwd=Path(__file__).resolve().parent.parent,
-        env=env, check=True, capture_output=True, text=True,
+        [sys.executable, "manage.py", "shell", "-c", SETUP],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.split()
     minimal_path, unit_path, members = out[-3], out[-2], out[-1]
     print(f"minimal page: {minimal_path}   unit page: {unit_path} ({members} team members)")
@@ -56,11 +60,15 @@ def main():
     minimal_rps = sum(m["rps"] for m, _ in rounds) / len(rounds)
     unit_rps = sum(u["rps"] for _, u in rounds) / len(rounds)
     for i, (m, u) in enumerate(rounds, 1):
-        print(f"round {i}: minimal {m['rps']:.0f} req/s (p95 {m['p95_ms']:.0f} ms, errors {m['errors']}); "
-              f"unit {u['rps']:.0f} req/s (p95 {u['p95_ms']:.0f} ms, errors {u['errors']})")
+        print(
+            f"round {i}: minimal {m['rps']:.0f} req/s (p95 {m['p95_ms']:.0f} ms, errors {m['errors']}); "
+            f"unit {u['rps']:.0f} req/s (p95 {u['p95_ms']:.0f} ms, errors {u['errors']})"
+        )
     ratio = unit_rps / minimal_rps
-    print(f"mean: minimal page {minimal_rps:.0f} req/s, unit page {unit_rps:.0f} req/s, ratio {ratio:.2f} "
-          f"(target >= 0.50: {'met' if ratio >= 0.5 else 'NOT met'})")
+    print(
+        f"mean: minimal page {minimal_rps:.0f} req/s, unit page {unit_rps:.0f} req/s, ratio {ratio:.2f} "
+        f"(target >= 0.50: {'met' if ratio >= 0.5 else 'NOT met'})"
+    )
 
 
 if __name__ == "__main__":

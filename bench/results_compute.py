@@ -48,45 +48,95 @@ def build(rng):
     teams = Team.objects.bulk_create([Team(unit=unit, name=f"{unit.name}领导班子") for unit in units])
     ranks = ["section_chief", "section_deputy", "county_deputy"]
     professions = ["经济管理", "党务", "法律", "工程技术", "农业"]
-    cadres = Cadre.objects.bulk_create([
-        Cadre(name=f"干部{i:04d}", sex="male", unit=units[i % 150], position="副局长", rank=ranks[i % 3], profession=professions[i % 5])
-        for i in range(1000)
-    ])
+    cadres = Cadre.objects.bulk_create(
+        [
+            Cadre(
+                name=f"干部{i:04d}",
+                sex="male",
+                unit=units[i % 150],
+                position="副局长",
+                rank=ranks[i % 3],
+                profession=professions[i % 5],
+            )
+            for i in range(1000)
+        ]
+    )
     plans = GoalPlan.objects.bulk_create([GoalPlan(unit=unit, year=YEAR, status="published") for unit in units])
-    goals = Goal.objects.bulk_create([
-        Goal(plan=plan, name=f"目标{j}", sort_order=j, weight=Decimal("16.67") if j else Decimal("16.65"), counts_in_assessment=True)
-        for plan in plans for j in range(6)
-    ])
-    GoalScore.objects.bulk_create([
-        GoalScore(goal=goal, standard_score=Decimal("100"), method="direct", score=Decimal(rng.randint(60, 100)),
-                  deductions=Decimal("0"), status="locked")
-        for goal in goals
-    ])
+    goals = Goal.objects.bulk_create(
+        [
+            Goal(
+                plan=plan,
+                name=f"目标{j}",
+                sort_order=j,
+                weight=Decimal("16.67") if j else Decimal("16.65"),
+                counts_in_assessment=True,
+            )
+            for plan in plans
+            for j in range(6)
+        ]
+    )
+    GoalScore.objects.bulk_create(
+        [
+            GoalScore(
+                goal=goal,
+                standard_score=Decimal("100"),
+                method="direct",
+                score=Decimal(rng.randint(60, 100)),
+                deductions=Decimal("0"),
+                status="locked",
+            )
+            for goal in goals
+        ]
+    )
     lead = AssignmentRole.objects.get_or_create(name="主办")[0]
     by_unit = {}
     for goal in goals:
         by_unit.setdefault(goal.plan.unit_id, []).append(goal)
-    Assignment.objects.bulk_create([
-        Assignment(goal=by_unit[cadre.unit_id][(i * 2 + k) % 6], cadre=cadre, role=lead)
-        for i, cadre in enumerate(cadres) for k in range(2)
-    ], ignore_conflicts=True)
+    Assignment.objects.bulk_create(
+        [
+            Assignment(goal=by_unit[cadre.unit_id][(i * 2 + k) % 6], cadre=cadre, role=lead)
+            for i, cadre in enumerate(cadres)
+            for k in range(2)
+        ],
+        ignore_conflicts=True,
+    )
     now = timezone.now()
-    task = EvaluationTask.objects.create(name="基准年度综合测评", year=YEAR, starts_at=now - timedelta(days=3),
-                                         ends_at=now - timedelta(days=2), closed_at=now - timedelta(days=2))
+    task = EvaluationTask.objects.create(
+        name="基准年度综合测评",
+        year=YEAR,
+        starts_at=now - timedelta(days=3),
+        ends_at=now - timedelta(days=2),
+        closed_at=now - timedelta(days=2),
+    )
     team_category = TargetCategory.objects.create(name="基准班子", kind="team")
     cadre_category = TargetCategory.objects.create(name="基准干部", kind="cadre")
     targets = TaskTarget.objects.bulk_create(
         [TaskTarget(task=task, target_category=team_category, team=team, sort_order=i) for i, team in enumerate(teams)]
-        + [TaskTarget(task=task, target_category=cadre_category, cadre=cadre, sort_order=200 + i) for i, cadre in enumerate(cadres)]
+        + [
+            TaskTarget(task=task, target_category=cadre_category, cadre=cadre, sort_order=200 + i)
+            for i, cadre in enumerate(cadres)
+        ]
     )
     indicators = ["政治素质", "工作实绩", "廉洁自律", "团结协作", "群众评价", "作风建设"]
-    TargetResult.objects.bulk_create([
-        TargetResult(task=task, task_target=target, target_category_id=target.target_category_id,
-                     target_team_id=target.team_id, target_cadre_id=target.cadre_id,
-                     score=Decimal(str(round(rng.gauss(85, 5), 2))), ballot_count=3000, is_shown=True,
-                     indicator_scores=[{"id": k, "name": name, "score": str(round(rng.gauss(85, 5), 2))} for k, name in enumerate(indicators)])
-        for target in targets
-    ])
+    TargetResult.objects.bulk_create(
+        [
+            TargetResult(
+                task=task,
+                task_target=target,
+                target_category_id=target.target_category_id,
+                target_team_id=target.team_id,
+                target_cadre_id=target.cadre_id,
+                score=Decimal(str(round(rng.gauss(85, 5), 2))),
+                ballot_count=3000,
+                is_shown=True,
+                indicator_scores=[
+                    {"id": k, "name": name, "score": str(round(rng.gauss(85, 5), 2))}
+                    for k, name in enumerate(indicators)
+                ],
+            )
+            for target in targets
+        ]
+    )
     return cadre_category
 
 
@@ -127,14 +177,18 @@ def main():
     rng = random.Random(6)
     start = time.perf_counter()
     cadre_category = build(rng)
-    print(f"county built in {time.perf_counter() - start:.1f} s: 150 teams, 1,000 cadres, 900 scored goals, 1,150 target results")
+    print(
+        f"county built in {time.perf_counter() - start:.1f} s: 150 teams, 1,000 cadres, 900 scored goals, 1,150 target results"
+    )
     times = []
     for _ in range(3):
         start = time.perf_counter()
         count = services.compute_year(YEAR)
         times.append(time.perf_counter() - start)
-    print(f"compute yearly results ({count} results, goal scores included): "
-          f"{', '.join(f'{t:.2f}' for t in times)} s (target < 5 s: {'met' if max(times) < 5 else 'NOT met'})")
+    print(
+        f"compute yearly results ({count} results, goal scores included): "
+        f"{', '.join(f'{t:.2f}' for t in times)} s (target < 5 s: {'met' if max(times) < 5 else 'NOT met'})"
+    )
     office = User.objects.create_user("bench_office", password="x-bench-pass-1")
     from django.contrib.auth.models import Group
 
@@ -150,13 +204,17 @@ def main():
         ("a cadre's history", f"/admin/results/cadre/{cadre}/"),
     ):
         median, queries, _response = timed(client, url)
-        print(f"{label}: median {median:.0f} ms, {queries} queries (target < 500 ms: {'met' if median < 500 else 'NOT met'})")
+        print(
+            f"{label}: median {median:.0f} ms, {queries} queries (target < 500 ms: {'met' if median < 500 else 'NOT met'})"
+        )
     start = time.perf_counter()
     response = client.get(f"/admin/results/{YEAR}/ranking/?category={cadre_category.pk}&format=pdf")
     seconds = time.perf_counter() - start
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    print(f"grade report PDF of 1,000 cadres with charts: {seconds:.1f} s, {len(response.content) // 1024} KB "
-          f"(target < 30 s: {'met' if seconds < 30 else 'NOT met'})")
+    print(
+        f"grade report PDF of 1,000 cadres with charts: {seconds:.1f} s, {len(response.content) // 1024} KB "
+        f"(target < 30 s: {'met' if seconds < 30 else 'NOT met'})"
+    )
 
 
 if __name__ == "__main__":

@@ -51,7 +51,9 @@ def score_everything(year, office):
     for pk, counts in forest.counts.items():
         if counts and forest.standard[pk] > 0:
             standard = round_score(forest.standard[pk])
-            records.append(GoalScore(goal_id=pk, standard_score=standard, method="direct", score=standard, scored_by=office))
+            records.append(
+                GoalScore(goal_id=pk, standard_score=standard, method="direct", score=standard, scored_by=office)
+            )
     GoalScore.objects.filter(goal__in=goals).delete()
     GoalScore.objects.bulk_create(records)
     return len(records)
@@ -86,22 +88,28 @@ def main():
     this_year = timezone.localdate().year
     last_year = this_year - 1
     print(f"database: {DATABASE_URL}")
-    print(f"demo county loaded in {time.perf_counter() - started:.1f} s: {Unit.objects.count()} units, "
-          f"{Cadre.objects.count()} cadres, {Goal.objects.count()} goals in {GoalPlan.objects.count()} plans, "
-          f"{Assignment.objects.count()} assignments")
+    print(
+        f"demo county loaded in {time.perf_counter() - started:.1f} s: {Unit.objects.count()} units, "
+        f"{Cadre.objects.count()} cadres, {Goal.objects.count()} goals in {GoalPlan.objects.count()} plans, "
+        f"{Assignment.objects.count()} assignments"
+    )
 
     scored = GoalScore.objects.filter(goal__plan__year=last_year).count()
     median, worst, queries = timed(lambda: compute_goal_scores(last_year))
-    print(f"{last_year} ({scored} goal scores): median {median * 1000:.0f} ms, worst {worst * 1000:.0f} ms, {queries} queries; "
-          f"{UnitGoalScore.objects.filter(year=last_year).count()} unit and "
-          f"{CadreGoalScore.objects.filter(year=last_year).count()} cadre goal scores "
-          f"(target < {TARGET_S:.0f} s: {'met' if worst < TARGET_S else 'NOT met'})")
+    print(
+        f"{last_year} ({scored} goal scores): median {median * 1000:.0f} ms, worst {worst * 1000:.0f} ms, {queries} queries; "
+        f"{UnitGoalScore.objects.filter(year=last_year).count()} unit and "
+        f"{CadreGoalScore.objects.filter(year=last_year).count()} cadre goal scores "
+        f"(target < {TARGET_S:.0f} s: {'met' if worst < TARGET_S else 'NOT met'})"
+    )
 
     office = User.objects.get(username="kaoheban")
     count = score_everything(this_year, office)
     median, worst, queries = timed(lambda: compute_goal_scores(this_year))
-    print(f"{this_year} (every counting goal at every level scored, {count} scores): median {median * 1000:.0f} ms, "
-          f"worst {worst * 1000:.0f} ms, {queries} queries (target < {TARGET_S:.0f} s: {'met' if worst < TARGET_S else 'NOT met'})")
+    print(
+        f"{this_year} (every counting goal at every level scored, {count} scores): median {median * 1000:.0f} ms, "
+        f"worst {worst * 1000:.0f} ms, {queries} queries (target < {TARGET_S:.0f} s: {'met' if worst < TARGET_S else 'NOT met'})"
+    )
 
     from django.test import Client
 
@@ -114,8 +122,10 @@ def main():
         assert client.get(url).status_code == 200
 
     median, worst, queries = timed(sheet)
-    print(f"scoring sheet of {plan.unit.name} ({plan.goals.count()} goals with reports, history and comments): "
-          f"median {median * 1000:.0f} ms, worst {worst * 1000:.0f} ms, {queries} queries")
+    print(
+        f"scoring sheet of {plan.unit.name} ({plan.goals.count()} goals with reports, history and comments): "
+        f"median {median * 1000:.0f} ms, worst {worst * 1000:.0f} ms, {queries} queries"
+    )
 
 
 if __name__ == "__main__":

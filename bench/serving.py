@@ -39,7 +39,18 @@ def gunicorn(env: dict, workers: int = 3):
     """Serve the portal with gunicorn's sync workers; yields the base URL."""
     port = free_port()
     process = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "portal.wsgi:application", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "portal.wsgi:application",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
         cwd=ROOT,
         env=env,
     )

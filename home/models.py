@@ -193,7 +193,9 @@ class AssessmentDocumentPage(Page):
         DocumentCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="documents"
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    document_number = models.CharField(_("document number"), max_length=100, blank=True, help_text=_("e.g. 县考核办〔2026〕3号"))
+    document_number = models.CharField(
+        _("document number"), max_length=100, blank=True, help_text=_("e.g. 县考核办〔2026〕3号")
+    )
     issuer = models.CharField(_("issued by"), max_length=100, blank=True)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     summary = models.TextField(_("summary"), blank=True)

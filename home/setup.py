@@ -97,7 +97,9 @@ def _create_home_page(Page, Site, HomePage):
     )
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="考核管理信息系统")
+        Site.objects.create(
+            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="考核管理信息系统"
+        )
     else:
         site.root_page = home
         site.save()

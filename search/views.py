@@ -21,7 +21,9 @@ def search(request):
         if unit_index is not None:
             units = [
                 (unit, unit_index.unit_url(unit))
-                for unit in Unit.objects.filter(is_active=True).select_related("kind").search(query, operator="and")[:10]
+                for unit in Unit.objects.filter(is_active=True)
+                .select_related("kind")
+                .search(query, operator="and")[:10]
             ]
 
     results = Paginator(page_results, 10).get_page(request.GET.get("page"))

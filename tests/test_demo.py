@@ -26,7 +26,11 @@ def test_sys1_demo_county_is_complete_and_idempotent(settings, tmp_path):
     second = model_counts()
     changed = {label: (first[label], second[label]) for label in first if first[label] != second[label]}
     # Sign-ins, sessions and search index rows are not demo data.
-    changed = {k: v for k, v in changed.items() if not k.startswith(("accounts.SignInEvent", "sessions.", "wagtailsearch", "modelsearch"))}
+    changed = {
+        k: v
+        for k, v in changed.items()
+        if not k.startswith(("accounts.SignInEvent", "sessions.", "wagtailsearch", "modelsearch"))
+    }
     assert changed == {}
 
     assert Unit.objects.count() >= 30

@@ -67,7 +67,9 @@ def extracted(tmp_path_factory):
     """Run makemessages on a copy of the source and return each catalogue's fresh msgids."""
     copy = tmp_path_factory.mktemp("i18n")
     for name in SOURCE_DIRS:
-        shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("*.po", "*.mo", "__pycache__", "static"))
+        shutil.copytree(
+            ROOT / name, copy / name, ignore=shutil.ignore_patterns("*.po", "*.mo", "__pycache__", "static")
+        )
     shutil.copy(ROOT / "manage.py", copy / "manage.py")
     (copy / "locale").mkdir()
     env = {"DJANGO_SETTINGS_MODULE": "portal.settings.test", "PATH": "/usr/bin:/bin"}
@@ -75,10 +77,17 @@ def extracted(tmp_path_factory):
     for app_locale in sorted((ROOT / "kaohe").glob("*/locale")):
         app_dir = copy / "kaohe" / app_locale.parent.name
         (app_dir / "locale").mkdir(exist_ok=True)
-        subprocess.run([python, str(copy / "manage.py"), "makemessages", "-l", "zh_Hans", "-v", "0"], cwd=app_dir, env=env, check=True)
+        subprocess.run(
+            [python, str(copy / "manage.py"), "makemessages", "-l", "zh_Hans", "-v", "0"],
+            cwd=app_dir,
+            env=env,
+            check=True,
+        )
     subprocess.run(
         [python, "manage.py", "makemessages", "-l", "zh_Hans", "-v", "0", "--ignore=kaohe/*"],
-        cwd=copy, env=env, check=True,
+        cwd=copy,
+        env=env,
+        check=True,
     )
     return {
         path: set(parse_po(copy / path.relative_to(ROOT)))

@@ -57,9 +57,7 @@ class User(AbstractUser):
         """The codes of the roles this user holds (cached for the request)."""
         if not self.is_active or not self.pk:
             return frozenset()
-        return frozenset(
-            Role.objects.filter(group__user=self).values_list("code", flat=True)
-        )
+        return frozenset(Role.objects.filter(group__user=self).values_list("code", flat=True))
 
     def has_role(self, *codes: str) -> bool:
         return bool(self.role_codes.intersection(codes))

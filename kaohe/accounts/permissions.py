@@ -75,6 +75,7 @@ class Rules:
 
     def __init__(self):
         RULES_BY_MODEL[self.model._meta.label_lower] = self
+
     anywhere: dict[str, frozenset[str] | set[str]] = {}
     own_unit: dict[str, frozenset[str] | set[str]] = {}
     unit_lookup: str | None = None
@@ -156,9 +157,11 @@ class RulePermissionPolicy(BasePermissionPolicy):
 
     def users_with_any_permission(self, actions):
         roles = self.rules.roles_allowed(actions)
-        return User.objects.filter(is_active=True).filter(
-            Q(is_superuser=True) | Q(groups__role__code__in=roles)
-        ).distinct()
+        return (
+            User.objects.filter(is_active=True)
+            .filter(Q(is_superuser=True) | Q(groups__role__code__in=roles))
+            .distinct()
+        )
 
 
 class UserRules(Rules):

@@ -86,9 +86,7 @@ def ensure_role_groups(sender=None, **kwargs):
         for dotted in wanted:
             app_label, codename = dotted.split(".")
             permission = (
-                Permission.objects.using(using)
-                .filter(content_type__app_label=app_label, codename=codename)
-                .first()
+                Permission.objects.using(using).filter(content_type__app_label=app_label, codename=codename).first()
             )
             if permission is not None:
                 role.group.permissions.add(permission)

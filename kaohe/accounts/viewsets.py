@@ -99,7 +99,6 @@ class RuleDeleteView(InstancePermissionMixin, snippet_views.DeleteView):
     pass
 
 
-
 class ProtectedDeleteView(RuleDeleteView):
     """Refuse, with a message, to delete a record other records still use (the delete is rolled back)."""
 
@@ -111,6 +110,7 @@ class ProtectedDeleteView(RuleDeleteView):
         except ProtectedError:
             messages.error(self.request, self.protected_message)
             return HttpResponseRedirect(self.get_success_url())
+
 
 class RuleSnippetViewSet(SnippetViewSet):
     """A snippet admin whose rights come from a ``Rules`` table, not group checkboxes.

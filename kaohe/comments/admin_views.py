@@ -84,7 +84,9 @@ def _comment_for(request, pk) -> Comment:
     _require_list(request)
     comment = (
         manageable_comments(request.user)
-        .select_related("comment_type", "unit", "goal__plan", "team", "author", "merged_into", "removed_by", "moderated_by")
+        .select_related(
+            "comment_type", "unit", "goal__plan", "team", "author", "merged_into", "removed_by", "moderated_by"
+        )
         .filter(pk=pk)
         .first()
     )
@@ -113,7 +115,9 @@ def _detail(request, comment, *, answer_form=None, remove_form=None, status=200)
             "comment": comment,
             "answers": answers,
             "duplicates": comment.duplicates.all() if is_office(request.user) else [],
-            "answer_form": (answer_form or AnswerForm(initial={"is_public": not comment.is_report})) if answerable else None,
+            "answer_form": (answer_form or AnswerForm(initial={"is_public": not comment.is_report}))
+            if answerable
+            else None,
             "remove_form": (remove_form or RemoveForm()) if can_moderate(request.user) and comment.is_live else None,
             "moderator": can_moderate(request.user),
             "identity": sees_identity(request.user, comment),
@@ -186,7 +190,9 @@ def comment_remove(request, pk):
 
 def _selected(request) -> list[Comment]:
     ids = [value for value in request.POST.getlist("ids") + request.GET.getlist("ids") if value.isdigit()]
-    return list(manageable_comments(request.user).filter(pk__in=ids).select_related("comment_type", "unit", "goal", "team"))
+    return list(
+        manageable_comments(request.user).filter(pk__in=ids).select_related("comment_type", "unit", "goal", "team")
+    )
 
 
 def _back(request):
@@ -234,7 +240,9 @@ def comment_merge(request):
         messages.error(request, _("Select at least two comments to merge."))
         return redirect("comments_admin:index")
     queryset = Comment.objects.filter(pk__in=[comment.pk for comment in comments])
-    form = MergeForm(request.POST or None, comments=queryset, initial={"keep": min(comments, key=lambda c: c.created_at)})
+    form = MergeForm(
+        request.POST or None, comments=queryset, initial={"keep": min(comments, key=lambda c: c.created_at)}
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -245,7 +253,9 @@ def comment_merge(request):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, _("%(count)d duplicates merged; the record and the reason are kept.") % {"count": count})
+                messages.success(
+                    request, _("%(count)d duplicates merged; the record and the reason are kept.") % {"count": count}
+                )
                 return redirect("comments_admin:detail", form.cleaned_data["keep"].pk)
         status = 400
     return render(request, "comments/admin/merge.html", {"form": form, "comments": comments}, status=status)
@@ -261,17 +271,32 @@ def comment_export(request):
     comments = selectors.management_list(request.user, data).select_related("author")[:20_000]
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(pgettext("comment model", "Comments"))
-    header = [_("posted at"), _("comment type"), _("commenter kind"), _("name shown"), _("unit"), _("target type"),
-              _("target"), _("comment text"), pgettext("comment", "status")]
+    header = [
+        _("posted at"),
+        _("comment type"),
+        _("commenter kind"),
+        _("name shown"),
+        _("unit"),
+        _("target type"),
+        _("target"),
+        _("comment text"),
+        pgettext("comment", "status"),
+    ]
     if office:
         header.append(_("e-mail address"))
     sheet.append(header)
     tz = timezone.get_current_timezone()
     for comment in comments:
         row = [
-            comment.created_at.astimezone(tz).replace(tzinfo=None), comment.comment_type.name,
-            str(comment.get_commenter_kind_display()), comment.author_name, comment.unit.name,
-            str(comment.get_target_type_display()), comment.target_label, comment.body, str(comment.get_status_display()),
+            comment.created_at.astimezone(tz).replace(tzinfo=None),
+            comment.comment_type.name,
+            str(comment.get_commenter_kind_display()),
+            comment.author_name,
+            comment.unit.name,
+            str(comment.get_target_type_display()),
+            comment.target_label,
+            comment.body,
+            str(comment.get_status_display()),
         ]
         if office:
             row.append(comment.reply_address)

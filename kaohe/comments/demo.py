@@ -58,7 +58,9 @@ def load(*, stdout=None) -> dict:
         return {"comments": 0}
     this_year = timezone.localdate().year
     plans = list(
-        GoalPlan.objects.filter(year=this_year, status=GoalPlan.Status.PUBLISHED).select_related("unit__parent").order_by("unit__pk")
+        GoalPlan.objects.filter(year=this_year, status=GoalPlan.Status.PUBLISHED)
+        .select_related("unit__parent")
+        .order_by("unit__pk")
     )
     if not plans:
         return {"comments": 0}
@@ -84,15 +86,22 @@ def load(*, stdout=None) -> dict:
             for position in range(rng.randint(3, 6)):
                 kind = list(CommenterKind.values)[(number + position) % len(CommenterKind.values)]
                 type_name = "举报" if rng.random() < 0.12 else rng.choice(["点评", "点评", "建议"])
-                target_type = rng.choice([TargetType.GOAL, TargetType.GOAL, TargetType.GOAL, TargetType.UNIT, TargetType.TEAM])
+                target_type = rng.choice(
+                    [TargetType.GOAL, TargetType.GOAL, TargetType.GOAL, TargetType.UNIT, TargetType.TEAM]
+                )
                 goal = rng.choice(goals) if target_type == TargetType.GOAL else None
                 team = teams.get(plan.unit_id) if target_type == TargetType.TEAM else None
                 if target_type == TargetType.TEAM and team is None:
                     target_type = TargetType.UNIT
                 target_name = goal.name if goal else (team.name if team else plan.unit.name)
                 comment = Comment(
-                    target_type=target_type, unit=plan.unit, goal=goal, team=team,
-                    comment_type=types[type_name], is_report=types[type_name].is_report, commenter_kind=kind,
+                    target_type=target_type,
+                    unit=plan.unit,
+                    goal=goal,
+                    team=team,
+                    comment_type=types[type_name],
+                    is_report=types[type_name].is_report,
+                    commenter_kind=kind,
                     body=rng.choice(TEXTS[type_name]).format(target=f"“{target_name}”"),
                     status=Comment.Status.PUBLISHED,
                 )
@@ -142,17 +151,35 @@ def _duplicates_and_spam(plans, goals_by_plan, types, start, span, rng):
         text = f"“{goal.name}”涉及的道路施工夜间噪音大，影响居民休息，建议调整施工时间。"
         when = start + timedelta(seconds=rng.uniform(0, span * 0.8))
         for repeat in range(2):
-            extra.append(Comment(
-                target_type=TargetType.GOAL, unit=plan.unit, goal=goal, comment_type=types["建议"], is_report=False,
-                commenter_kind=CommenterKind.PUBLIC, author_name="附近居民", email="resident@example.com", body=text,
-                status=Comment.Status.PUBLISHED, created_at=when + timedelta(minutes=3 * repeat),
-            ))
+            extra.append(
+                Comment(
+                    target_type=TargetType.GOAL,
+                    unit=plan.unit,
+                    goal=goal,
+                    comment_type=types["建议"],
+                    is_report=False,
+                    commenter_kind=CommenterKind.PUBLIC,
+                    author_name="附近居民",
+                    email="resident@example.com",
+                    body=text,
+                    status=Comment.Status.PUBLISHED,
+                    created_at=when + timedelta(minutes=3 * repeat),
+                )
+            )
     plan = plans[-1]
-    extra.append(Comment(
-        target_type=TargetType.UNIT, unit=plan.unit, comment_type=types["点评"], is_report=False,
-        commenter_kind=CommenterKind.PUBLIC, author_name="", body="低价出售办公用品，欢迎来电咨询。",
-        status=Comment.Status.PENDING, created_at=start + timedelta(seconds=span * 0.9),
-    ))
+    extra.append(
+        Comment(
+            target_type=TargetType.UNIT,
+            unit=plan.unit,
+            comment_type=types["点评"],
+            is_report=False,
+            commenter_kind=CommenterKind.PUBLIC,
+            author_name="",
+            body="低价出售办公用品，欢迎来电咨询。",
+            status=Comment.Status.PENDING,
+            created_at=start + timedelta(seconds=span * 0.9),
+        )
+    )
     return extra
 
 
@@ -169,7 +196,11 @@ def _moderate_and_merge(created, office, now):
             comment.status, comment.moderated_at, comment.moderated_by = Comment.Status.REJECTED, now, office
             comment.save()
     for comment in created:
-        if comment.status == Comment.Status.PUBLISHED and comment.commenter_kind == CommenterKind.PUBLIC and not comment.is_report:
+        if (
+            comment.status == Comment.Status.PUBLISHED
+            and comment.commenter_kind == CommenterKind.PUBLIC
+            and not comment.is_report
+        ):
             comment.status = Comment.Status.REMOVED
             comment.removal_reason, comment.removed_at, comment.removed_by = "含有他人个人信息，按规定删除", now, office
             comment.save()
@@ -184,22 +215,41 @@ def _answers(created, users, rng, now) -> int:
             continue
         if comment.is_report:
             if comment.email or comment.author_id:
-                answers.append(Answer(
-                    comment=comment, body="您反映的问题已转交相关部门核查，感谢您的监督。", is_public=False,
-                    answered_for="考核办", author=users.get("kaoheban"), emailed_to=comment.email or "",
-                    emailed_at=now if comment.email else None,
-                ))
+                answers.append(
+                    Answer(
+                        comment=comment,
+                        body="您反映的问题已转交相关部门核查，感谢您的监督。",
+                        is_public=False,
+                        answered_for="考核办",
+                        author=users.get("kaoheban"),
+                        emailed_to=comment.email or "",
+                        emailed_at=now if comment.email else None,
+                    )
+                )
             continue
         author = fgj if fgj is not None and fgj.unit_id == comment.unit_id else None
         if comment.email and rng.random() < 0.4:
-            answers.append(Answer(
-                comment=comment, body=rng.choice(ANSWERS_PRIVATE), is_public=False, answered_for=comment.unit.name,
-                author=author, emailed_to=comment.email, emailed_at=now,
-            ))
+            answers.append(
+                Answer(
+                    comment=comment,
+                    body=rng.choice(ANSWERS_PRIVATE),
+                    is_public=False,
+                    answered_for=comment.unit.name,
+                    author=author,
+                    emailed_to=comment.email,
+                    emailed_at=now,
+                )
+            )
         else:
-            answers.append(Answer(
-                comment=comment, body=rng.choice(ANSWERS_PUBLIC), is_public=True, answered_for=comment.unit.name, author=author,
-            ))
+            answers.append(
+                Answer(
+                    comment=comment,
+                    body=rng.choice(ANSWERS_PUBLIC),
+                    is_public=True,
+                    answered_for=comment.unit.name,
+                    author=author,
+                )
+            )
     # Reports without an address get no private answer (it could not be delivered).
     answers = [answer for answer in answers if answer.is_public or answer.emailed_to]
     Answer.objects.bulk_create(answers)

@@ -93,8 +93,10 @@ class AnswerForm(forms.Form):
         label=_("Make the answer public"),
         required=False,
         initial=True,
-        help_text=_("A public answer shows with the comment beside the goal and on the unit's page. "
-                    "Otherwise it is only e-mailed to the commenter."),
+        help_text=_(
+            "A public answer shows with the comment beside the goal and on the unit's page. "
+            "Otherwise it is only e-mailed to the commenter."
+        ),
     )
 
 
@@ -151,6 +153,10 @@ class CommentFilterForm(forms.Form):
         if units is not None:
             self.fields["unit"].queryset = units
         if office:
-            self.fields["status"].choices = [(self.LIVE, _("Pending and published")), ("", everyone), *Comment.Status.choices]
+            self.fields["status"].choices = [
+                (self.LIVE, _("Pending and published")),
+                ("", everyone),
+                *Comment.Status.choices,
+            ]
         else:
             del self.fields["status"]

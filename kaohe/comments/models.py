@@ -112,7 +112,12 @@ class Comment(models.Model):
     target_type = models.CharField(_("target type"), max_length=8, choices=TargetType.choices)
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="comments")
     team = models.ForeignKey(
-        Team, verbose_name=_("leadership team"), null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+        Team,
+        verbose_name=_("leadership team"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comments",
     )
     goal = models.ForeignKey(
         Goal, verbose_name=_("goal"), null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
@@ -128,14 +133,21 @@ class Comment(models.Model):
     author_name = models.CharField(_("name shown"), max_length=50, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     body = models.TextField(_("comment text"), max_length=BODY_MAX_LENGTH)
-    status = models.CharField(pgettext_lazy("comment", "status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(
+        pgettext_lazy("comment", "status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
     created_at = models.DateTimeField(_("posted at"), auto_now_add=True)
     moderated_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
     )
     removal_reason = models.TextField(_("reason for removal"), blank=True)
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
@@ -209,10 +221,17 @@ class Answer(models.Model):
     page; a private one is e-mailed to the commenter only.
     """
 
-    comment = models.ForeignKey(Comment, verbose_name=pgettext_lazy("comment model", "comment"), on_delete=models.CASCADE, related_name="answers")
+    comment = models.ForeignKey(
+        Comment,
+        verbose_name=pgettext_lazy("comment model", "comment"),
+        on_delete=models.CASCADE,
+        related_name="answers",
+    )
     body = models.TextField(_("answer"), max_length=BODY_MAX_LENGTH)
     is_public = models.BooleanField(_("public"), default=True)
-    answered_for = models.CharField(_("answered for"), max_length=100, help_text=_("The unit (or the office) that answers."))
+    answered_for = models.CharField(
+        _("answered for"), max_length=100, help_text=_("The unit (or the office) that answers.")
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("answered at"), auto_now_add=True)
     emailed_to = models.EmailField(_("e-mailed to"), blank=True)

@@ -19,7 +19,9 @@ from .permissions import manageable_comments, readable_q, rights_table
 
 
 def public_answers_prefetch() -> Prefetch:
-    return Prefetch("answers", queryset=Answer.objects.filter(is_public=True).order_by("created_at", "pk"), to_attr="public_answers")
+    return Prefetch(
+        "answers", queryset=Answer.objects.filter(is_public=True).order_by("created_at", "pk"), to_attr="public_answers"
+    )
 
 
 def readable_comments(user, table=None) -> QuerySet:
@@ -44,9 +46,7 @@ def unit_comments(user, unit, table=None) -> QuerySet:
 
 def with_new_marker(queryset: QuerySet, user) -> QuerySet:
     """Annotate ``is_new``: ``user`` has not opened the comment yet (CMT-4)."""
-    return queryset.annotate(
-        is_read=Exists(CommentRead.objects.filter(user_id=user.pk, comment_id=OuterRef("pk")))
-    )
+    return queryset.annotate(is_read=Exists(CommentRead.objects.filter(user_id=user.pk, comment_id=OuterRef("pk"))))
 
 
 def management_list(user, data: dict) -> QuerySet:
@@ -83,9 +83,13 @@ def management_list(user, data: dict) -> QuerySet:
 
 
 def unread_count(user) -> int:
-    return with_new_marker(
-        manageable_comments(user).filter(status__in=[Comment.Status.PENDING, Comment.Status.PUBLISHED]), user
-    ).filter(is_read=False).count()
+    return (
+        with_new_marker(
+            manageable_comments(user).filter(status__in=[Comment.Status.PENDING, Comment.Status.PUBLISHED]), user
+        )
+        .filter(is_read=False)
+        .count()
+    )
 
 
 def comments_for_goals(goal_ids, user=None) -> dict[int, list[Comment]]:
@@ -98,7 +102,9 @@ def comments_for_goals(goal_ids, user=None) -> dict[int, list[Comment]]:
         comments = comments.filter(status__in=[Comment.Status.PENDING, Comment.Status.PUBLISHED])
     comments = (
         comments.select_related("comment_type")
-        .prefetch_related(Prefetch("answers", queryset=Answer.objects.order_by("created_at", "pk"), to_attr="all_answers"))
+        .prefetch_related(
+            Prefetch("answers", queryset=Answer.objects.order_by("created_at", "pk"), to_attr="all_answers")
+        )
         .order_by("-created_at", "-pk")
     )
     result: dict[int, list[Comment]] = {}

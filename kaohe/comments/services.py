@@ -27,7 +27,9 @@ def effective_moderation(comment_type: CommentType, right: CommentRight) -> str:
 
 
 @transaction.atomic
-def comment_post(*, target, comment_type: CommentType, body: str, user, author_name: str = "", email: str = "") -> Comment:
+def comment_post(
+    *, target, comment_type: CommentType, body: str, user, author_name: str = "", email: str = ""
+) -> Comment:
     """Record a comment on ``target`` (Unit, Team or Goal) by ``user``, with the
     commenter kind derived from them (CMT-1, CMT-3). Published at once or kept
     for review according to the rights table and the comment type (CMT-2)."""
@@ -86,7 +88,9 @@ def notify_unit(comment: Comment) -> None:
         try:
             send_mail(subject.replace("\n", " ")[:150], body, settings.DEFAULT_FROM_EMAIL, [address])
         except Exception:  # noqa: BLE001 - any failure of the mail server
-            logging.getLogger(__name__).warning("could not e-mail %s about comment %s", address, comment.pk, exc_info=True)
+            logging.getLogger(__name__).warning(
+                "could not e-mail %s about comment %s", address, comment.pk, exc_info=True
+            )
 
     transaction.on_commit(send)
 
@@ -200,7 +204,9 @@ def answer_post(comment: Comment, *, body: str, is_public: bool, user) -> Answer
         address = comment.reply_address
         if not address:
             raise ValidationError(
-                _("The commenter left no e-mail address, so a private answer cannot reach them. Make the answer public instead.")
+                _(
+                    "The commenter left no e-mail address, so a private answer cannot reach them. Make the answer public instead."
+                )
             )
         answer.emailed_to = address
         answer.emailed_at = timezone.now()
@@ -222,4 +228,3 @@ def _send_answer(answer: Answer) -> None:
         raise ValidationError(
             _("The e-mail could not be sent (%(error)s); the answer was not saved. Try again later.") % {"error": error}
         ) from error
-

@@ -35,7 +35,9 @@ SECTION_COMMENTS = 10
 
 def _safe_next(request, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return fallback
 
@@ -62,7 +64,9 @@ def _accept(request, form, target, *, next_url):
         limit, window = spam.rate_limit()
         form.add_error(
             None,
-            _("You have sent %(limit)d comments in the last %(minutes)d minutes. Please wait a while before sending more.")
+            _(
+                "You have sent %(limit)d comments in the last %(minutes)d minutes. Please wait a while before sending more."
+            )
             % {"limit": limit, "minutes": max(1, window // 60)},
         )
         return None

@@ -23,7 +23,9 @@ def register_comment_urls():
 
 
 class CommentTypeDeleteView(ProtectedDeleteView):
-    protected_message = _("This comment type is used by comments, so it cannot be deleted. Untick “active” to stop offering it.")
+    protected_message = _(
+        "This comment type is used by comments, so it cannot be deleted. Untick “active” to stop offering it."
+    )
 
 
 class CommentListMenuItem(MenuItem):
@@ -44,8 +46,12 @@ class CommentTypeViewSet(RuleSnippetViewSet):
     search_fields = ["name", "description"]
     search_backend_name = None
     panels = [
-        FieldPanel("name"), FieldPanel("description"), FieldPanel("is_report"), FieldPanel("moderation"),
-        FieldPanel("is_active"), FieldPanel("sort_order"),
+        FieldPanel("name"),
+        FieldPanel("description"),
+        FieldPanel("is_report"),
+        FieldPanel("moderation"),
+        FieldPanel("is_active"),
+        FieldPanel("sort_order"),
     ]
 
 
@@ -56,7 +62,13 @@ class CommentRightViewSet(RuleSnippetViewSet):
     rules = permissions.comment_right_rules
     icon = "key"
     menu_order = 120
-    list_display = ["commenter_kind", "target_type", BooleanColumn("may_read"), BooleanColumn("may_comment"), "moderation"]
+    list_display = [
+        "commenter_kind",
+        "target_type",
+        BooleanColumn("may_read"),
+        BooleanColumn("may_comment"),
+        "moderation",
+    ]
     list_filter = ["commenter_kind", "target_type", "may_read", "may_comment", "moderation"]
     list_export = ["commenter_kind", "target_type", "may_read", "may_comment", "moderation"]
     export_filename = "comment_rights"
@@ -155,10 +167,12 @@ def goal_comment_badges(request, goal_ids):
         .annotate(count=Count("pk"))
     )
     return {
-        row["goal_id"]: [(
-            ngettext("%(count)d comment", "%(count)d comments", row["count"]) % {"count": row["count"]},
-            reverse("goals:goal", args=[row["goal_id"]]) + "#goal-comments",
-            "",
-        )]
+        row["goal_id"]: [
+            (
+                ngettext("%(count)d comment", "%(count)d comments", row["count"]) % {"count": row["count"]},
+                reverse("goals:goal", args=[row["goal_id"]]) + "#goal-comments",
+                "",
+            )
+        ]
         for row in counts
     }

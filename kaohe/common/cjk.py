@@ -44,6 +44,7 @@ def cjk_query_text(query: str) -> str:
     A single character stays as it is (it matches the indexed unigram);
     other words are kept unchanged.
     """
+
     def bigrams(match: re.Match) -> str:
         run = match.group(0)
         if len(run) == 1:

@@ -94,13 +94,17 @@ class TaskDashboardView(TaskView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        raters = TaskRater.objects.filter(task=self.task).select_related("evaluator_category", "target_category", "indicator_system")
+        raters = TaskRater.objects.filter(task=self.task).select_related(
+            "evaluator_category", "target_category", "indicator_system"
+        )
         targets = TaskTarget.objects.filter(task=self.task)
         context.update(
             {
                 "progress": selectors.task_progress(self.task),
                 "raters": raters,
-                "target_counts": {row["target_category__name"]: row["n"] for row in _count_by(targets, "target_category__name")},
+                "target_counts": {
+                    row["target_category__name"]: row["n"] for row in _count_by(targets, "target_category__name")
+                },
                 "add_targets_form": AddTargetsForm(),
                 "has_ballots": self.task.ballots.exists(),
             }
@@ -123,7 +127,9 @@ class AccountsView(TaskView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        accounts = EvaluationAccount.objects.filter(task=self.task).select_related("category", "replaces").order_by("serial")
+        accounts = (
+            EvaluationAccount.objects.filter(task=self.task).select_related("category", "replaces").order_by("serial")
+        )
         category = self.request.GET.get("category", "")
         status = self.request.GET.get("status", "")
         number = self.request.GET.get("q", "").strip()
@@ -172,7 +178,10 @@ class GenerateAccountsView(AccountsView):
         printed = {}
         try:
             issued = services.accounts_generate(
-                task=self.task, category=form.cleaned_data["category"], count=form.cleaned_data["count"], user=request.user,
+                task=self.task,
+                category=form.cleaned_data["category"],
+                count=form.cleaned_data["count"],
+                user=request.user,
                 before_saving=lambda accounts: printed.update(pdf=pdf.slips_pdf(self.task, accounts)),
             )
         except services.EvaluationError as exc:
@@ -199,7 +208,9 @@ class RevokeAccountView(AccountsView):
             form.add_error("serial", _("This task has no account with this number."))
             return self.render_to_response(self.get_context_data(revoke_form=form))
         try:
-            replacement = services.account_revoke_and_replace(account=account, reason=form.cleaned_data["reason"], user=request.user)
+            replacement = services.account_revoke_and_replace(
+                account=account, reason=form.cleaned_data["reason"], user=request.user
+            )
         except services.EvaluationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
@@ -243,7 +254,11 @@ class PaperIndexView(TaskView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        ballots = Ballot.objects.filter(task=self.task, source=Ballot.Source.PAPER).select_related("category").order_by("paper_serial", "pk")
+        ballots = (
+            Ballot.objects.filter(task=self.task, source=Ballot.Source.PAPER)
+            .select_related("category")
+            .order_by("paper_serial", "pk")
+        )
         validity = self.request.GET.get("valid", "")
         if validity in ("1", "0"):
             ballots = ballots.filter(is_valid=validity == "1")
@@ -287,11 +302,18 @@ class PaperEntryView(TaskView):
                 "category": self.category,
                 "sheet": sheet,
                 "form": kwargs.get("form") or PaperBallotForm(sheet=sheet),
-                "entered": Ballot.objects.filter(task=self.task, category=self.category, source=Ballot.Source.PAPER).count(),
+                "entered": Ballot.objects.filter(
+                    task=self.task, category=self.category, source=Ballot.Source.PAPER
+                ).count(),
                 "quota": [
-                    {"key": section.key, "title": section.title, "max": section.max_excellent, "min": section.min_bottom,
-                     "excellent": [lv.code for lv in section.levels if lv.band == "excellent"],
-                     "bottom": [lv.code for lv in section.levels if lv.band == "bottom"]}
+                    {
+                        "key": section.key,
+                        "title": section.title,
+                        "max": section.max_excellent,
+                        "min": section.min_bottom,
+                        "excellent": [lv.code for lv in section.levels if lv.band == "excellent"],
+                        "bottom": [lv.code for lv in section.levels if lv.band == "bottom"],
+                    }
                     for section in sheet.sections
                 ],
             }
@@ -320,7 +342,9 @@ class PaperEntryView(TaskView):
             messages.success(request, _("Paper ballot %(number)s entered: valid.") % {"number": number})
         else:
             messages.warning(
-                request, _("Paper ballot %(number)s entered as INVALID: %(reason)s") % {"number": number, "reason": ballot.invalid_reason}
+                request,
+                _("Paper ballot %(number)s entered as INVALID: %(reason)s")
+                % {"number": number, "reason": ballot.invalid_reason},
             )
         return redirect("evaluation_admin:paper_entry", pk=self.task.pk, category_pk=self.category.pk)
 
@@ -395,9 +419,7 @@ class ResultsView(ResultsMixin, TaskView):
             by_id = {c.evaluator_category_id: c for c in result.by_category.all()}
             result.category_cells = [by_id.get(category.pk) for category in categories]
         chart = [
-            {"name": r.display_name, "score": float(r.score)}
-            for r in results
-            if r.is_shown and r.score is not None
+            {"name": r.display_name, "score": float(r.score)} for r in results if r.is_shown and r.score is not None
         ]
         context.update(
             {
@@ -416,7 +438,14 @@ def _category_means(results, categories):
     """Mean score each evaluator category gave the shown targets: who rates harder (EVAL-8)."""
     means = []
     for index, category in enumerate(categories):
-        scores = [r.category_cells[index].score for r in results if r.is_shown and r.category_cells[index] and r.category_cells[index].is_shown and r.category_cells[index].score is not None]
+        scores = [
+            r.category_cells[index].score
+            for r in results
+            if r.is_shown
+            and r.category_cells[index]
+            and r.category_cells[index].is_shown
+            and r.category_cells[index].score is not None
+        ]
         mean = sum(scores, Decimal("0")) / len(scores) if scores else None
         means.append((category, mean.quantize(Decimal("0.01")) if mean is not None else None, len(scores)))
     return means
@@ -438,7 +467,9 @@ class ResultDetailView(ResultsMixin, TaskView):
         remarks = []
         if result.is_shown:
             key = str(result.task_target_id)
-            for row in Ballot.objects.filter(task=self.task, is_valid=True, remarks__has_key=key).values_list("remarks", flat=True):
+            for row in Ballot.objects.filter(task=self.task, is_valid=True, remarks__has_key=key).values_list(
+                "remarks", flat=True
+            ):
                 remarks.append(row[key])
         indicators = [item["name"] for item in result.indicator_scores]
         series = [{"name": _("All evaluators"), "value": [float(item["score"]) for item in result.indicator_scores]}]
@@ -446,8 +477,12 @@ class ResultDetailView(ResultsMixin, TaskView):
             if not category_result.is_shown:
                 continue
             scores = {item["name"]: item["score"] for item in category_result.indicator_scores}
-            series.append({"name": category_result.evaluator_category.name,
-                           "value": [float(scores[name]) if scores.get(name) else 0 for name in indicators]})
+            series.append(
+                {
+                    "name": category_result.evaluator_category.name,
+                    "value": [float(scores[name]) if scores.get(name) else 0 for name in indicators],
+                }
+            )
         context.update(
             {
                 "result": result,
@@ -469,7 +504,11 @@ class IndicatorAnalysisView(ResultsMixin, TaskView):
         tables = exports.indicator_tables(self.results())
         context["tables"] = tables
         context["chart"] = [
-            {"title": table["title"], "indicators": table["indicators"], "means": [float(m) if m is not None else 0 for m in table["means"]]}
+            {
+                "title": table["title"],
+                "indicators": table["indicators"],
+                "means": [float(m) if m is not None else 0 for m in table["means"]],
+            }
             for table in tables
         ]
         return context
@@ -492,8 +531,13 @@ class ResultsPdfView(ResultsMixin, TaskView):
             result.category_cells = [by_id.get(category.pk) for category in categories]
         data = pdf.render_pdf(
             "evaluation/pdf/results.html",
-            {"task": self.task, "results": results, "evaluator_categories": categories,
-             "indicator_tables": exports.indicator_tables(results), "printed": timezone.localtime()},
+            {
+                "task": self.task,
+                "results": results,
+                "evaluator_categories": categories,
+                "indicator_tables": exports.indicator_tables(results),
+                "printed": timezone.localtime(),
+            },
         )
         return _pdf_response(data, f"evaluation-results-{self.task.pk}.pdf")
 
@@ -523,7 +567,9 @@ class SystemCopyView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["system"] = self.system
-        context["form"] = kwargs.get("form") or CopySystemForm(initial={"year": self.system.year + 1, "name": self.system.name})
+        context["form"] = kwargs.get("form") or CopySystemForm(
+            initial={"year": self.system.year + 1, "name": self.system.name}
+        )
         return context
 
     def post(self, request, *args, **kwargs):

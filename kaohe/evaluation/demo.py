@@ -49,10 +49,32 @@ TARGET_CATEGORIES = [
     ("乡镇街道", TargetCategory.Kind.TEAM, "乡镇、街道领导班子。"),
     ("班子主要领导", TargetCategory.Kind.CADRE, "综合管理部门领导班子的主要负责人。"),
 ]
-COMPREHENSIVE = ["县委办公室", "县委组织部", "县委宣传部", "县委统战部", "县委政法委员会", "县政府办公室", "县发展和改革局", "县财政局", "县审计局", "县统计局"]
-SERVICE_WINDOWS = ["县公安局", "县民政局", "县人力资源和社会保障局", "县自然资源局", "县市场监督管理局", "县卫生健康委员会"]
-LEVELS = [("A", "优秀", "100", RatingLevel.Band.EXCELLENT), ("B", "良好", "85", RatingLevel.Band.MIDDLE),
-          ("C", "一般", "70", RatingLevel.Band.BOTTOM), ("D", "较差", "50", RatingLevel.Band.BOTTOM)]
+COMPREHENSIVE = [
+    "县委办公室",
+    "县委组织部",
+    "县委宣传部",
+    "县委统战部",
+    "县委政法委员会",
+    "县政府办公室",
+    "县发展和改革局",
+    "县财政局",
+    "县审计局",
+    "县统计局",
+]
+SERVICE_WINDOWS = [
+    "县公安局",
+    "县民政局",
+    "县人力资源和社会保障局",
+    "县自然资源局",
+    "县市场监督管理局",
+    "县卫生健康委员会",
+]
+LEVELS = [
+    ("A", "优秀", "100", RatingLevel.Band.EXCELLENT),
+    ("B", "良好", "85", RatingLevel.Band.MIDDLE),
+    ("C", "一般", "70", RatingLevel.Band.BOTTOM),
+    ("D", "较差", "50", RatingLevel.Band.BOTTOM),
+]
 TEAM_INDICATORS = [
     ("政治建设", "20", "贯彻落实党的路线方针政策和县委决策部署，落实意识形态工作责任制。"),
     ("工作实绩", "30", "完成年度工作目标任务，重点工作推进有力，群众满意度高。"),
@@ -93,8 +115,13 @@ def _categories():
     for order, (name, description, read, feedback, evaluate, _weight) in enumerate(EVALUATORS):
         evaluators[name], _ = EvaluatorCategory.objects.get_or_create(
             name=name,
-            defaults={"description": description, "can_read_info": read, "can_give_feedback": feedback,
-                      "can_evaluate": evaluate, "sort_order": order},
+            defaults={
+                "description": description,
+                "can_read_info": read,
+                "can_give_feedback": feedback,
+                "can_evaluate": evaluate,
+                "sort_order": order,
+            },
         )
     targets = {}
     for order, (name, kind, description) in enumerate(TARGET_CATEGORIES):
@@ -114,8 +141,14 @@ def _system(name: str, year: int, indicators, *, template: bool, copied_from=Non
         name=name, year=year, is_template=template, description="县委组织部印发的综合测评指标。"
     )
     Indicator.objects.bulk_create(
-        Indicator(system=system, name=item, weight=Decimal(weight), criteria=criteria, sort_order=index,
-                  instructions="对照年度工作目标和日常了解，按四个等次评价。")
+        Indicator(
+            system=system,
+            name=item,
+            weight=Decimal(weight),
+            criteria=criteria,
+            sort_order=index,
+            instructions="对照年度工作目标和日常了解，按四个等次评价。",
+        )
         for index, (item, weight, criteria) in enumerate(indicators)
     )
     RatingLevel.objects.bulk_create(
@@ -132,7 +165,12 @@ def _teams(names):
 
 def _create_task(name, year, starts_at, ends_at, evaluators, targets, team_system, cadre_system) -> EvaluationTask:
     task = EvaluationTask.objects.create(
-        name=name, year=year, mode=EvaluationTask.Mode.BOTH, starts_at=starts_at, ends_at=ends_at, min_ballots=5,
+        name=name,
+        year=year,
+        mode=EvaluationTask.Mode.BOTH,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        min_ballots=5,
         trim_extremes=True,
         description="请对照各单位年度工作目标和工作实绩，实事求是、客观公正地进行评价。每项指标“优秀”不超过30%，“一般”“较差”合计不少于10%。",
     )
@@ -140,9 +178,13 @@ def _create_task(name, year, starts_at, ends_at, evaluators, targets, team_syste
     for evaluator_name, *_rest, weight in EVALUATORS:
         for target_name, kind, _description in TARGET_CATEGORIES:
             TaskRater.objects.create(
-                task=task, evaluator_category=evaluators[evaluator_name], target_category=targets[target_name],
-                indicator_system=cadre_system if kind == TargetCategory.Kind.CADRE else team_system, weight=weight,
-                max_excellent_percent=Decimal("30"), min_bottom_percent=Decimal("10") if kind == TargetCategory.Kind.TEAM else None,
+                task=task,
+                evaluator_category=evaluators[evaluator_name],
+                target_category=targets[target_name],
+                indicator_system=cadre_system if kind == TargetCategory.Kind.CADRE else team_system,
+                weight=weight,
+                max_excellent_percent=Decimal("30"),
+                min_bottom_percent=Decimal("10") if kind == TargetCategory.Kind.TEAM else None,
                 sort_order=order,
             )
             order += 1
@@ -151,12 +193,13 @@ def _create_task(name, year, starts_at, ends_at, evaluators, targets, team_syste
         rows.append(TaskTarget(task=task, target_category=targets["综合管理部门"], team=team))
     for team in _teams(SERVICE_WINDOWS):
         rows.append(TaskTarget(task=task, target_category=targets["服务窗口单位"], team=team))
-    for team in Team.objects.filter(unit__kind__name__in=["乡镇", "街道"], unit__is_active=True).order_by("unit__kind__sort_order", "unit__sort_order"):
+    for team in Team.objects.filter(unit__kind__name__in=["乡镇", "街道"], unit__is_active=True).order_by(
+        "unit__kind__sort_order", "unit__sort_order"
+    ):
         rows.append(TaskTarget(task=task, target_category=targets["乡镇街道"], team=team))
-    leaders = (
-        Membership.objects.filter(current_membership_q(), team__in=_teams(COMPREHENSIVE), sort_order=0)
-        .select_related("cadre", "team__unit")
-    )
+    leaders = Membership.objects.filter(
+        current_membership_q(), team__in=_teams(COMPREHENSIVE), sort_order=0
+    ).select_related("cadre", "team__unit")
     by_unit = {seat.team.unit.name: seat.cadre for seat in leaders}
     for unit_name in COMPREHENSIVE:
         if unit_name in by_unit:
@@ -206,8 +249,14 @@ def _last_year(evaluators, targets, team_template, cadre_template) -> Evaluation
         return None
     tz = timezone.get_current_timezone()
     task = _create_task(
-        name, year, datetime(year, 12, 20, 8, 30, tzinfo=tz), datetime(year, 12, 22, 18, 0, tzinfo=tz),
-        evaluators, targets, team_template, cadre_template,
+        name,
+        year,
+        datetime(year, 12, 20, 8, 30, tzinfo=tz),
+        datetime(year, 12, 22, 18, 0, tzinfo=tz),
+        evaluators,
+        targets,
+        team_template,
+        cadre_template,
     )
     rng = random.Random(f"kaohe-evaluation-demo-{year}-ballots")
     quality = {str(t.pk): rng.gauss(0, 1) for t in task.targets.all()}
@@ -221,19 +270,39 @@ def _last_year(evaluators, targets, team_template, cadre_template) -> Evaluation
         for index in range(count):
             serial += 1
             used = index < count - 1  # one slip of each category was never used
-            accounts.append(EvaluationAccount(
-                task=task, category=category, serial=serial, code_digest=codes.account_digest(codes.new_code()),
-                status=EvaluationAccount.Status.SUBMITTED if used else EvaluationAccount.Status.ISSUED,
-            ))
+            accounts.append(
+                EvaluationAccount(
+                    task=task,
+                    category=category,
+                    serial=serial,
+                    code_digest=codes.account_digest(codes.new_code()),
+                    status=EvaluationAccount.Status.SUBMITTED if used else EvaluationAccount.Status.ISSUED,
+                )
+            )
             if used:
                 answers = _check(sheet, _ballot_answers(rng, sheet, quality))
                 remarks = {}
                 if category.can_give_feedback and rng.random() < 0.15:
                     target_id = rng.choice(list(answers))
-                    remarks[target_id] = rng.choice(["服务意识强，办事效率高。", "希望进一步加强调查研究。", "窗口办事还需更便捷。", "班子团结，作风扎实。"])
-                ballots.append(Ballot(task=task, category=category, source=Ballot.Source.ONLINE, cast_on=cast_on,
-                                      receipt_digest=codes.receipt_digest(codes.new_code(codes.RECEIPT_LENGTH)),
-                                      answers=answers, remarks=remarks))
+                    remarks[target_id] = rng.choice(
+                        [
+                            "服务意识强，办事效率高。",
+                            "希望进一步加强调查研究。",
+                            "窗口办事还需更便捷。",
+                            "班子团结，作风扎实。",
+                        ]
+                    )
+                ballots.append(
+                    Ballot(
+                        task=task,
+                        category=category,
+                        source=Ballot.Source.ONLINE,
+                        cast_on=cast_on,
+                        receipt_digest=codes.receipt_digest(codes.new_code(codes.RECEIPT_LENGTH)),
+                        answers=answers,
+                        remarks=remarks,
+                    )
+                )
         # Paper ballots of the grassroots representatives who voted in the meeting room.
         if category_name == "基层代表":
             for number in range(1, 13):
@@ -243,9 +312,18 @@ def _last_year(evaluators, targets, team_template, cadre_template) -> Evaluation
                     # Two paper ballots rated everyone “优秀”: invalid under the forced distribution.
                     answers = {target: dict.fromkeys(row, "A") for target, row in answers.items()}
                 reasons = [] if valid else sheet.validate(answers)
-                ballots.append(Ballot(task=task, category=category, source=Ballot.Source.PAPER, cast_on=cast_on,
-                                      paper_serial=f"J{number:03d}", answers=answers, is_valid=valid,
-                                      invalid_reason="\n".join(reasons)))
+                ballots.append(
+                    Ballot(
+                        task=task,
+                        category=category,
+                        source=Ballot.Source.PAPER,
+                        cast_on=cast_on,
+                        paper_serial=f"J{number:03d}",
+                        answers=answers,
+                        is_valid=valid,
+                        invalid_reason="\n".join(reasons),
+                    )
+                )
     EvaluationAccount.objects.bulk_create(accounts)
     Ballot.objects.bulk_create(ballots)
     services.task_close(task=task)
@@ -271,17 +349,28 @@ def _this_year(evaluators, targets, team_system, cadre_system) -> EvaluationTask
     today = timezone.localdate()
     tz = timezone.get_current_timezone()
     task = _create_task(
-        name, year, datetime.combine(today - timedelta(days=1), datetime.min.time(), tzinfo=tz).replace(hour=8),
+        name,
+        year,
+        datetime.combine(today - timedelta(days=1), datetime.min.time(), tzinfo=tz).replace(hour=8),
         datetime.combine(today + timedelta(days=30), datetime.min.time(), tzinfo=tz).replace(hour=18),
-        evaluators, targets, team_system, cadre_system,
+        evaluators,
+        targets,
+        team_system,
+        cadre_system,
     )
     serial = 0
     accounts = []
     for category_name, count in THIS_YEAR_ACCOUNTS.items():
         for _ in range(count):
             serial += 1
-            accounts.append(EvaluationAccount(task=task, category=evaluators[category_name], serial=serial,
-                                              code_digest=codes.account_digest(demo[serial - 1])))
+            accounts.append(
+                EvaluationAccount(
+                    task=task,
+                    category=evaluators[category_name],
+                    serial=serial,
+                    code_digest=codes.account_digest(demo[serial - 1]),
+                )
+            )
     EvaluationAccount.objects.bulk_create(accounts)
     rng = random.Random(f"kaohe-evaluation-demo-{year}-ballots")
     quality = {str(t.pk): rng.gauss(0, 1) for t in task.targets.all()}
@@ -300,9 +389,16 @@ def _this_year(evaluators, targets, team_system, cadre_system) -> EvaluationTask
             EvaluationAccount.objects.filter(pk=account.pk).update(status=EvaluationAccount.Status.SIGNED_IN)
     # The county leaders' last slip (signed in once) was lost: revoked and replaced by an unused one.
     lost = EvaluationAccount.objects.get(task=task, serial=THIS_YEAR_ACCOUNTS["分管县领导"])
-    EvaluationAccount.objects.filter(pk=lost.pk).update(status=EvaluationAccount.Status.REVOKED, revoked_reason="账号条遗失")
-    EvaluationAccount.objects.create(task=task, category=lost.category, serial=serial + 1, replaces=lost,
-                                     code_digest=codes.account_digest(demo[serial]))
+    EvaluationAccount.objects.filter(pk=lost.pk).update(
+        status=EvaluationAccount.Status.REVOKED, revoked_reason="账号条遗失"
+    )
+    EvaluationAccount.objects.create(
+        task=task,
+        category=lost.category,
+        serial=serial + 1,
+        replaces=lost,
+        code_digest=codes.account_digest(demo[serial]),
+    )
     return task
 
 
@@ -328,8 +424,16 @@ def unused_demo_accounts(limit: int | None = None) -> list[services.IssuedAccoun
     if task is None:
         return []
     demo = demo_codes()
-    accounts = EvaluationAccount.objects.filter(task=task, status=EvaluationAccount.Status.ISSUED).select_related("category", "task").order_by("serial")
-    issued = [services.IssuedAccount(a, demo[a.serial - 1]) for a in accounts if a.serial <= len(demo) and a.code_digest == codes.account_digest(demo[a.serial - 1])]
+    accounts = (
+        EvaluationAccount.objects.filter(task=task, status=EvaluationAccount.Status.ISSUED)
+        .select_related("category", "task")
+        .order_by("serial")
+    )
+    issued = [
+        services.IssuedAccount(a, demo[a.serial - 1])
+        for a in accounts
+        if a.serial <= len(demo) and a.code_digest == codes.account_digest(demo[a.serial - 1])
+    ]
     return issued[:limit] if limit else issued
 
 

@@ -71,39 +71,71 @@ def results_workbook(task, results, evaluator_categories) -> bytes:
     sheet = workbook.active
     sheet.title = _("Results")[:31]
     sheet.append([f"{task.name}（{_('printed')} {timezone.localtime():%Y-%m-%d %H:%M}）"])
-    header(sheet, [_("Rank"), _("Target"), _("Target category"), _("Score"), _("Valid ballots"), _("Excellent rate (%)")]
-           + [str(c.name) for c in evaluator_categories])
+    header(
+        sheet,
+        [_("Rank"), _("Target"), _("Target category"), _("Score"), _("Valid ballots"), _("Excellent rate (%)")]
+        + [str(c.name) for c in evaluator_categories],
+    )
     for result in results:
         by_id = {c.evaluator_category_id: c for c in result.by_category.all()}
         if result.is_shown:
             cells = [
-                _number(by_id[c.pk].score) if c.pk in by_id and by_id[c.pk].is_shown else _("too few ballots") if c.pk in by_id else ""
+                _number(by_id[c.pk].score)
+                if c.pk in by_id and by_id[c.pk].is_shown
+                else _("too few ballots")
+                if c.pk in by_id
+                else ""
                 for c in evaluator_categories
             ]
-            sheet.append([result.rank, result.display_name, result.target_category.name, _number(result.score),
-                          result.ballot_count, _number(result.excellent_rate), *cells])
+            sheet.append(
+                [
+                    result.rank,
+                    result.display_name,
+                    result.target_category.name,
+                    _number(result.score),
+                    result.ballot_count,
+                    _number(result.excellent_rate),
+                    *cells,
+                ]
+            )
         else:
-            sheet.append(["", result.display_name, result.target_category.name, _("too few ballots"), result.ballot_count])
+            sheet.append(
+                ["", result.display_name, result.target_category.name, _("too few ballots"), result.ballot_count]
+            )
     widths(sheet)
 
     sheet = workbook.create_sheet(_("By evaluator category")[:31])
     sheet.append([task.name])
-    header(sheet, [_("Rank"), _("Target"), _("Evaluator category"), _("Weight"), _("Score"), _("Valid ballots"),
-                   _("Ballots counted"), _("Excellent rate (%)"), _("Level counts")])
+    header(
+        sheet,
+        [
+            _("Rank"),
+            _("Target"),
+            _("Evaluator category"),
+            _("Weight"),
+            _("Score"),
+            _("Valid ballots"),
+            _("Ballots counted"),
+            _("Excellent rate (%)"),
+            _("Level counts"),
+        ],
+    )
     for result in results:
         for category_result in result.by_category.all():
             shown = result.is_shown and category_result.is_shown
-            sheet.append([
-                result.rank if result.is_shown else "",
-                result.display_name,
-                category_result.evaluator_category.name,
-                _number(category_result.weight),
-                _number(category_result.score) if shown else _("too few ballots"),
-                category_result.ballot_count,
-                category_result.counted_ballots if shown else "",
-                _number(category_result.excellent_rate) if shown else "",
-                "，".join(f"{label} {count}" for label, count in category_result.level_counts) if shown else "",
-            ])
+            sheet.append(
+                [
+                    result.rank if result.is_shown else "",
+                    result.display_name,
+                    category_result.evaluator_category.name,
+                    _number(category_result.weight),
+                    _number(category_result.score) if shown else _("too few ballots"),
+                    category_result.ballot_count,
+                    category_result.counted_ballots if shown else "",
+                    _number(category_result.excellent_rate) if shown else "",
+                    "，".join(f"{label} {count}" for label, count in category_result.level_counts) if shown else "",
+                ]
+            )
     widths(sheet)
 
     sheet = workbook.create_sheet(_("By indicator")[:31])

@@ -69,7 +69,9 @@ class IndicatorSystemAdminForm(WagtailAdminModelForm):
             )
             if scoring_changed:
                 problems.append(
-                    _("Ballots have been cast on this system: its indicators, weights and scale can no longer change. Copy it to make a new version.")
+                    _(
+                        "Ballots have been cast on this system: its indicators, weights and scale can no longer change. Copy it to make a new version."
+                    )
                 )
         for problem in problems:
             self.add_error(None, problem)
@@ -90,23 +92,45 @@ class EvaluationTaskAdminForm(WagtailAdminModelForm):
         cadres = [row["cadre"].pk for row in targets if row.get("cadre")]
         if len(set(teams)) != len(teams) or len(set(cadres)) != len(cadres):
             problems.append(_("A team or cadre is listed twice among the targets."))
-        pairs = [(row["evaluator_category"].pk, row["target_category"].pk) for row in raters if row.get("evaluator_category") and row.get("target_category")]
+        pairs = [
+            (row["evaluator_category"].pk, row["target_category"].pk)
+            for row in raters
+            if row.get("evaluator_category") and row.get("target_category")
+        ]
         if len(set(pairs)) != len(pairs):
             problems.append(_("An evaluator category is assigned twice to the same target category."))
         rated = {row["target_category"].pk for row in raters if row.get("target_category")}
-        unrated = sorted({row["target_category"].name for row in targets if row.get("target_category") and row["target_category"].pk not in rated})
+        unrated = sorted(
+            {
+                row["target_category"].name
+                for row in targets
+                if row.get("target_category") and row["target_category"].pk not in rated
+            }
+        )
         if unrated:
             problems.append(
                 _("No evaluator category rates these target categories: %(names)s.") % {"names": "、".join(unrated)}
             )
         instance = self.instance
         if instance.pk and instance.ballots.exists():
-            if _structure_changed(self.formsets.get("targets"), {"target_category", "team", "cadre"}) or _structure_changed(
-                self.formsets.get("raters"), {"evaluator_category", "target_category", "indicator_system", "max_excellent_percent",
-                                              "max_excellent_count", "min_bottom_percent", "min_bottom_count"}
+            if _structure_changed(
+                self.formsets.get("targets"), {"target_category", "team", "cadre"}
+            ) or _structure_changed(
+                self.formsets.get("raters"),
+                {
+                    "evaluator_category",
+                    "target_category",
+                    "indicator_system",
+                    "max_excellent_percent",
+                    "max_excellent_count",
+                    "min_bottom_percent",
+                    "min_bottom_count",
+                },
             ):
                 problems.append(
-                    _("Ballots have been cast: the targets, evaluator categories, systems and quotas can no longer change. Only weights, times and texts can.")
+                    _(
+                        "Ballots have been cast: the targets, evaluator categories, systems and quotas can no longer change. Only weights, times and texts can."
+                    )
                 )
         if instance.pk and instance.is_closed and self.has_changed():
             problems.append(_("The task is closed: its results have been computed."))
@@ -118,7 +142,10 @@ class EvaluationTaskAdminForm(WagtailAdminModelForm):
 class GenerateAccountsForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Evaluator category"), queryset=EvaluatorCategory.objects.none())
     count = forms.IntegerField(
-        label=_("Number of accounts"), min_value=1, max_value=1000, initial=10,
+        label=_("Number of accounts"),
+        min_value=1,
+        max_value=1000,
+        initial=10,
         help_text=_("At most 1,000 at a time: their slips take about ten seconds to print."),
     )
 
@@ -139,7 +166,8 @@ class AddTargetsForm(forms.Form):
     target_category = forms.ModelChoiceField(label=_("Target category"), queryset=TargetCategory.objects.all())
     unit_kind = forms.ModelChoiceField(label=_("Units of kind"), queryset=UnitKind.objects.all())
     main_leaders_only = forms.BooleanField(
-        label=_("Only each team's first member"), required=False,
+        label=_("Only each team's first member"),
+        required=False,
         help_text=_("For a category of cadres: the first seat of each team, usually its main leader."),
     )
 
@@ -182,7 +210,9 @@ class PaperBallotForm(forms.Form):
 
     paper_serial = forms.CharField(label=_("Ballot number"), max_length=30, required=False)
     spoiled_reason = forms.CharField(
-        label=_("Spoiled: reason"), max_length=300, required=False,
+        label=_("Spoiled: reason"),
+        max_length=300,
+        required=False,
         help_text=_("Fill in only if the ballot is invalid as a whole, e.g. illegible or signed."),
     )
 
@@ -192,9 +222,19 @@ class PaperBallotForm(forms.Form):
         for section in sheet.sections:
             for target in section.targets:
                 self.fields[f"t{target.pk}"] = forms.CharField(
-                    label=target.display_name, required=False, max_length=400, strip=False,
-                    widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "class": "paper-row",
-                                                  "data-length": len(section.indicators), "data-numeric": "1" if section.numeric else ""}),
+                    label=target.display_name,
+                    required=False,
+                    max_length=400,
+                    strip=False,
+                    widget=forms.TextInput(
+                        attrs={
+                            "autocomplete": "off",
+                            "spellcheck": "false",
+                            "class": "paper-row",
+                            "data-length": len(section.indicators),
+                            "data-numeric": "1" if section.numeric else "",
+                        }
+                    ),
                 )
 
     def rows(self):
@@ -225,7 +265,9 @@ class PaperBallotForm(forms.Form):
                     parsed = section.parse(value)
                     if parsed is None:
                         self.add_error(
-                            name, _("“%(value)s” is not a rating of “%(indicator)s”.") % {"value": value, "indicator": indicator.name}
+                            name,
+                            _("“%(value)s” is not a rating of “%(indicator)s”.")
+                            % {"value": value, "indicator": indicator.name},
                         )
                         break
                     row[str(indicator.pk)] = parsed
@@ -238,4 +280,3 @@ class PaperBallotForm(forms.Form):
 class CopySystemForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     name = forms.CharField(label=pgettext_lazy("thing", "name"), max_length=100)
-

@@ -37,11 +37,13 @@ class EvaluatorCategory(models.Model):
     name = models.CharField(pgettext_lazy("thing", "name"), max_length=50, unique=True)
     description = models.TextField(_("description"), blank=True)
     can_read_info = models.BooleanField(
-        _("may read target information"), default=True,
+        _("may read target information"),
+        default=True,
         help_text=_("Links to each target's duties, goals, work records and reports are shown on the form."),
     )
     can_give_feedback = models.BooleanField(
-        _("may give feedback"), default=False,
+        _("may give feedback"),
+        default=False,
         help_text=_("The form has a remarks box for each target; remarks are anonymous like the ratings."),
     )
     can_evaluate = models.BooleanField(_("may evaluate"), default=True)
@@ -109,11 +111,19 @@ class IndicatorSystem(ClusterableModel):
     scale_min = models.DecimalField(_("lowest score"), max_digits=6, decimal_places=2, default=ZERO)
     scale_max = models.DecimalField(_("highest score"), max_digits=6, decimal_places=2, default=HUNDRED)
     excellent_from = models.DecimalField(
-        _("excellent from"), max_digits=6, decimal_places=2, null=True, blank=True,
+        _("excellent from"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text=_("Numeric scale: a score at or above this counts as “excellent” for forced distribution."),
     )
     bottom_below = models.DecimalField(
-        _("bottom below"), max_digits=6, decimal_places=2, null=True, blank=True,
+        _("bottom below"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text=_("Numeric scale: a score below this counts as a bottom rating for forced distribution."),
     )
     copied_from = models.ForeignKey(
@@ -126,7 +136,9 @@ class IndicatorSystem(ClusterableModel):
         ordering = ["-year", "name"]
         constraints = [
             models.UniqueConstraint(
-                "year", "name", name="evaluation_system_unique_name_in_year",
+                "year",
+                "name",
+                name="evaluation_system_unique_name_in_year",
                 violation_error_message=_("An indicator system with this name already exists for this year."),
             ),
         ]
@@ -150,11 +162,16 @@ class IndicatorSystem(ClusterableModel):
 class Indicator(Orderable):
     """One indicator of a system, with its scoring criteria and weight."""
 
-    system = ParentalKey(IndicatorSystem, verbose_name=_("indicator system"), on_delete=models.CASCADE, related_name="indicators")
+    system = ParentalKey(
+        IndicatorSystem, verbose_name=_("indicator system"), on_delete=models.CASCADE, related_name="indicators"
+    )
     name = models.CharField(pgettext_lazy("thing", "name"), max_length=100)
     criteria = models.TextField(_("scoring criteria"), blank=True)
     weight = models.DecimalField(
-        _("weight"), max_digits=6, decimal_places=2, default=Decimal("1"),
+        _("weight"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("1"),
         validators=[MinValueValidator(Decimal("0.01"))],
         help_text=_("Relative weight; the weights of a system need not add up to 100."),
     )
@@ -176,14 +193,21 @@ class RatingLevel(Orderable):
         MIDDLE = "middle", _("Middle")
         BOTTOM = "bottom", _("Bottom")
 
-    system = ParentalKey(IndicatorSystem, verbose_name=_("indicator system"), on_delete=models.CASCADE, related_name="levels")
+    system = ParentalKey(
+        IndicatorSystem, verbose_name=_("indicator system"), on_delete=models.CASCADE, related_name="levels"
+    )
     code = models.CharField(
-        pgettext_lazy("keyboard", "key"), max_length=1, help_text=_("One letter or digit typed when entering paper ballots, e.g. A.")
+        pgettext_lazy("keyboard", "key"),
+        max_length=1,
+        help_text=_("One letter or digit typed when entering paper ballots, e.g. A."),
     )
     name = models.CharField(pgettext_lazy("thing", "name"), max_length=20)
     points = models.DecimalField(_("points"), max_digits=6, decimal_places=2, validators=[MinValueValidator(ZERO)])
     band = models.CharField(
-        _("counts as"), max_length=10, choices=Band.choices, default=Band.MIDDLE,
+        _("counts as"),
+        max_length=10,
+        choices=Band.choices,
+        default=Band.MIDDLE,
         help_text=_("For forced distribution: excellent, or one of the bottom levels."),
     )
 
@@ -212,12 +236,19 @@ class EvaluationTask(ClusterableModel):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     min_ballots = models.PositiveSmallIntegerField(
-        _("minimum ballots"), default=5, validators=[MinValueValidator(1)],
-        help_text=_("A target's result (and each evaluator category's part) is shown only with at least this many valid ballots."),
+        _("minimum ballots"),
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "A target's result (and each evaluator category's part) is shown only with at least this many valid ballots."
+        ),
     )
     trim_extremes = models.BooleanField(
-        _("drop highest and lowest"), default=False,
-        help_text=_("Drop each target's highest and lowest ballot in every evaluator category (when there are at least three)."),
+        _("drop highest and lowest"),
+        default=False,
+        help_text=_(
+            "Drop each target's highest and lowest ballot in every evaluator category (when there are at least three)."
+        ),
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     tallied_at = models.DateTimeField(_("tallied at"), null=True, blank=True, editable=False)
@@ -277,15 +308,27 @@ class EvaluationTask(ClusterableModel):
 class TaskTarget(Orderable):
     """A team or cadre evaluated in a task, in a target category."""
 
-    task = ParentalKey(EvaluationTask, verbose_name=_("evaluation task"), on_delete=models.CASCADE, related_name="targets")
+    task = ParentalKey(
+        EvaluationTask, verbose_name=_("evaluation task"), on_delete=models.CASCADE, related_name="targets"
+    )
     target_category = models.ForeignKey(
         TargetCategory, verbose_name=_("target category"), on_delete=models.PROTECT, related_name="task_targets"
     )
     team = models.ForeignKey(
-        Team, verbose_name=_("leadership team"), null=True, blank=True, on_delete=models.PROTECT, related_name="evaluation_targets"
+        Team,
+        verbose_name=_("leadership team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="evaluation_targets",
     )
     cadre = models.ForeignKey(
-        Cadre, verbose_name=_("cadre"), null=True, blank=True, on_delete=models.PROTECT, related_name="evaluation_targets"
+        Cadre,
+        verbose_name=_("cadre"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="evaluation_targets",
     )
 
     class Meta(Orderable.Meta):
@@ -293,16 +336,23 @@ class TaskTarget(Orderable):
         verbose_name_plural = _("evaluation targets")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(team__isnull=False) & Q(cadre__isnull=True)) | (Q(team__isnull=True) & Q(cadre__isnull=False)),
+                condition=(Q(team__isnull=False) & Q(cadre__isnull=True))
+                | (Q(team__isnull=True) & Q(cadre__isnull=False)),
                 name="evaluation_target_team_xor_cadre",
                 violation_error_message=_("Choose either a leadership team or a cadre."),
             ),
             models.UniqueConstraint(
-                "task", "team", condition=Q(team__isnull=False), name="evaluation_target_unique_team",
+                "task",
+                "team",
+                condition=Q(team__isnull=False),
+                name="evaluation_target_unique_team",
                 violation_error_message=_("This team is already a target of the task."),
             ),
             models.UniqueConstraint(
-                "task", "cadre", condition=Q(cadre__isnull=False), name="evaluation_target_unique_cadre",
+                "task",
+                "cadre",
+                condition=Q(cadre__isnull=False),
+                name="evaluation_target_unique_cadre",
                 violation_error_message=_("This cadre is already a target of the task."),
             ),
         ]
@@ -351,7 +401,9 @@ def _percent_validators():
 class TaskRater(Orderable):
     """Who rates a target category in a task: an evaluator category, its system, weight and quotas (EVAL-4, EVAL-5)."""
 
-    task = ParentalKey(EvaluationTask, verbose_name=_("evaluation task"), on_delete=models.CASCADE, related_name="raters")
+    task = ParentalKey(
+        EvaluationTask, verbose_name=_("evaluation task"), on_delete=models.CASCADE, related_name="raters"
+    )
     evaluator_category = models.ForeignKey(
         EvaluatorCategory, verbose_name=_("evaluator category"), on_delete=models.PROTECT, related_name="task_raters"
     )
@@ -362,16 +414,29 @@ class TaskRater(Orderable):
         IndicatorSystem, verbose_name=_("indicator system"), on_delete=models.PROTECT, related_name="task_raters"
     )
     weight = models.DecimalField(
-        _("weight"), max_digits=6, decimal_places=2, default=Decimal("1"),
+        _("weight"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("1"),
         validators=[MinValueValidator(Decimal("0.01"))],
         help_text=_("Weight of this evaluator category in the target's combined score."),
     )
     max_excellent_percent = models.DecimalField(
-        _("at most excellent (%)"), max_digits=5, decimal_places=2, null=True, blank=True, validators=_percent_validators()
+        _("at most excellent (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=_percent_validators(),
     )
     max_excellent_count = models.PositiveSmallIntegerField(_("at most excellent (number)"), null=True, blank=True)
     min_bottom_percent = models.DecimalField(
-        _("at least bottom (%)"), max_digits=5, decimal_places=2, null=True, blank=True, validators=_percent_validators()
+        _("at least bottom (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=_percent_validators(),
     )
     min_bottom_count = models.PositiveSmallIntegerField(_("at least bottom (number)"), null=True, blank=True)
 
@@ -380,7 +445,10 @@ class TaskRater(Orderable):
         verbose_name_plural = _("evaluator assignments")
         constraints = [
             models.UniqueConstraint(
-                "task", "evaluator_category", "target_category", name="evaluation_rater_unique",
+                "task",
+                "evaluator_category",
+                "target_category",
+                name="evaluation_rater_unique",
                 violation_error_message=_("This evaluator category already rates this target category in the task."),
             ),
         ]
@@ -420,7 +488,9 @@ class EvaluationAccount(models.Model):
         SUBMITTED = "submitted", _("Submitted")
         REVOKED = "revoked", _("Revoked")
 
-    task = models.ForeignKey(EvaluationTask, verbose_name=_("evaluation task"), on_delete=models.CASCADE, related_name="accounts")
+    task = models.ForeignKey(
+        EvaluationTask, verbose_name=_("evaluation task"), on_delete=models.CASCADE, related_name="accounts"
+    )
     category = models.ForeignKey(
         EvaluatorCategory, verbose_name=_("evaluator category"), on_delete=models.PROTECT, related_name="accounts"
     )
@@ -457,7 +527,9 @@ class EvaluationAccount(models.Model):
 class Draft(models.Model):
     """An evaluator's unfinished answers; deleted when the ballot is submitted."""
 
-    account = models.OneToOneField(EvaluationAccount, verbose_name=_("account"), on_delete=models.CASCADE, related_name="draft")
+    account = models.OneToOneField(
+        EvaluationAccount, verbose_name=_("account"), on_delete=models.CASCADE, related_name="draft"
+    )
     answers = models.JSONField(_("answers"), default=dict)
     remarks = models.JSONField(_("remarks"), default=dict)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -484,13 +556,17 @@ class Ballot(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # A cast ballot is never deleted with its task: the rule table refuses deleting such a task.
-    task = models.ForeignKey(EvaluationTask, verbose_name=_("evaluation task"), on_delete=models.PROTECT, related_name="ballots")
+    task = models.ForeignKey(
+        EvaluationTask, verbose_name=_("evaluation task"), on_delete=models.PROTECT, related_name="ballots"
+    )
     category = models.ForeignKey(
         EvaluatorCategory, verbose_name=_("evaluator category"), on_delete=models.PROTECT, related_name="ballots"
     )
     source = models.CharField(_("source"), max_length=8, choices=Source.choices)
     cast_on = models.DateField(_("day cast"))
-    receipt_digest = models.CharField(_("receipt hash"), max_length=64, null=True, blank=True, unique=True, editable=False)
+    receipt_digest = models.CharField(
+        _("receipt hash"), max_length=64, null=True, blank=True, unique=True, editable=False
+    )
     paper_serial = models.CharField(_("paper ballot number"), max_length=30, blank=True)
     answers = models.JSONField(_("answers"), default=dict)
     remarks = models.JSONField(_("remarks"), default=dict)
@@ -502,7 +578,10 @@ class Ballot(models.Model):
         verbose_name_plural = _("ballots")
         constraints = [
             models.UniqueConstraint(
-                "task", "paper_serial", condition=~Q(paper_serial=""), name="evaluation_ballot_unique_paper_serial",
+                "task",
+                "paper_serial",
+                condition=~Q(paper_serial=""),
+                name="evaluation_ballot_unique_paper_serial",
                 violation_error_message=_("A paper ballot with this number has already been entered."),
             ),
         ]
@@ -515,14 +594,30 @@ class Ballot(models.Model):
 class TargetResult(models.Model):
     """A target's tallied result in a task (EVAL-8); read through ``selectors.results_for_task``."""
 
-    task = models.ForeignKey(EvaluationTask, verbose_name=_("evaluation task"), on_delete=models.CASCADE, related_name="results")
-    task_target = models.OneToOneField(TaskTarget, verbose_name=_("evaluation target"), on_delete=models.CASCADE, related_name="result")
-    target_category = models.ForeignKey(TargetCategory, verbose_name=_("target category"), on_delete=models.PROTECT, related_name="+")
+    task = models.ForeignKey(
+        EvaluationTask, verbose_name=_("evaluation task"), on_delete=models.CASCADE, related_name="results"
+    )
+    task_target = models.OneToOneField(
+        TaskTarget, verbose_name=_("evaluation target"), on_delete=models.CASCADE, related_name="result"
+    )
+    target_category = models.ForeignKey(
+        TargetCategory, verbose_name=_("target category"), on_delete=models.PROTECT, related_name="+"
+    )
     target_team = models.ForeignKey(
-        Team, verbose_name=_("leadership team"), null=True, blank=True, on_delete=models.PROTECT, related_name="evaluation_results"
+        Team,
+        verbose_name=_("leadership team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="evaluation_results",
     )
     target_cadre = models.ForeignKey(
-        Cadre, verbose_name=_("cadre"), null=True, blank=True, on_delete=models.PROTECT, related_name="evaluation_results"
+        Cadre,
+        verbose_name=_("cadre"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="evaluation_results",
     )
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
     ballot_count = models.PositiveIntegerField(_("valid ballots"), default=0)
@@ -556,8 +651,12 @@ class TargetResult(models.Model):
 class CategoryResult(models.Model):
     """A target's result from one evaluator category."""
 
-    target_result = models.ForeignKey(TargetResult, verbose_name=_("target result"), on_delete=models.CASCADE, related_name="by_category")
-    evaluator_category = models.ForeignKey(EvaluatorCategory, verbose_name=_("evaluator category"), on_delete=models.PROTECT, related_name="+")
+    target_result = models.ForeignKey(
+        TargetResult, verbose_name=_("target result"), on_delete=models.CASCADE, related_name="by_category"
+    )
+    evaluator_category = models.ForeignKey(
+        EvaluatorCategory, verbose_name=_("evaluator category"), on_delete=models.PROTECT, related_name="+"
+    )
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2)
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
     ballot_count = models.PositiveIntegerField(_("valid ballots"), default=0)
@@ -577,4 +676,3 @@ class CategoryResult(models.Model):
 
     def __str__(self):
         return f"{self.target_result.task_target} · {self.evaluator_category} · {self.score}"
-

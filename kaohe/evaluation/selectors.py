@@ -109,7 +109,16 @@ class TaskProgress:
     def total(self) -> CategoryProgress:
         total = CategoryProgress(category=EvaluatorCategory(pk=0, name=_("Total")))
         for row in self.rows:
-            for name in ("issued", "signed_in", "drafts", "submitted", "revoked", "online_ballots", "paper_valid", "paper_invalid"):
+            for name in (
+                "issued",
+                "signed_in",
+                "drafts",
+                "submitted",
+                "revoked",
+                "online_ballots",
+                "paper_valid",
+                "paper_invalid",
+            ):
                 setattr(total, name, getattr(total, name) + getattr(row, name))
         return total
 
@@ -178,7 +187,11 @@ def receipt_lookup(raw_code: str) -> Ballot | None:
     normalised = codes.normalise(raw_code)
     if not codes.looks_valid(normalised, codes.RECEIPT_LENGTH):
         return None
-    return Ballot.objects.select_related("task", "category").filter(receipt_digest=codes.receipt_digest(normalised)).first()
+    return (
+        Ballot.objects.select_related("task", "category")
+        .filter(receipt_digest=codes.receipt_digest(normalised))
+        .first()
+    )
 
 
 def unit_page_url_builder():

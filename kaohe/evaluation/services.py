@@ -117,7 +117,9 @@ def accounts_generate(
         if locked.is_closed:
             raise EvaluationError(_("The task is closed: no more accounts can be issued."))
         if _next_serial(locked) != first_serial:
-            raise EvaluationError(_("Another batch of accounts was generated at the same moment. Generate this batch again."))
+            raise EvaluationError(
+                _("Another batch of accounts was generated at the same moment. Generate this batch again.")
+            )
         EvaluationAccount.objects.bulk_create([item.account for item in issued], batch_size=1000)
         log(
             locked,
@@ -155,10 +157,22 @@ def account_revoke_and_replace(*, account: EvaluationAccount, reason: str, user=
         locked.status = Status.REVOKED
         locked.revoked_reason = reason[:200]
         locked.save(update_fields=["status", "revoked_reason"])
-        [replacement] = _new_accounts(locked.task, locked.category, 1, first_serial=_next_serial(locked.task), replaces=locked)
+        [replacement] = _new_accounts(
+            locked.task, locked.category, 1, first_serial=_next_serial(locked.task), replaces=locked
+        )
         replacement.account.save()
-        log(locked, "evaluation.account_revoke", user=user, data={"reason": locked.revoked_reason, "serial": locked.serial})
-        log(replacement.account, "evaluation.account_replace", user=user, data={"replaces": locked.serial, "serial": replacement.account.serial})
+        log(
+            locked,
+            "evaluation.account_revoke",
+            user=user,
+            data={"reason": locked.revoked_reason, "serial": locked.serial},
+        )
+        log(
+            replacement.account,
+            "evaluation.account_replace",
+            user=user,
+            data={"replaces": locked.serial, "serial": replacement.account.serial},
+        )
     return replacement
 
 
@@ -238,7 +252,9 @@ def evaluator_sign_in(*, request, raw_code: str) -> EvaluationAccount:
         )
     if account is None:
         record_failure(request, normalised)
-        raise EvaluationError(_("This code is not right. Check it against your slip; capitals and dashes do not matter."))
+        raise EvaluationError(
+            _("This code is not right. Check it against your slip; capitals and dashes do not matter.")
+        )
     if account.status == Status.REVOKED:
         raise EvaluationError(_("This code has been revoked. Ask the assessment office for your new slip."))
     if account.status == Status.SUBMITTED:
@@ -260,7 +276,9 @@ def evaluator_sign_out(request) -> None:
 
 
 def _locked_voting_account(account_id: int) -> EvaluationAccount:
-    account = EvaluationAccount.objects.select_for_update().select_related("task", "category").filter(pk=account_id).first()
+    account = (
+        EvaluationAccount.objects.select_for_update().select_related("task", "category").filter(pk=account_id).first()
+    )
     if account is None or account.status == Status.REVOKED:
         raise EvaluationError(_("This code has been revoked. Ask the assessment office for your new slip."))
     if account.status == Status.SUBMITTED:
@@ -274,7 +292,9 @@ def _locked_voting_account(account_id: int) -> EvaluationAccount:
 # --- Drafts and ballots (EVAL-7, anonymity) ------------------------------------------
 
 
-def draft_save(*, account_id: int, answers: dict, remarks: dict | None = None, sheet: BallotSheet | None = None) -> list[str]:
+def draft_save(
+    *, account_id: int, answers: dict, remarks: dict | None = None, sheet: BallotSheet | None = None
+) -> list[str]:
     """Keep an evaluator's answers for later; returns values that were not ratings (and were dropped).
 
     Refused once the ballot is submitted, the account revoked or the task over.
@@ -413,7 +433,9 @@ def task_close_if_ended(task: EvaluationTask) -> EvaluationTask:
 def tasks_close_ended() -> list[EvaluationTask]:
     """Close every online-only task past its end time (run by ``close_evaluation_tasks``)."""
     closed = []
-    for task in EvaluationTask.objects.filter(closed_at__isnull=True, mode=EvaluationTask.Mode.ONLINE, ends_at__lte=timezone.now()):
+    for task in EvaluationTask.objects.filter(
+        closed_at__isnull=True, mode=EvaluationTask.Mode.ONLINE, ends_at__lte=timezone.now()
+    ):
         closed.append(task_close(task=task))
     return closed
 
@@ -428,13 +450,17 @@ def task_targets_add(*, task, target_category, unit_kind, main_leaders_only=Fals
         new = []
         if target_category.kind == TargetCategory.Kind.TEAM:
             taken = set(TaskTarget.objects.filter(task=task, team__isnull=False).values_list("team_id", flat=True))
-            for team in Team.objects.filter(unit__kind=unit_kind, unit__is_active=True).order_by("unit__sort_order", "unit__name", "name"):
+            for team in Team.objects.filter(unit__kind=unit_kind, unit__is_active=True).order_by(
+                "unit__sort_order", "unit__name", "name"
+            ):
                 if team.pk not in taken:
                     new.append(TaskTarget(task=task, target_category=target_category, team=team))
         else:
             taken = set(TaskTarget.objects.filter(task=task, cadre__isnull=False).values_list("cadre_id", flat=True))
             seats = (
-                Membership.objects.filter(current_membership_q(), team__unit__kind=unit_kind, team__unit__is_active=True)
+                Membership.objects.filter(
+                    current_membership_q(), team__unit__kind=unit_kind, team__unit__is_active=True
+                )
                 .select_related("cadre")
                 .order_by("team__unit__sort_order", "team__unit__name", "team_id", "sort_order", "pk")
             )
@@ -460,16 +486,37 @@ def system_copy(*, system: IndicatorSystem, year: int, name: str, user=None) -> 
         indicators = list(system.indicators.all())
         levels = list(system.levels.all())
         copy = IndicatorSystem.objects.create(
-            name=name, year=year, description=system.description, is_template=False, scale=system.scale,
-            scale_min=system.scale_min, scale_max=system.scale_max, excellent_from=system.excellent_from,
-            bottom_below=system.bottom_below, copied_from=system,
+            name=name,
+            year=year,
+            description=system.description,
+            is_template=False,
+            scale=system.scale,
+            scale_min=system.scale_min,
+            scale_max=system.scale_max,
+            excellent_from=system.excellent_from,
+            bottom_below=system.bottom_below,
+            copied_from=system,
         )
         Indicator.objects.bulk_create(
-            Indicator(system=copy, name=item.name, criteria=item.criteria, weight=item.weight, instructions=item.instructions, sort_order=item.sort_order)
+            Indicator(
+                system=copy,
+                name=item.name,
+                criteria=item.criteria,
+                weight=item.weight,
+                instructions=item.instructions,
+                sort_order=item.sort_order,
+            )
             for item in indicators
         )
         RatingLevel.objects.bulk_create(
-            RatingLevel(system=copy, code=item.code, name=item.name, points=item.points, band=item.band, sort_order=item.sort_order)
+            RatingLevel(
+                system=copy,
+                code=item.code,
+                name=item.name,
+                points=item.points,
+                band=item.band,
+                sort_order=item.sort_order,
+            )
             for item in levels
         )
         log(copy, "wagtail.create", user=user)

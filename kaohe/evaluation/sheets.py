@@ -117,7 +117,11 @@ class Section:
     def count_keys(self) -> list[tuple[str, str]]:
         """(key, label) of the level counts, best first."""
         if self.numeric:
-            return [(EXCELLENT, self.excellent_names or _("Excellent")), (MIDDLE, _("Middle")), (BOTTOM, self.bottom_names or _("Bottom"))]
+            return [
+                (EXCELLENT, self.excellent_names or _("Excellent")),
+                (MIDDLE, _("Middle")),
+                (BOTTOM, self.bottom_names or _("Bottom")),
+            ]
         return [(level.code, level.name) for level in self.levels]
 
 
@@ -195,15 +199,29 @@ class BallotSheet:
                 count = counts[(section.key, str(indicator.pk))]
                 if section.max_excellent is not None and count[EXCELLENT] > section.max_excellent:
                     errors.append(
-                        _("%(section)s, “%(indicator)s”: at most %(limit)s may be rated %(levels)s; there are %(count)s.")
-                        % {"section": section.title, "indicator": indicator.name, "limit": section.max_excellent,
-                           "levels": section.excellent_names, "count": count[EXCELLENT]}
+                        _(
+                            "%(section)s, “%(indicator)s”: at most %(limit)s may be rated %(levels)s; there are %(count)s."
+                        )
+                        % {
+                            "section": section.title,
+                            "indicator": indicator.name,
+                            "limit": section.max_excellent,
+                            "levels": section.excellent_names,
+                            "count": count[EXCELLENT],
+                        }
                     )
                 if section.min_bottom is not None and count[BOTTOM] < section.min_bottom:
                     errors.append(
-                        _("%(section)s, “%(indicator)s”: at least %(limit)s must be rated %(levels)s; there are %(count)s.")
-                        % {"section": section.title, "indicator": indicator.name, "limit": section.min_bottom,
-                           "levels": section.bottom_names, "count": count[BOTTOM]}
+                        _(
+                            "%(section)s, “%(indicator)s”: at least %(limit)s must be rated %(levels)s; there are %(count)s."
+                        )
+                        % {
+                            "section": section.title,
+                            "indicator": indicator.name,
+                            "limit": section.min_bottom,
+                            "levels": section.bottom_names,
+                            "count": count[BOTTOM],
+                        }
                     )
         return errors
 

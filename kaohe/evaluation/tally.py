@@ -73,7 +73,9 @@ def compute(task: EvaluationTask) -> list[TargetResult]:
     ballots_per_target: dict[str, int] = defaultdict(int)
     indicator_index = {}
 
-    ballots = Ballot.objects.filter(task=task, is_valid=True).values_list("category_id", "answers").iterator(chunk_size=500)
+    ballots = (
+        Ballot.objects.filter(task=task, is_valid=True).values_list("category_id", "answers").iterator(chunk_size=500)
+    )
     for category_id, answers in ballots:
         sheet = sheets.get(category_id)
         if sheet is None:
@@ -142,14 +144,22 @@ def compute(task: EvaluationTask) -> list[TargetResult]:
                 ballot_count=len(scores),
                 counted_ballots=len(counted),
                 is_shown=len(scores) >= task.min_ballots,
-                excellent_rate=round_score(HUNDRED * accumulator.excellent / accumulator.ratings) if accumulator.ratings else None,
+                excellent_rate=round_score(HUNDRED * accumulator.excellent / accumulator.ratings)
+                if accumulator.ratings
+                else None,
                 level_counts=[[label, accumulator.level_counts.get(key, 0)] for key, label in section.count_keys()],
                 indicator_scores=[
                     {
                         "id": indicator.pk,
                         "name": indicator.name,
-                        "score": str(round_score(accumulator.indicator_sums[str(indicator.pk)] / accumulator.indicator_counts[str(indicator.pk)]))
-                        if accumulator.indicator_counts.get(str(indicator.pk)) else None,
+                        "score": str(
+                            round_score(
+                                accumulator.indicator_sums[str(indicator.pk)]
+                                / accumulator.indicator_counts[str(indicator.pk)]
+                            )
+                        )
+                        if accumulator.indicator_counts.get(str(indicator.pk))
+                        else None,
                         "ratings": accumulator.indicator_counts.get(str(indicator.pk), 0),
                     }
                     for indicator in section.indicators
@@ -174,7 +184,11 @@ def compute(task: EvaluationTask) -> list[TargetResult]:
         result.excellent_rate = round_score(HUNDRED * excellent / ratings) if ratings else None
         result.level_counts = [[label, count] for label, count in level_totals.items()]
         result.indicator_scores = [
-            {"id": int(indicator_id), "name": name, "score": str(round_score(indicator_weighted[(name, indicator_id)] / weight))}
+            {
+                "id": int(indicator_id),
+                "name": name,
+                "score": str(round_score(indicator_weighted[(name, indicator_id)] / weight)),
+            }
             for (name, indicator_id), weight in indicator_weights.items()
         ]
         results.append(result)

@@ -55,7 +55,10 @@ def sign_in(request):
             return redirect("evaluation:form")
     status = 403 if error else 200
     return render(
-        request, "evaluation/sign_in.html", {"form": form, "error": error, "page_title": _("Online evaluation")}, status=status
+        request,
+        "evaluation/sign_in.html",
+        {"form": form, "error": error, "page_title": _("Online evaluation")},
+        status=status,
     )
 
 
@@ -139,7 +142,9 @@ def _reading_only(request, account):
     sheet = ballot_sheet(task_id=account.task_id, category_id=account.category_id, reading=True)
     targets = [target for section in sheet.sections for target in section.targets]
     links = selectors.target_links(targets, can_read_info=account.category.can_read_info)
-    sections = [(section, [(target, links.get(target.pk, [])) for target in section.targets]) for section in sheet.sections]
+    sections = [
+        (section, [(target, links.get(target.pk, [])) for target in section.targets]) for section in sheet.sections
+    ]
     return render(
         request,
         "evaluation/reading.html",
@@ -184,17 +189,30 @@ def ballot_form(request):
         return _ended(request, exc.messages[0])
     cleaned, _errors = sheet.clean(answers)
     if dropped:
-        return render(request, "evaluation/ballot_form.html", _form_context(request, account, sheet, cleaned, remarks, dropped), status=400)
+        return render(
+            request,
+            "evaluation/ballot_form.html",
+            _form_context(request, account, sheet, cleaned, remarks, dropped),
+            status=400,
+        )
     if action != "submit":
         messages.success(
             request,
             _("Draft saved at %(time)s. You can come back with the same code until %(end)s.")
-            % {"time": timezone.localtime().strftime("%H:%M"), "end": timezone.localtime(account.task.ends_at).strftime("%m-%d %H:%M")},
+            % {
+                "time": timezone.localtime().strftime("%H:%M"),
+                "end": timezone.localtime(account.task.ends_at).strftime("%m-%d %H:%M"),
+            },
         )
         return redirect("evaluation:form")
     errors = sheet.validate(cleaned)
     if errors:
-        return render(request, "evaluation/ballot_form.html", _form_context(request, account, sheet, cleaned, remarks, errors), status=400)
+        return render(
+            request,
+            "evaluation/ballot_form.html",
+            _form_context(request, account, sheet, cleaned, remarks, errors),
+            status=400,
+        )
     return render(
         request,
         "evaluation/confirm.html",
@@ -219,7 +237,12 @@ def _submit(request, account, sheet):
         draft = Draft.objects.filter(account=account).first()
         answers = draft.answers if draft else {}
         remarks = draft.remarks if draft else {}
-        return render(request, "evaluation/ballot_form.html", _form_context(request, account, sheet, answers, remarks, exc.messages), status=400)
+        return render(
+            request,
+            "evaluation/ballot_form.html",
+            _form_context(request, account, sheet, answers, remarks, exc.messages),
+            status=400,
+        )
     task = account.task
     # The session is deleted with the account's id in it: from here on nothing ties this browser to the account.
     services.evaluator_sign_out(request)

@@ -144,7 +144,12 @@ class EvaluationTaskViewSet(RuleSnippetViewSet):
                 heading=_("Who rates what: evaluator categories, indicator systems, weights and forced distribution"),
                 label=_("evaluator assignment"),
                 panels=[
-                    FieldRowPanel([FieldPanel("evaluator_category", widget=forms.Select), FieldPanel("target_category", widget=forms.Select)]),
+                    FieldRowPanel(
+                        [
+                            FieldPanel("evaluator_category", widget=forms.Select),
+                            FieldPanel("target_category", widget=forms.Select),
+                        ]
+                    ),
                     FieldRowPanel([FieldPanel("indicator_system", widget=forms.Select), FieldPanel("weight")]),
                     FieldRowPanel([FieldPanel("max_excellent_percent"), FieldPanel("max_excellent_count")]),
                     FieldRowPanel([FieldPanel("min_bottom_percent"), FieldPanel("min_bottom_count")]),
@@ -195,8 +200,10 @@ def register_evaluation_log_actions(actions):
         def format_message(self, log_entry):
             data = log_entry.data or {}
             return _("%(count)s accounts of %(category)s generated, numbers %(first)s to %(last)s") % {
-                "count": data.get("count", "?"), "category": data.get("category", "?"),
-                "first": data.get("first", "?"), "last": data.get("last", "?"),
+                "count": data.get("count", "?"),
+                "category": data.get("category", "?"),
+                "first": data.get("first", "?"),
+                "last": data.get("last", "?"),
             }
 
     @actions.register_action("evaluation.account_revoke")
@@ -205,7 +212,10 @@ def register_evaluation_log_actions(actions):
 
         def format_message(self, log_entry):
             data = log_entry.data or {}
-            return _("Account No.%(serial)s revoked: %(reason)s") % {"serial": data.get("serial", "?"), "reason": data.get("reason", "")}
+            return _("Account No.%(serial)s revoked: %(reason)s") % {
+                "serial": data.get("serial", "?"),
+                "reason": data.get("reason", ""),
+            }
 
     @actions.register_action("evaluation.account_replace")
     class ReplaceFormatter(LogFormatter):
@@ -214,7 +224,8 @@ def register_evaluation_log_actions(actions):
         def format_message(self, log_entry):
             data = log_entry.data or {}
             return _("Account No.%(serial)s issued to replace No.%(replaces)s") % {
-                "serial": data.get("serial", "?"), "replaces": data.get("replaces", "?"),
+                "serial": data.get("serial", "?"),
+                "replaces": data.get("replaces", "?"),
             }
 
     @actions.register_action("evaluation.paper_ballot")
@@ -225,10 +236,14 @@ def register_evaluation_log_actions(actions):
             data = log_entry.data or {}
             valid = _("valid") if data.get("valid") else _("invalid")
             return _("Paper ballot %(number)s of %(category)s entered (%(valid)s)") % {
-                "number": data.get("number") or "—", "category": data.get("category", "?"), "valid": valid,
+                "number": data.get("number") or "—",
+                "category": data.get("category", "?"),
+                "valid": valid,
             }
 
-    actions.register_action("evaluation.task_close", _("Close evaluation task"), _("Evaluation task closed and tallied"))
+    actions.register_action(
+        "evaluation.task_close", _("Close evaluation task"), _("Evaluation task closed and tallied")
+    )
     actions.register_action("evaluation.targets_add", _("Add evaluation targets"), _("Evaluation targets added"))
 
 

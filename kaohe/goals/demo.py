@@ -52,42 +52,60 @@ INDICATORS = [
 # Goal type -> (top-level goal, [(sub-goal, indicator or None, plan value), ...])
 TEMPLATES = {
     "经济发展": [
-        ("推动经济高质量发展", [
-            ("完成年度经济指标任务", "地区生产总值", (8, 60)),
-            ("抓好重点项目建设", "重点项目开工数", (3, 15)),
-            ("加大招商引资力度", "招商引资到位资金", (2, 20)),
-        ]),
-        ("壮大县域财力", [
-            ("确保一般公共预算收入稳定增长", "一般公共预算收入", (3000, 30000)),
-            ("清理盘活存量资金", None, None),
-        ]),
+        (
+            "推动经济高质量发展",
+            [
+                ("完成年度经济指标任务", "地区生产总值", (8, 60)),
+                ("抓好重点项目建设", "重点项目开工数", (3, 15)),
+                ("加大招商引资力度", "招商引资到位资金", (2, 20)),
+            ],
+        ),
+        (
+            "壮大县域财力",
+            [
+                ("确保一般公共预算收入稳定增长", "一般公共预算收入", (3000, 30000)),
+                ("清理盘活存量资金", None, None),
+            ],
+        ),
     ],
     "党的建设": [
-        ("全面加强党的建设", [
-            ("落实全面从严治党主体责任", None, None),
-            ("开展党纪学习教育", None, None),
-            ("推进基层党组织标准化规范化建设", None, None),
-        ]),
+        (
+            "全面加强党的建设",
+            [
+                ("落实全面从严治党主体责任", None, None),
+                ("开展党纪学习教育", None, None),
+                ("推进基层党组织标准化规范化建设", None, None),
+            ],
+        ),
     ],
     "民生保障": [
-        ("办好民生实事", [
-            ("促进城镇新增就业", "新增城镇就业人数", (200, 3000)),
-            ("完成农村危房改造", "农村危房改造", (20, 300)),
-            ("新建和改造农村公路", "新建农村公路", (10, 80)),
-        ]),
+        (
+            "办好民生实事",
+            [
+                ("促进城镇新增就业", "新增城镇就业人数", (200, 3000)),
+                ("完成农村危房改造", "农村危房改造", (20, 300)),
+                ("新建和改造农村公路", "新建农村公路", (10, 80)),
+            ],
+        ),
     ],
     "社会治理": [
-        ("维护社会和谐稳定", [
-            ("化解信访积案", "信访积案化解率", (85, 98)),
-            ("压减安全生产事故", "安全生产事故起数", (1, 5)),
-            ("深化平安建设", None, None),
-        ]),
+        (
+            "维护社会和谐稳定",
+            [
+                ("化解信访积案", "信访积案化解率", (85, 98)),
+                ("压减安全生产事故", "安全生产事故起数", (1, 5)),
+                ("深化平安建设", None, None),
+            ],
+        ),
     ],
     "生态文明": [
-        ("推进生态文明建设", [
-            ("完成节能降耗目标", "单位生产总值能耗下降", (2, 4)),
-            ("落实河湖长制", None, None),
-        ]),
+        (
+            "推进生态文明建设",
+            [
+                ("完成节能降耗目标", "单位生产总值能耗下降", (2, 4)),
+                ("落实河湖长制", None, None),
+            ],
+        ),
     ],
 }
 
@@ -106,7 +124,12 @@ def load(*, stdout=None) -> dict:
         measure_unit = units_of_measure.get(measure) or MeasureUnit.objects.get_or_create(name=measure)[0]
         indicators[name], _created = Indicator.objects.get_or_create(
             name=name,
-            defaults={"category": category, "measure_unit": measure_unit, "higher_is_better": higher, "definition": definition},
+            defaults={
+                "category": category,
+                "measure_unit": measure_unit,
+                "higher_is_better": higher,
+                "definition": definition,
+            },
         )
     types = {goal_type.name: goal_type for goal_type in GoalType.objects.all()}
     sources = list(GoalSource.objects.all())
@@ -138,7 +161,9 @@ def load(*, stdout=None) -> dict:
 def _build_plan(rng, unit, year, types, sources, roles, indicators, supervisors, user):
     plan = GoalPlan.objects.create(unit=unit, year=year)
     members = list(
-        Membership.objects.filter(current_membership_q(), team__unit=unit).select_related("cadre").order_by("sort_order")
+        Membership.objects.filter(current_membership_q(), team__unit=unit)
+        .select_related("cadre")
+        .order_by("sort_order")
     )
     chosen_types = rng.sample(list(TEMPLATES), k=3)
     if "党的建设" not in chosen_types:
@@ -147,13 +172,23 @@ def _build_plan(rng, unit, year, types, sources, roles, indicators, supervisors,
     weights = _split(100, len(tops))
     for order, ((type_name, (top_name, subs)), weight) in enumerate(zip(tops, weights, strict=True)):
         top = Goal.objects.create(
-            plan=plan, sort_order=order, name=top_name, goal_type=types.get(type_name),
-            source=rng.choice(sources), weight=weight, importance=1 if order == 0 else 2,
-            start_date=date(year, 1, 1), due_date=date(year, 12, 31), criteria="按期完成全部子目标，指标达到计划值。",
-            supervising_unit=rng.choice(supervisors) if supervisors else None, updated_by=user,
+            plan=plan,
+            sort_order=order,
+            name=top_name,
+            goal_type=types.get(type_name),
+            source=rng.choice(sources),
+            weight=weight,
+            importance=1 if order == 0 else 2,
+            start_date=date(year, 1, 1),
+            due_date=date(year, 12, 31),
+            criteria="按期完成全部子目标，指标达到计划值。",
+            supervising_unit=rng.choice(supervisors) if supervisors else None,
+            updated_by=user,
         )
         sub_weights = _split(100, len(subs))
-        for sub_order, ((sub_name, indicator_name, value_range), sub_weight) in enumerate(zip(subs, sub_weights, strict=True)):
+        for sub_order, ((sub_name, indicator_name, value_range), sub_weight) in enumerate(
+            zip(subs, sub_weights, strict=True)
+        ):
             indicator = indicators.get(indicator_name) if indicator_name else None
             plan_value = None
             if indicator is not None:
@@ -161,11 +196,20 @@ def _build_plan(rng, unit, year, types, sources, roles, indicators, supervisors,
                 plan_value = Decimal(rng.randint(low * 10, high * 10)) / 10
             due = date(year, rng.choice([6, 9, 11, 12]), 30 if rng.random() < 0.5 else 15)
             sub = Goal.objects.create(
-                plan=plan, parent=top, sort_order=sub_order, name=sub_name,
+                plan=plan,
+                parent=top,
+                sort_order=sub_order,
+                name=sub_name,
                 kind=Goal.Kind.QUANTITATIVE if indicator else Goal.Kind.QUALITATIVE,
-                indicator=indicator, plan_value=plan_value, weight=sub_weight, importance=rng.choice([1, 2, 3]),
-                start_date=date(year, 1, 1), due_date=due, criteria="按时保质完成。" if indicator is None else "实际值达到计划值。",
-                supervising_unit=top.supervising_unit, updated_by=user,
+                indicator=indicator,
+                plan_value=plan_value,
+                weight=sub_weight,
+                importance=rng.choice([1, 2, 3]),
+                start_date=date(year, 1, 1),
+                due_date=due,
+                criteria="按时保质完成。" if indicator is None else "实际值达到计划值。",
+                supervising_unit=top.supervising_unit,
+                updated_by=user,
             )
             if members:
                 lead = members[(order + sub_order) % len(members)].cadre
@@ -177,9 +221,14 @@ def _build_plan(rng, unit, year, types, sources, roles, indicators, supervisors,
             if indicator is None and rng.random() < 0.4:
                 for third_order, third_name in enumerate(THIRD_LEVEL):
                     Goal.objects.create(
-                        plan=plan, parent=sub, sort_order=third_order, name=third_name,
-                        weight=Decimal(_split(100, 3)[third_order]), start_date=date(year, 1, 1),
-                        due_date=date(year, 3 + 3 * third_order, 30), updated_by=user,
+                        plan=plan,
+                        parent=sub,
+                        sort_order=third_order,
+                        name=third_name,
+                        weight=Decimal(_split(100, 3)[third_order]),
+                        start_date=date(year, 1, 1),
+                        due_date=date(year, 3 + 3 * third_order, 30),
+                        updated_by=user,
                     )
     return plan
 
@@ -193,7 +242,11 @@ def _split(total, parts):
 
 def _raise_targets(rng, plan):
     for goal in plan.goals.filter(plan_value__isnull=False).select_related("indicator"):
-        factor = Decimal("1.08") if goal.indicator.higher_is_better and goal.indicator.measure_unit.name != "%" else Decimal("1")
+        factor = (
+            Decimal("1.08")
+            if goal.indicator.higher_is_better and goal.indicator.measure_unit.name != "%"
+            else Decimal("1")
+        )
         goal.plan_value = (goal.plan_value * factor).quantize(Decimal("0.1"))
         goal.save(update_fields=["plan_value"])
 
@@ -203,7 +256,10 @@ def _progress(rng, plan, periods, user, *, final):
     pace = {goal.pk: rng.uniform(0.75, 1.45) for goal in goals}
     for number, period in enumerate(periods, start=1):
         report = ProgressReport.objects.create(
-            plan=plan, period=period, submitted=True, updated_by=user,
+            plan=plan,
+            period=period,
+            submitted=True,
+            updated_by=user,
             summary=f"{plan.unit.name}{plan.year}年第{number}季度各项目标有序推进。",
         )
         share = number / 4

@@ -73,8 +73,19 @@ def progress_template(plan: GoalPlan, period: str, report: ProgressReport | None
     wb = Workbook(write_only=False)
     ws = wb.active
     ws.title = _("Progress")[:31]
-    ws.cell(1, 1, _("%(unit)s %(year)s progress report, %(period)s") % {"unit": plan.unit.name, "year": plan.year, "period": period_label}).font = Font(bold=True, size=14)
-    ws.cell(2, 1, _("Fill in the yellow columns only. Quantitative goals: actual value in the unit shown; qualitative goals: estimated progress 0-100. Do not change the other columns or the sheet names."))
+    ws.cell(
+        1,
+        1,
+        _("%(unit)s %(year)s progress report, %(period)s")
+        % {"unit": plan.unit.name, "year": plan.year, "period": period_label},
+    ).font = Font(bold=True, size=14)
+    ws.cell(
+        2,
+        1,
+        _(
+            "Fill in the yellow columns only. Quantitative goals: actual value in the unit shown; qualitative goals: estimated progress 0-100. Do not change the other columns or the sheet names."
+        ),
+    )
     for index, (_key, header, width) in enumerate(cols, start=1):
         cell = ws.cell(3, index, header)
         cell.font = Font(bold=True)
@@ -165,7 +176,10 @@ def read_progress_workbook(plan: GoalPlan, upload) -> ImportResult:
     result = ImportResult()
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_BYTES:
-        result.errors.append(_("The file is larger than %(mb)s MB; a filled template is far smaller.") % {"mb": MAX_BYTES // (1024 * 1024)})
+        result.errors.append(
+            _("The file is larger than %(mb)s MB; a filled template is far smaller.")
+            % {"mb": MAX_BYTES // (1024 * 1024)}
+        )
         return result
     data = upload.read() if hasattr(upload, "read") else upload
     if not zipfile.is_zipfile(BytesIO(data)):
@@ -184,7 +198,9 @@ def read_progress_workbook(plan: GoalPlan, upload) -> ImportResult:
 
 def _read(plan, wb, result):
     if META_SHEET not in wb.sheetnames:
-        result.errors.append(_("This workbook is not a progress template exported from the portal (its hidden sheet is missing)."))
+        result.errors.append(
+            _("This workbook is not a progress template exported from the portal (its hidden sheet is missing).")
+        )
         return result
     meta = {row[0]: row[1] for row in wb[META_SHEET].iter_rows(values_only=True) if row and row[0]}
     if meta.get("version") != TEMPLATE_VERSION:
@@ -204,9 +220,15 @@ def _read(plan, wb, result):
     header_values = [str(cell.value).strip() if cell.value is not None else "" for cell in (header or [])][: len(cols)]
     expected = [str(h) for _k, h, _w in cols]
     if header_values != expected:
-        changed = [e for e, got in zip(expected, (header_values + [""] * len(expected))[: len(expected)], strict=True) if e != got]
+        changed = [
+            e
+            for e, got in zip(expected, (header_values + [""] * len(expected))[: len(expected)], strict=True)
+            if e != got
+        ]
         result.errors.append(
-            _("The template was changed: columns do not match (%(columns)s). Export a new template and copy your entries into it.")
+            _(
+                "The template was changed: columns do not match (%(columns)s). Export a new template and copy your entries into it."
+            )
             % {"columns": "、".join(changed[:5])}
         )
         return result
@@ -240,8 +262,12 @@ def _read(plan, wb, result):
         elif goal.pk in seen:
             errors.append(_("This goal appears twice."))
         record = {
-            "row": count, "goal": goal, "name": str(name).strip(), "errors": errors,
-            "actual_value": None, "estimated_progress": None,
+            "row": count,
+            "goal": goal,
+            "name": str(name).strip(),
+            "errors": errors,
+            "actual_value": None,
+            "estimated_progress": None,
         }
         if not has_formula:
             actual = _decimal(values[index["actual_value"]], labels["actual_value"], errors)
@@ -249,7 +275,9 @@ def _read(plan, wb, result):
             if goal is not None:
                 if goal.is_quantitative:
                     if estimate is not None:
-                        errors.append(_("This goal is quantitative: fill in the actual value, not the estimated progress."))
+                        errors.append(
+                            _("This goal is quantitative: fill in the actual value, not the estimated progress.")
+                        )
                     if actual is not None and actual < 0:
                         errors.append(_("The actual value cannot be negative."))
                     if actual is not None and abs(actual) >= Decimal("1e12"):
@@ -257,8 +285,12 @@ def _read(plan, wb, result):
                     record["actual_value"] = actual
                 else:
                     if actual is not None:
-                        errors.append(_("This goal is qualitative: fill in the estimated progress, not an actual value."))
-                    if estimate is not None and (estimate < 0 or estimate > 100 or estimate != estimate.to_integral_value()):
+                        errors.append(
+                            _("This goal is qualitative: fill in the estimated progress, not an actual value.")
+                        )
+                    if estimate is not None and (
+                        estimate < 0 or estimate > 100 or estimate != estimate.to_integral_value()
+                    ):
                         errors.append(_("The estimated progress must be a whole number from 0 to 100."))
                     record["estimated_progress"] = int(estimate) if estimate is not None and not errors else None
         for key in ("work_done", "delay_reasons", "lessons"):
@@ -299,10 +331,21 @@ def progress_report(report: ProgressReport) -> bytes:
     ws = wb.active
     ws.title = _("Progress report")[:31]
     headers = [
-        (_("No."), 8), (_("goal"), 40), (_("goal assignments"), 18), (_("plan value"), 12), (_("actual value"), 12),
-        (_("completion"), 10), (_("main work done"), 40), (_("reasons for delay"), 28), (_("lessons learned"), 28),
+        (_("No."), 8),
+        (_("goal"), 40),
+        (_("goal assignments"), 18),
+        (_("plan value"), 12),
+        (_("actual value"), 12),
+        (_("completion"), 10),
+        (_("main work done"), 40),
+        (_("reasons for delay"), 28),
+        (_("lessons learned"), 28),
     ]
-    title = _("%(unit)s %(year)s progress report, %(period)s") % {"unit": plan.unit.name, "year": plan.year, "period": report.get_period_display()}
+    title = _("%(unit)s %(year)s progress report, %(period)s") % {
+        "unit": plan.unit.name,
+        "year": plan.year,
+        "period": report.get_period_display(),
+    }
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     ws.cell(1, 1, title).font = Font(bold=True, size=15)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
@@ -323,7 +366,9 @@ def progress_report(report: ProgressReport) -> bytes:
             ("  " * (node.depth - 1)) + goal.name,
             "、".join(f"{a.cadre.name}（{a.role.name}）" for a in node.assignments),
             f"{format(goal.plan_value.normalize(), 'f')} {unit}".strip() if goal.plan_value is not None else "",
-            f"{format(entry.actual_value.normalize(), 'f')} {unit}".strip() if entry and entry.actual_value is not None else "",
+            f"{format(entry.actual_value.normalize(), 'f')} {unit}".strip()
+            if entry and entry.actual_value is not None
+            else "",
             float(completion) / 100 if completion is not None else None,
             entry.work_done if entry else "",
             entry.delay_reasons if entry else "",

@@ -19,8 +19,18 @@ class GoalForm(forms.ModelForm):
     class Meta:
         model = Goal
         fields = [
-            "name", "kind", "goal_type", "source", "supervising_unit", "weight", "importance",
-            "start_date", "due_date", "indicator", "plan_value", "criteria",
+            "name",
+            "kind",
+            "goal_type",
+            "source",
+            "supervising_unit",
+            "weight",
+            "importance",
+            "start_date",
+            "due_date",
+            "indicator",
+            "plan_value",
+            "criteria",
         ]
         widgets = {
             "start_date": DATE,
@@ -41,7 +51,9 @@ class NewPlanForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.filter(is_active=True))
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
     copy_previous = forms.BooleanField(
-        label=_("Start from last year's goals"), required=False, initial=True,
+        label=_("Start from last year's goals"),
+        required=False,
+        initial=True,
         help_text=_("Copies the tree of the year before, with dates moved by one year."),
     )
 

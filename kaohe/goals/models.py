@@ -118,7 +118,9 @@ class GoalPlan(models.Model):
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="goal_plans")
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
-    status = models.CharField(pgettext_lazy("goal plan", "status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        pgettext_lazy("goal plan", "status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -180,7 +182,9 @@ class Goal(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
         help_text=_("Share of the parent (or of the plan for top-level goals), 0-100."),
     )
-    importance = models.PositiveSmallIntegerField(_("importance"), choices=Importance.choices, default=Importance.NORMAL)
+    importance = models.PositiveSmallIntegerField(
+        _("importance"), choices=Importance.choices, default=Importance.NORMAL
+    )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     criteria = models.TextField(_("completion criteria"), blank=True)

@@ -18,8 +18,19 @@ from .tree import descendants_of
 
 # Fields whose changes are recorded after publishing, in display order.
 TRACKED_FIELDS = [
-    "name", "kind", "goal_type", "source", "supervising_unit", "weight", "importance",
-    "start_date", "due_date", "criteria", "indicator", "plan_value", "counts_in_assessment",
+    "name",
+    "kind",
+    "goal_type",
+    "source",
+    "supervising_unit",
+    "weight",
+    "importance",
+    "start_date",
+    "due_date",
+    "criteria",
+    "indicator",
+    "plan_value",
+    "counts_in_assessment",
 ]
 
 
@@ -31,8 +42,11 @@ class StaleGoal(Exception):
         who = goal.updated_by.get_full_name() if goal.updated_by else _("someone")
         when = timezone.localtime(goal.updated_at).strftime("%Y-%m-%d %H:%M")
         super().__init__(
-            _("%(who)s changed this goal at %(when)s after you opened it. Your changes were not saved: "
-              "reload it to see theirs, then make yours again.") % {"who": who, "when": when}
+            _(
+                "%(who)s changed this goal at %(when)s after you opened it. Your changes were not saved: "
+                "reload it to see theirs, then make yours again."
+            )
+            % {"who": who, "when": when}
         )
 
 
@@ -101,7 +115,12 @@ def add_goal(goal: Goal, user, *, after: Goal | None = None) -> Goal:
     goal.updated_by = user
     goal.full_clean()
     goal.save()
-    record_change(goal, GoalChange.Action.ADDED, user, {k: ["", v] for k, v in _diff(dict.fromkeys(TRACKED_FIELDS, ""), snapshot(goal)).items()})
+    record_change(
+        goal,
+        GoalChange.Action.ADDED,
+        user,
+        {k: ["", v] for k, v in _diff(dict.fromkeys(TRACKED_FIELDS, ""), snapshot(goal)).items()},
+    )
     return goal
 
 
@@ -111,7 +130,9 @@ def update_goal(goal: Goal, before: dict, version: int, user) -> Goal:
     goal.full_clean()
     goal.updated_by = user
     goal.updated_at = timezone.now()
-    values = {f.attname: getattr(goal, f.attname) for f in Goal._meta.concrete_fields if f.name not in ("id", "version")}
+    values = {
+        f.attname: getattr(goal, f.attname) for f in Goal._meta.concrete_fields if f.name not in ("id", "version")
+    }
     updated = Goal.objects.filter(pk=goal.pk, version=version).update(version=version + 1, **values)
     if not updated:
         raise StaleGoal(Goal.objects.select_related("updated_by").get(pk=goal.pk))
@@ -155,7 +176,11 @@ def move_goal(goal: Goal, new_parent: Goal | None, position: int | None, user) -
     for order, sibling in enumerate(siblings):
         if sibling.pk == goal.pk:
             Goal.objects.filter(pk=goal.pk).update(
-                parent_id=parent_id, sort_order=order, version=F("version") + 1, updated_by=user, updated_at=timezone.now()
+                parent_id=parent_id,
+                sort_order=order,
+                version=F("version") + 1,
+                updated_by=user,
+                updated_at=timezone.now(),
             )
             goal.sort_order = order
         elif sibling.sort_order != order:
@@ -168,7 +193,11 @@ def move_goal(goal: Goal, new_parent: Goal | None, position: int | None, user) -
 
 def shift_goal(goal: Goal, step: int, user) -> Goal:
     """Move one place up (-1) or down (+1) among its siblings."""
-    siblings = list(Goal.objects.filter(plan_id=goal.plan_id, parent_id=goal.parent_id).order_by("sort_order", "pk").values_list("pk", flat=True))
+    siblings = list(
+        Goal.objects.filter(plan_id=goal.plan_id, parent_id=goal.parent_id)
+        .order_by("sort_order", "pk")
+        .values_list("pk", flat=True)
+    )
     index = siblings.index(goal.pk)
     return move_goal(goal, goal.parent, max(0, index + step), user)
 
@@ -203,11 +232,23 @@ def copy_plan(source: GoalPlan, year: int, user) -> GoalPlan:
         level = []
         for old, new_parent in queue:
             new = Goal(
-                plan=plan, parent=new_parent, sort_order=old.sort_order, name=old.name, kind=old.kind,
-                goal_type_id=old.goal_type_id, source_id=old.source_id, supervising_unit_id=old.supervising_unit_id,
-                weight=old.weight, importance=old.importance, start_date=_shift(old.start_date, shift),
-                due_date=_shift(old.due_date, shift), criteria=old.criteria, indicator_id=old.indicator_id,
-                plan_value=old.plan_value, counts_in_assessment=old.counts_in_assessment, copied_from=old,
+                plan=plan,
+                parent=new_parent,
+                sort_order=old.sort_order,
+                name=old.name,
+                kind=old.kind,
+                goal_type_id=old.goal_type_id,
+                source_id=old.source_id,
+                supervising_unit_id=old.supervising_unit_id,
+                weight=old.weight,
+                importance=old.importance,
+                start_date=_shift(old.start_date, shift),
+                due_date=_shift(old.due_date, shift),
+                criteria=old.criteria,
+                indicator_id=old.indicator_id,
+                plan_value=old.plan_value,
+                counts_in_assessment=old.counts_in_assessment,
+                copied_from=old,
                 updated_by=user,
             )
             level.append((old, new))
@@ -246,7 +287,10 @@ def set_assignments(goal: Goal, rows: list[tuple], counts_in_assessment: bool, u
         changes[str(_("goal assignments"))] = ["、".join(before), "、".join(after)]
     if goal.counts_in_assessment != counts_in_assessment:
         label = str(Goal._meta.get_field("counts_in_assessment").verbose_name)
-        changes[label] = [_("yes") if goal.counts_in_assessment else _("no"), _("yes") if counts_in_assessment else _("no")]
+        changes[label] = [
+            _("yes") if goal.counts_in_assessment else _("no"),
+            _("yes") if counts_in_assessment else _("no"),
+        ]
         Goal.objects.filter(pk=goal.pk).update(counts_in_assessment=counts_in_assessment, version=F("version") + 1)
         goal.counts_in_assessment = counts_in_assessment
     if changes:

@@ -99,7 +99,8 @@ class Tree:
             if total != 100:
                 where = parent.goal.name if parent else _("top-level goals")
                 warnings.append(
-                    _("The weights under “%(where)s” add up to %(total)s, not 100.") % {"where": where, "total": format(total.normalize(), "f")}
+                    _("The weights under “%(where)s” add up to %(total)s, not 100.")
+                    % {"where": where, "total": format(total.normalize(), "f")}
                 )
         return warnings
 

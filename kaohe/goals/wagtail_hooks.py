@@ -49,8 +49,12 @@ class IndicatorViewSet(RuleSnippetViewSet):
     search_fields = ["name", "category", "definition"]
     search_backend_name = None
     panels = [
-        FieldPanel("name"), FieldPanel("category"), FieldPanel("measure_unit"), FieldPanel("definition"),
-        FieldPanel("higher_is_better"), FieldPanel("is_active"),
+        FieldPanel("name"),
+        FieldPanel("category"),
+        FieldPanel("measure_unit"),
+        FieldPanel("definition"),
+        FieldPanel("higher_is_better"),
+        FieldPanel("is_active"),
     ]
 
 

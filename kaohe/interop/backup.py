@@ -122,8 +122,16 @@ def _dump_database(target: Path) -> str:
         return "database.sqlite3"
     args, env = _pg_environment()
     _run(
-        ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", str(target), *args,
-         connection.settings_dict["NAME"]],
+        [
+            "pg_dump",
+            "--format=custom",
+            "--no-owner",
+            "--no-privileges",
+            "--file",
+            str(target),
+            *args,
+            connection.settings_dict["NAME"],
+        ],
         env,
     )
     return "database.pgdump"
@@ -276,8 +284,19 @@ def _restore_database(path: Path, vendor: str) -> None:
     args, env = _pg_environment()
     connection.close()
     _run(
-        ["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-         "--exit-on-error", "--dbname", connection.settings_dict["NAME"], *args, str(path)],
+        [
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            "--exit-on-error",
+            "--dbname",
+            connection.settings_dict["NAME"],
+            *args,
+            str(path),
+        ],
         env,
     )
 
@@ -383,7 +402,9 @@ def archives_to_prune(
 def backup_prune(*, directory: Path | str | None = None, **rule) -> list[Path]:
     """Delete the archives (and their ``.sha256`` files) the retention rule lets go."""
     directory = Path(directory or settings.BACKUP_DIR)
-    found = [(path, when) for path in directory.glob(f"{ARCHIVE_PREFIX}*{ARCHIVE_SUFFIX}") if (when := archive_time(path))]
+    found = [
+        (path, when) for path in directory.glob(f"{ARCHIVE_PREFIX}*{ARCHIVE_SUFFIX}") if (when := archive_time(path))
+    ]
     pruned = archives_to_prune(found, **rule)
     for path in pruned:
         path.unlink(missing_ok=True)

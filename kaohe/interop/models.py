@@ -185,7 +185,8 @@ class ExchangeRecord(models.Model):
         lines = []
         for item in self.refusals or []:
             reasons = "；".join(
-                f"{field}: {'、'.join(str(m) for m in messages)}" for field, messages in (item.get("errors") or {}).items()
+                f"{field}: {'、'.join(str(m) for m in messages)}"
+                for field, messages in (item.get("errors") or {}).items()
             )
             label = item.get("external_id") or f"#{item.get('index')}"
             lines.append(f"{label} — {reasons}")

@@ -30,9 +30,7 @@ from .services import api_client_create, api_client_revoke
 
 
 class ApiClientFilterSet(WagtailFilterSet):
-    active = django_filters.BooleanFilter(
-        label=_("Key in force"), field_name="revoked_at", lookup_expr="isnull"
-    )
+    active = django_filters.BooleanFilter(label=_("Key in force"), field_name="revoked_at", lookup_expr="isnull")
 
     class Meta:
         model = ApiClient
@@ -158,13 +156,30 @@ class ApiClientViewSet(RuleSnippetViewSet):
         DateColumn("last_used_at", label=_("last used")),
     ]
     filterset_class = ApiClientFilterSet
-    list_export = ["name", "description", "scope_labels", "key_prefix", "created_at", "created_by", "last_used_at", "revoked_at", "revoked_by"]
+    list_export = [
+        "name",
+        "description",
+        "scope_labels",
+        "key_prefix",
+        "created_at",
+        "created_by",
+        "last_used_at",
+        "revoked_at",
+        "revoked_by",
+    ]
     export_filename = "api_clients"
     search_fields = ["name", "description", "key_prefix"]
     search_backend_name = None
     inspect_view_fields = [
-        "name", "description", "scope_labels", "masked_key", "created_at", "created_by",
-        "last_used_at", "revoked_at", "revoked_by",
+        "name",
+        "description",
+        "scope_labels",
+        "masked_key",
+        "created_at",
+        "created_by",
+        "last_used_at",
+        "revoked_at",
+        "revoked_by",
     ]
     edit_handler = ObjectList(
         [FieldPanel("name"), FieldPanel("description"), FieldPanel("scopes")],
@@ -222,18 +237,47 @@ class ExchangeRecordViewSet(RuleSnippetViewSet):
     ]
     filterset_class = ExchangeRecordFilterSet
     list_export = [
-        "started_at", "direction", "operation", "who", "method", "path", "status_code", "outcome",
-        "record_count", "created_count", "updated_count", "unchanged_count", "refused_count",
-        "duration_ms", "remote_address", "message", "refusals_text",
+        "started_at",
+        "direction",
+        "operation",
+        "who",
+        "method",
+        "path",
+        "status_code",
+        "outcome",
+        "record_count",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "refused_count",
+        "duration_ms",
+        "remote_address",
+        "message",
+        "refusals_text",
     ]
     export_filename = "exchange_log"
     search_fields = ["operation", "path", "message", "client__name"]
     search_backend_name = None
     ordering = ["-started_at", "-pk"]
     inspect_view_fields = [
-        "started_at", "direction", "operation", "client", "user", "method", "path", "status_code", "outcome",
-        "record_count", "created_count", "updated_count", "unchanged_count", "refused_count", "duration_ms",
-        "remote_address", "message", "refusals_text",
+        "started_at",
+        "direction",
+        "operation",
+        "client",
+        "user",
+        "method",
+        "path",
+        "status_code",
+        "outcome",
+        "record_count",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "refused_count",
+        "duration_ms",
+        "remote_address",
+        "message",
+        "refusals_text",
     ]
 
     def get_queryset(self, request):

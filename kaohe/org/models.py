@@ -40,9 +40,7 @@ class Unit(RevisionMixin, index.Indexed, ClusterableModel):
 
     name = models.CharField(pgettext_lazy("thing", "name"), max_length=100)
     short_name = models.CharField(_("short name"), max_length=30, blank=True)
-    kind = models.ForeignKey(
-        UnitKind, verbose_name=_("kind"), on_delete=models.PROTECT, related_name="units"
-    )
+    kind = models.ForeignKey(UnitKind, verbose_name=_("kind"), on_delete=models.PROTECT, related_name="units")
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent unit"),
@@ -239,7 +237,9 @@ class Membership(Orderable):
         verbose_name_plural = _("team memberships")
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
                 name="org_membership_ends_after_start",
                 violation_error_message=_("A membership cannot end before it starts."),
             ),
@@ -263,9 +263,7 @@ class Membership(Orderable):
         if clash is not None:
             raise ValidationError(
                 {
-                    "cadre": _(
-                        "%(cadre)s already holds the post “%(post)s” in %(team)s during this period."
-                    )
+                    "cadre": _("%(cadre)s already holds the post “%(post)s” in %(team)s during this period.")
                     % {"cadre": clash.cadre, "post": clash.posts or "—", "team": clash.team}
                 }
             )
@@ -316,9 +314,7 @@ class WorkGroup(RevisionMixin, ClusterableModel):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     duties = models.TextField(_("duties"), blank=True)
-    units = ParentalManyToManyField(
-        Unit, verbose_name=_("units assigned"), blank=True, related_name="work_groups"
-    )
+    units = ParentalManyToManyField(Unit, verbose_name=_("units assigned"), blank=True, related_name="work_groups")
 
     class Meta:
         verbose_name = _("work group")

@@ -28,7 +28,11 @@ def unit_kind_counts() -> list[UnitKind]:
 
 def units_grouped_by_kind() -> list[tuple[UnitKind, list[Unit]]]:
     """Active units grouped by kind, in the office's order."""
-    units = Unit.objects.filter(is_active=True).select_related("kind").order_by("kind__sort_order", "kind__name", "sort_order", "name")
+    units = (
+        Unit.objects.filter(is_active=True)
+        .select_related("kind")
+        .order_by("kind__sort_order", "kind__name", "sort_order", "name")
+    )
     return [(kind, list(group)) for kind, group in groupby(units, key=lambda unit: unit.kind)]
 
 

@@ -33,8 +33,18 @@ class UnitViewSet(RuleSnippetViewSet):
     list_display = ["name", "kind", "parent", "contact_person", "contact_phone", BooleanColumn("is_active")]
     list_filter = ["kind", "is_active"]
     list_export = [
-        "name", "short_name", "kind", "parent", "duties", "internal_organisation",
-        "contact_person", "contact_phone", "contact_email", "address", "external_id", "is_active",
+        "name",
+        "short_name",
+        "kind",
+        "parent",
+        "duties",
+        "internal_organisation",
+        "contact_person",
+        "contact_phone",
+        "contact_email",
+        "address",
+        "external_id",
+        "is_active",
     ]
     export_filename = "units"
     search_fields = ["name", "short_name", "duties"]
@@ -99,11 +109,26 @@ class MembershipViewSet(RuleSnippetViewSet):
     rules = permissions.membership_rules
     icon = "user"
     menu_order = 130
-    list_display = ["cadre", "team", "party_post", "administrative_post", "departments_in_charge", "start_date", "end_date"]
+    list_display = [
+        "cadre",
+        "team",
+        "party_post",
+        "administrative_post",
+        "departments_in_charge",
+        "start_date",
+        "end_date",
+    ]
     list_filter = ["team__unit__kind", "team__unit"]
     list_export = [
-        "cadre", "team", "party_post", "administrative_post", "work_in_charge",
-        "departments_in_charge", "telephone", "start_date", "end_date",
+        "cadre",
+        "team",
+        "party_post",
+        "administrative_post",
+        "work_in_charge",
+        "departments_in_charge",
+        "telephone",
+        "start_date",
+        "end_date",
     ]
     export_filename = "memberships"
     search_fields = ["cadre__name", "team__name", "party_post", "administrative_post", "work_in_charge"]
@@ -132,7 +157,18 @@ class CadreViewSet(RuleSnippetViewSet):
     menu_order = 140
     list_display = ["name", "sex", "birth_date", "unit", "position", "rank", "profession", "external_id"]
     list_filter = ["rank", "sex", "unit__kind", "is_active"]
-    list_export = ["name", "sex", "birth_date", "unit", "position", "rank", "profession", "education", "external_id", "is_active"]
+    list_export = [
+        "name",
+        "sex",
+        "birth_date",
+        "unit",
+        "position",
+        "rank",
+        "profession",
+        "education",
+        "external_id",
+        "is_active",
+    ]
     export_filename = "cadres"
     search_fields = ["name", "position", "profession", "external_id"]
     search_backend_name = None

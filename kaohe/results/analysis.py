@@ -40,14 +40,16 @@ def cadre_groups(year: int, by: str = "rank") -> list[dict]:
         groups[str(key)].append(result)
     rows = []
     for name, members in sorted(groups.items()):
-        rows.append({
-            "name": name,
-            "count": len(members),
-            "goal": _mean([m.goal_score for m in members]),
-            "evaluation": _mean([m.evaluation_score for m in members]),
-            "total": _mean([m.total for m in members]),
-            "members": sorted(members, key=lambda m: -(m.total or 0)),
-        })
+        rows.append(
+            {
+                "name": name,
+                "count": len(members),
+                "goal": _mean([m.goal_score for m in members]),
+                "evaluation": _mean([m.evaluation_score for m in members]),
+                "total": _mean([m.total for m in members]),
+                "members": sorted(members, key=lambda m: -(m.total or 0)),
+            }
+        )
     return rows
 
 
@@ -88,7 +90,9 @@ def normalise(year: int, by: str = "rank", method: str = "zscore") -> list[dict]
                 after = low + (before - g_low) / (g_high - g_low) * (high - low)
             else:
                 after = before
-            rows.append({"result": member, "group": group["name"], "before": round(before, 2), "after": round(after, 2)})
+            rows.append(
+                {"result": member, "group": group["name"], "before": round(before, 2), "after": round(after, 2)}
+            )
     rows.sort(key=lambda row: -row["after"])
     for position, row in enumerate(rows, start=1):
         row["rank_after"] = position
@@ -101,10 +105,16 @@ def normalise(year: int, by: str = "rank", method: str = "zscore") -> list[dict]
 def bubbles(year: int) -> list[dict]:
     """Performance (goal score) against integrity and ability (evaluation score), sized by total (RES-3)."""
     return [
-        {"name": r.cadre.name, "goal": float(r.goal_score), "evaluation": float(r.evaluation_score),
-         "total": float(r.total or 0), "grade": r.approved_grade or r.recommended_grade}
-        for r in YearResult.objects.filter(year=year, cadre__isnull=False, goal_score__isnull=False, evaluation_score__isnull=False)
-        .select_related("cadre")
+        {
+            "name": r.cadre.name,
+            "goal": float(r.goal_score),
+            "evaluation": float(r.evaluation_score),
+            "total": float(r.total or 0),
+            "grade": r.approved_grade or r.recommended_grade,
+        }
+        for r in YearResult.objects.filter(
+            year=year, cadre__isnull=False, goal_score__isnull=False, evaluation_score__isnull=False
+        ).select_related("cadre")
     ]
 
 
@@ -117,7 +127,9 @@ def evaluation_by_indicator(year: int, unit_kind_id: int | None = None) -> dict:
     """Teams compared indicator by indicator in the year's evaluations (RES-2)."""
     from kaohe.evaluation.models import TargetResult
 
-    results = TargetResult.objects.filter(task__year=year, target_team__isnull=False, score__isnull=False).select_related("target_team__unit")
+    results = TargetResult.objects.filter(
+        task__year=year, target_team__isnull=False, score__isnull=False
+    ).select_related("target_team__unit")
     if unit_kind_id:
         results = results.filter(target_team__unit__kind_id=unit_kind_id)
     indicators: list[str] = []
@@ -128,10 +140,14 @@ def evaluation_by_indicator(year: int, unit_kind_id: int | None = None) -> dict:
                 continue
             if item["name"] not in indicators:
                 indicators.append(item["name"])
-            teams[result.target_team.unit.short_name or result.target_team.unit.name][item["name"]] = float(item["score"])
+            teams[result.target_team.unit.short_name or result.target_team.unit.name][item["name"]] = float(
+                item["score"]
+            )
     return {
         "indicators": indicators,
-        "series": [{"name": team, "data": [scores.get(name) for name in indicators]} for team, scores in sorted(teams.items())],
+        "series": [
+            {"name": team, "data": [scores.get(name) for name in indicators]} for team, scores in sorted(teams.items())
+        ],
     }
 
 
@@ -144,7 +160,9 @@ def indicator_trend(indicator_id: int, unit_kind_id: int | None = None) -> dict:
     if unit_kind_id:
         goals = goals.filter(plan__unit__kind_id=unit_kind_id)
     goals = list(goals)
-    entries = ProgressEntry.objects.filter(goal__in=goals, report__submitted=True, actual_value__isnull=False).select_related("report")
+    entries = ProgressEntry.objects.filter(
+        goal__in=goals, report__submitted=True, actual_value__isnull=False
+    ).select_related("report")
     latest: dict[int, tuple[int, Decimal]] = {}
     for entry in entries:
         rank = PERIOD_ORDER.get(entry.report.period, 0)
@@ -166,7 +184,9 @@ def indicator_trend(indicator_id: int, unit_kind_id: int | None = None) -> dict:
         comparison.sort(key=lambda row: -(row["value"] or 0))
     return {
         "years": years,
-        "series": [{"name": name, "data": [per_year.get(year) for year in years]} for name, per_year in sorted(values.items())],
+        "series": [
+            {"name": name, "data": [per_year.get(year) for year in years]} for name, per_year in sorted(values.items())
+        ],
         "comparison": comparison,
         "last_year": years[-1] if years else None,
     }

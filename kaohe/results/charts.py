@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 PALETTE = ["#c0392b", "#2e86c1", "#27ae60", "#d4a017", "#8e44ad", "#16a085", "#e67e22", "#34495e"]
-FONT = "font-family=\"Noto Sans CJK SC, sans-serif\""
+FONT = 'font-family="Noto Sans CJK SC, sans-serif"'
 
 
 def _svg(width, height, body):
@@ -57,8 +57,12 @@ def grouped_bars(categories, series, *, width=640, height=280):
             if value is None:
                 continue
             h = plot_h * value / top
-            body.append(f'<rect x="{x0 + si * bar_w:.1f}" y="{top_pad + plot_h - h:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{PALETTE[si % len(PALETTE)]}"/>')
-        body.append(f'<text x="{x0 + group_w * 0.4:.1f}" y="{height - bottom + 14}" text-anchor="middle">{escape(str(category))[:8]}</text>')
+            body.append(
+                f'<rect x="{x0 + si * bar_w:.1f}" y="{top_pad + plot_h - h:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{PALETTE[si % len(PALETTE)]}"/>'
+            )
+        body.append(
+            f'<text x="{x0 + group_w * 0.4:.1f}" y="{height - bottom + 14}" text-anchor="middle">{escape(str(category))[:8]}</text>'
+        )
     body.append(_legend([s["name"] for s in series], left, height - 16))
     return _svg(width, height, "".join(body))
 
@@ -70,12 +74,18 @@ def lines(categories, series, *, width=640, height=260, unit=""):
     body = [_y_axis(left, top_pad, plot_w, plot_h, top, unit)]
     step = plot_w / max(len(categories) - 1, 1)
     for ci, category in enumerate(categories):
-        body.append(f'<text x="{left + ci * step:.1f}" y="{height - bottom + 14}" text-anchor="middle">{escape(str(category))}</text>')
+        body.append(
+            f'<text x="{left + ci * step:.1f}" y="{height - bottom + 14}" text-anchor="middle">{escape(str(category))}</text>'
+        )
     for si, s in enumerate(series):
         color = PALETTE[si % len(PALETTE)]
-        points = [(left + ci * step, top_pad + plot_h - plot_h * v / top) for ci, v in enumerate(s["data"]) if v is not None]
+        points = [
+            (left + ci * step, top_pad + plot_h - plot_h * v / top) for ci, v in enumerate(s["data"]) if v is not None
+        ]
         if points:
-            body.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in points)}"/>')
+            body.append(
+                f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in points)}"/>'
+            )
             body.extend(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{color}"/>' for x, y in points)
     body.append(_legend([s["name"] for s in series], left, height - 12))
     return _svg(width, height, "".join(body))
@@ -100,7 +110,9 @@ def bubbles(points, *, width=640, height=360, x_label="", y_label=""):
         x = left + (p["goal"] - x_low) / (x_high - x_low) * plot_w
         y = top_pad + plot_h - (p["evaluation"] - y_low) / (y_high - y_low) * plot_h
         r = 2 + max(0.0, p["total"] - 60) / 10
-        body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{PALETTE[1]}" fill-opacity="0.45" stroke="{PALETTE[1]}"/>')
+        body.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{PALETTE[1]}" fill-opacity="0.45" stroke="{PALETTE[1]}"/>'
+        )
     return _svg(width, height, "".join(body))
 
 

@@ -69,11 +69,19 @@ def _history(year: int, model_year: int, user) -> int:
         goal = _near(rng, result.goal_score)
         evaluation = _near(rng, result.evaluation_score)
         total = None if goal is None or evaluation is None else ((goal + evaluation) / 2).quantize(Decimal("0.01"))
-        rows.append(YearResult(
-            year=year, target_category=result.target_category, team_id=result.team_id, cadre_id=result.cadre_id,
-            goal_score=goal, evaluation_score=evaluation, total=total, computed_at=timezone.now(),
-            parts=[{"name": "历史成绩", "weight": "100", "score": str(total), "source": "由原考核系统导入"}],
-        ))
+        rows.append(
+            YearResult(
+                year=year,
+                target_category=result.target_category,
+                team_id=result.team_id,
+                cadre_id=result.cadre_id,
+                goal_score=goal,
+                evaluation_score=evaluation,
+                total=total,
+                computed_at=timezone.now(),
+                parts=[{"name": "历史成绩", "weight": "100", "score": str(total), "source": "由原考核系统导入"}],
+            )
+        )
     services._rank(rows)
     YearResult.objects.bulk_create(rows)
     _grade(year, user)
@@ -84,4 +92,6 @@ def _history(year: int, model_year: int, user) -> int:
 def _near(rng, value):
     if value is None:
         return None
-    return max(Decimal("50"), min(Decimal("100"), Decimal(value) + Decimal(str(round(rng.gauss(0, 3), 2))))).quantize(Decimal("0.01"))
+    return max(Decimal("50"), min(Decimal("100"), Decimal(value) + Decimal(str(round(rng.gauss(0, 3), 2))))).quantize(
+        Decimal("0.01")
+    )

@@ -37,7 +37,11 @@ class AssessmentYear(models.Model):
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     excellent_limit = models.DecimalField(
-        _("share of 优秀 at most (%)"), max_digits=5, decimal_places=2, default=Decimal("15"), validators=PERCENT,
+        _("share of 优秀 at most (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("15"),
+        validators=PERCENT,
         help_text=_("Per target category, the recommended and approved 优秀 (or 好) grades may not exceed this share."),
     )
     cadre_grades = models.CharField(
@@ -81,14 +85,18 @@ class ResultScheme(ClusterableModel):
     target_category = models.ForeignKey(
         TargetCategory, verbose_name=_("target category"), on_delete=models.PROTECT, related_name="result_schemes"
     )
-    goal_weight = models.DecimalField(_("goal score weight (%)"), max_digits=5, decimal_places=2, default=Decimal("50"), validators=PERCENT)
+    goal_weight = models.DecimalField(
+        _("goal score weight (%)"), max_digits=5, decimal_places=2, default=Decimal("50"), validators=PERCENT
+    )
     evaluation_weight = models.DecimalField(
         _("evaluation score weight (%)"), max_digits=5, decimal_places=2, default=Decimal("50"), validators=PERCENT
     )
 
     class Meta:
         ordering = ["-year", "target_category__sort_order"]
-        constraints = [models.UniqueConstraint(fields=["year", "target_category"], name="resultscheme_unique_year_category")]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "target_category"], name="resultscheme_unique_year_category")
+        ]
         verbose_name = _("result scheme")
         verbose_name_plural = _("result schemes")
 
@@ -124,15 +132,21 @@ class SchemePart(Orderable):
 class ManualScore(models.Model):
     """The office's score of one team or cadre in a hand-scored part."""
 
-    part = models.ForeignKey(SchemePart, verbose_name=_("hand-scored part"), on_delete=models.CASCADE, related_name="scores")
+    part = models.ForeignKey(
+        SchemePart, verbose_name=_("hand-scored part"), on_delete=models.CASCADE, related_name="scores"
+    )
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     cadre = models.ForeignKey(Cadre, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, validators=PERCENT)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["part", "team"], condition=Q(team__isnull=False), name="manualscore_unique_team"),
-            models.UniqueConstraint(fields=["part", "cadre"], condition=Q(cadre__isnull=False), name="manualscore_unique_cadre"),
+            models.UniqueConstraint(
+                fields=["part", "team"], condition=Q(team__isnull=False), name="manualscore_unique_team"
+            ),
+            models.UniqueConstraint(
+                fields=["part", "cadre"], condition=Q(cadre__isnull=False), name="manualscore_unique_cadre"
+            ),
         ]
         verbose_name = _("hand-scored part score")
         verbose_name_plural = _("hand-scored part scores")
@@ -145,9 +159,15 @@ class YearResult(models.Model):
     """The yearly result of a team or a cadre, with what it was made of (RES-1)."""
 
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
-    target_category = models.ForeignKey(TargetCategory, verbose_name=_("target category"), on_delete=models.PROTECT, related_name="+")
-    team = models.ForeignKey(Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.CASCADE, related_name="year_results")
-    cadre = models.ForeignKey(Cadre, verbose_name=_("cadre"), null=True, blank=True, on_delete=models.CASCADE, related_name="year_results")
+    target_category = models.ForeignKey(
+        TargetCategory, verbose_name=_("target category"), on_delete=models.PROTECT, related_name="+"
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.CASCADE, related_name="year_results"
+    )
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("cadre"), null=True, blank=True, on_delete=models.CASCADE, related_name="year_results"
+    )
     goal_score = models.DecimalField(_("goal score"), max_digits=6, decimal_places=2, null=True, blank=True)
     evaluation_score = models.DecimalField(_("evaluation score"), max_digits=6, decimal_places=2, null=True, blank=True)
     total = models.DecimalField(_("total score"), max_digits=6, decimal_places=2, null=True, blank=True)
@@ -162,8 +182,12 @@ class YearResult(models.Model):
     class Meta:
         ordering = ["year", "target_category__sort_order", "rank"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "team"], condition=Q(team__isnull=False), name="yearresult_unique_team"),
-            models.UniqueConstraint(fields=["year", "cadre"], condition=Q(cadre__isnull=False), name="yearresult_unique_cadre"),
+            models.UniqueConstraint(
+                fields=["year", "team"], condition=Q(team__isnull=False), name="yearresult_unique_team"
+            ),
+            models.UniqueConstraint(
+                fields=["year", "cadre"], condition=Q(cadre__isnull=False), name="yearresult_unique_cadre"
+            ),
             models.CheckConstraint(
                 condition=Q(team__isnull=True, cadre__isnull=False) | Q(team__isnull=False, cadre__isnull=True),
                 name="yearresult_team_or_cadre",

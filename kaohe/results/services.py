@@ -65,15 +65,14 @@ def evaluation_scores(year: int) -> dict[tuple[str, int], tuple[Decimal, list[st
     from kaohe.evaluation.models import TargetResult
 
     found: dict[tuple[str, int], list] = defaultdict(list)
-    for result in TargetResult.objects.filter(task__year=year, score__isnull=False, is_shown=True).select_related("task").only(
-        "score", "target_team_id", "target_cadre_id", "target_category_id", "task__name"
+    for result in (
+        TargetResult.objects.filter(task__year=year, score__isnull=False, is_shown=True)
+        .select_related("task")
+        .only("score", "target_team_id", "target_cadre_id", "target_category_id", "task__name")
     ):
         key = ("team", result.target_team_id) if result.target_team_id else ("cadre", result.target_cadre_id)
         found[key].append((result.score, result.task.name, result.target_category_id))
-    return {
-        key: (sum(r[0] for r in rows) / len(rows), [r[1] for r in rows], rows[0][2])
-        for key, rows in found.items()
-    }
+    return {key: (sum(r[0] for r in rows) / len(rows), [r[1] for r in rows], rows[0][2]) for key, rows in found.items()}
 
 
 @transaction.atomic
@@ -107,8 +106,7 @@ def compute_year(year: int, user=None) -> int:
         manual[key][score.part_id] = score.score
     now = timezone.now()
     previous = {
-        (("team", r.team_id) if r.team_id else ("cadre", r.cadre_id)): r
-        for r in YearResult.objects.filter(year=year)
+        (("team", r.team_id) if r.team_id else ("cadre", r.cadre_id)): r for r in YearResult.objects.filter(year=year)
     }
     rows = []
     for key, (evaluation, tasks, category_id) in evaluations.items():
@@ -119,17 +117,35 @@ def compute_year(year: int, user=None) -> int:
         parts = []
         goal_weight = scheme.goal_weight if scheme else Decimal("50")
         evaluation_weight = scheme.evaluation_weight if scheme else Decimal("50")
-        parts.append({"name": str(_("goal score")), "weight": str(goal_weight), "score": _str(goal),
-                      "source": goal_entry[1] if goal_entry else str(_("no goal score"))})
-        parts.append({"name": str(_("evaluation score")), "weight": str(evaluation_weight), "score": _str(evaluation),
-                      "source": "、".join(tasks)})
+        parts.append(
+            {
+                "name": str(_("goal score")),
+                "weight": str(goal_weight),
+                "score": _str(goal),
+                "source": goal_entry[1] if goal_entry else str(_("no goal score")),
+            }
+        )
+        parts.append(
+            {
+                "name": str(_("evaluation score")),
+                "weight": str(evaluation_weight),
+                "score": _str(evaluation),
+                "source": "、".join(tasks),
+            }
+        )
         # A result is complete only when every weighted part has its score.
         complete = goal is not None or not goal_weight
         total = goal_weight * (goal or 0) + evaluation_weight * evaluation
         for part in scheme.parts.all() if scheme else []:
             value = manual[key].get(part.pk)
-            parts.append({"name": part.name, "weight": str(part.weight), "score": _str(value),
-                          "source": str(_("scored by the assessment office"))})
+            parts.append(
+                {
+                    "name": part.name,
+                    "weight": str(part.weight),
+                    "score": _str(value),
+                    "source": str(_("scored by the assessment office")),
+                }
+            )
             total += part.weight * (value or 0)
             complete = complete and (value is not None or not part.weight)
         if not complete:
@@ -203,9 +219,17 @@ def excellent_limit_problems(year: int, grades: dict[int, str], field: str = "re
         if best_count > allowed:
             best = settings_row.grades_for(category.kind)[0]
             problems.append(
-                _("%(category)s: %(count)s of %(total)s would be %(grade)s, but at most %(limit)s%% (%(allowed)s) may be.")
-                % {"category": category.name, "count": best_count, "total": total, "grade": best,
-                   "limit": format(limit.normalize(), "f"), "allowed": allowed}
+                _(
+                    "%(category)s: %(count)s of %(total)s would be %(grade)s, but at most %(limit)s%% (%(allowed)s) may be."
+                )
+                % {
+                    "category": category.name,
+                    "count": best_count,
+                    "total": total,
+                    "grade": best,
+                    "limit": format(limit.normalize(), "f"),
+                    "allowed": allowed,
+                }
             )
     return problems
 
@@ -215,13 +239,17 @@ def set_grades(year: int, grades: dict[int, str], field: str, user) -> int:
     """Record recommended or approved grades, all or none (RES-4)."""
     check_not_archived(year)
     settings_row = assessment_year(year)
-    results = {r.pk: r for r in YearResult.objects.filter(year=year, pk__in=list(grades)).select_related("target_category")}
+    results = {
+        r.pk: r for r in YearResult.objects.filter(year=year, pk__in=list(grades)).select_related("target_category")
+    }
     for pk, grade in grades.items():
         result = results.get(pk)
         if result is None:
             raise ResultsError(_("A result in the form does not belong to %(year)s.") % {"year": year})
         if grade and grade not in settings_row.grades_for(result.target_category.kind):
-            raise ResultsError(_("“%(grade)s” is not a grade of %(category)s.") % {"grade": grade, "category": result.target_category})
+            raise ResultsError(
+                _("“%(grade)s” is not a grade of %(category)s.") % {"grade": grade, "category": result.target_category}
+            )
     problems = excellent_limit_problems(year, grades, field)
     if problems:
         raise ResultsError(" ".join(problems))
@@ -264,7 +292,9 @@ def correct_result(result: YearResult, field: str, value: str, reason: str, user
     old = getattr(result, field)
     if field == "approved_grade":
         if value not in record.grades_for(result.target_category.kind):
-            raise ResultsError(_("“%(grade)s” is not a grade of %(category)s.") % {"grade": value, "category": result.target_category})
+            raise ResultsError(
+                _("“%(grade)s” is not a grade of %(category)s.") % {"grade": value, "category": result.target_category}
+            )
         new = value
     else:
         try:
@@ -278,8 +308,13 @@ def correct_result(result: YearResult, field: str, value: str, reason: str, user
     setattr(result, field, new)
     result.save(update_fields=[field, "updated_at"])
     correction = ResultCorrection.objects.create(
-        result=result, field=field, old_value="" if old is None else str(old), new_value=str(new), reason=reason,
-        year_version=record.version, corrected_by=user,
+        result=result,
+        field=field,
+        old_value="" if old is None else str(old),
+        new_value=str(new),
+        reason=reason,
+        year_version=record.version,
+        corrected_by=user,
     )
     log(result, "results.correct", user=user, data={"field": field, "old": str(old), "new": str(new), "reason": reason})
     return correction

@@ -47,19 +47,23 @@ def overview(request, year=None):
     record = services.assessment_year(year)
     schemes = ResultScheme.objects.filter(year=year).select_related("target_category").prefetch_related("parts")
     results = YearResult.objects.filter(year=year)
-    return render(request, "results/overview.html", {
-        "year": year,
-        "years": sorted(set(analysis.years_with_results()) | {year, timezone.localdate().year}, reverse=True),
-        "record": record,
-        "tasks": EvaluationTask.objects.filter(year=year).order_by("starts_at"),
-        "schemes": [(scheme, scheme.total_weight()) for scheme in schemes],
-        "problems": services.scheme_problems(year),
-        "result_count": results.count(),
-        "stale_count": results.filter(is_stale=True).count(),
-        "approved_missing": results.filter(approved_grade="").count(),
-        "categories": TargetCategory.objects.all(),
-        "can_change": result_rules.can(request.user, "change"),
-    })
+    return render(
+        request,
+        "results/overview.html",
+        {
+            "year": year,
+            "years": sorted(set(analysis.years_with_results()) | {year, timezone.localdate().year}, reverse=True),
+            "record": record,
+            "tasks": EvaluationTask.objects.filter(year=year).order_by("starts_at"),
+            "schemes": [(scheme, scheme.total_weight()) for scheme in schemes],
+            "problems": services.scheme_problems(year),
+            "result_count": results.count(),
+            "stale_count": results.filter(is_stale=True).count(),
+            "approved_missing": results.filter(approved_grade="").count(),
+            "categories": TargetCategory.objects.all(),
+            "can_change": result_rules.can(request.user, "change"),
+        },
+    )
 
 
 @require_POST
@@ -82,7 +86,9 @@ def archive(request, year):
     except services.ResultsError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("%(year)s is archived. Corrections are now recorded as new versions.") % {"year": year})
+        messages.success(
+            request, _("%(year)s is archived. Corrections are now recorded as new versions.") % {"year": year}
+        )
     return redirect("results_admin:year", year)
 
 
@@ -95,7 +101,11 @@ def reopen_task(request, pk):
     except services.ResultsError as error:
         messages.error(request, str(error))
     else:
-        messages.warning(request, _("%(task)s is open again; the results of %(year)s are stale until computed again.") % {"task": task, "year": task.year})
+        messages.warning(
+            request,
+            _("%(task)s is open again; the results of %(year)s are stale until computed again.")
+            % {"task": task, "year": task.year},
+        )
     return redirect("results_admin:year", task.year)
 
 
@@ -125,29 +135,86 @@ def ranking(request, year):
             messages.success(request, _("Grades saved."))
             return redirect(f"{request.path}?category={category_id}&by={by}")
     title = _("%(year)s ranking: %(category)s") % {"year": year, "category": category or ""}
-    rows = [[r.rank, r.subject_name, _unit_of(r), r.goal_score, r.evaluation_score, r.total, r.recommended_grade, r.approved_grade] for r in results]
-    headers = [pgettext("results", "rank"), pgettext("results", "name"), _("unit"), _("goal score"), _("evaluation score"), _("total score"), _("recommended grade"), _("approved grade")]
+    rows = [
+        [
+            r.rank,
+            r.subject_name,
+            _unit_of(r),
+            r.goal_score,
+            r.evaluation_score,
+            r.total,
+            r.recommended_grade,
+            r.approved_grade,
+        ]
+        for r in results
+    ]
+    headers = [
+        pgettext("results", "rank"),
+        pgettext("results", "name"),
+        _("unit"),
+        _("goal score"),
+        _("evaluation score"),
+        _("total score"),
+        _("recommended grade"),
+        _("approved grade"),
+    ]
     if request.GET.get("format") == "xlsx":
         return exports.xlsx_response(title, headers, rows, f"ranking-{year}")
     distribution = _distribution(results, grades)
     if request.GET.get("format") == "pdf":
-        return exports.pdf_response("results/pdf/ranking.html", {
-            "title": title, "headers": headers, "rows": rows, "record": record, "year": year,
-            "chart_totals": charts.hbar([r.subject_name for r in results[:30]], [_float(r.total) for r in results[:30]]),
-            "chart_grades": charts.hbar([g for g, _n in distribution], [n for _g, n in distribution], color=charts.PALETTE[1]),
-            "chart_bubbles": charts.bubbles(_bubble_points(results), x_label=_("goal score"), y_label=_("evaluation score")) if category and category.kind == "cadre" else "",
-        }, f"ranking-{year}", request)
+        return exports.pdf_response(
+            "results/pdf/ranking.html",
+            {
+                "title": title,
+                "headers": headers,
+                "rows": rows,
+                "record": record,
+                "year": year,
+                "chart_totals": charts.hbar(
+                    [r.subject_name for r in results[:30]], [_float(r.total) for r in results[:30]]
+                ),
+                "chart_grades": charts.hbar(
+                    [g for g, _n in distribution], [n for _g, n in distribution], color=charts.PALETTE[1]
+                ),
+                "chart_bubbles": charts.bubbles(
+                    _bubble_points(results), x_label=_("goal score"), y_label=_("evaluation score")
+                )
+                if category and category.kind == "cadre"
+                else "",
+            },
+            f"ranking-{year}",
+            request,
+        )
     best = grades[0] if grades else ""
     limit = int(len(results) * record.excellent_limit / 100)
-    return render(request, "results/ranking.html", {
-        "year": year, "record": record, "categories": categories, "category": category, "by": by,
-        "results": results, "grades": grades, "best": best, "limit": limit,
-        "recommended_best": sum(1 for r in results if r.recommended_grade == best),
-        "approved_best": sum(1 for r in results if r.approved_grade == best),
-        "can_change": result_rules.can(request.user, "change") and not record.is_archived,
-        "chart_json": _json({"type": "hbar", "labels": [r.subject_name for r in results[:30]], "values": [_float(r.total) for r in results[:30]]}),
-        "grades_json": _json({"type": "hbar", "labels": [g for g, _n in distribution], "values": [n for _g, n in distribution]}),
-    })
+    return render(
+        request,
+        "results/ranking.html",
+        {
+            "year": year,
+            "record": record,
+            "categories": categories,
+            "category": category,
+            "by": by,
+            "results": results,
+            "grades": grades,
+            "best": best,
+            "limit": limit,
+            "recommended_best": sum(1 for r in results if r.recommended_grade == best),
+            "approved_best": sum(1 for r in results if r.approved_grade == best),
+            "can_change": result_rules.can(request.user, "change") and not record.is_archived,
+            "chart_json": _json(
+                {
+                    "type": "hbar",
+                    "labels": [r.subject_name for r in results[:30]],
+                    "values": [_float(r.total) for r in results[:30]],
+                }
+            ),
+            "grades_json": _json(
+                {"type": "hbar", "labels": [g for g, _n in distribution], "values": [n for _g, n in distribution]}
+            ),
+        },
+    )
 
 
 def _float(value):
@@ -155,7 +222,7 @@ def _float(value):
 
 
 def _unit_of(result):
-    return (result.team.unit.name if result.team_id else result.cadre.unit.name if result.cadre.unit_id else "")
+    return result.team.unit.name if result.team_id else result.cadre.unit.name if result.cadre.unit_id else ""
 
 
 def _distribution(results, grades):
@@ -169,8 +236,14 @@ def _distribution(results, grades):
 
 def _bubble_points(results):
     return [
-        {"name": r.subject_name, "goal": float(r.goal_score), "evaluation": float(r.evaluation_score), "total": float(r.total or 0)}
-        for r in results if r.goal_score is not None and r.evaluation_score is not None
+        {
+            "name": r.subject_name,
+            "goal": float(r.goal_score),
+            "evaluation": float(r.evaluation_score),
+            "total": float(r.total or 0),
+        }
+        for r in results
+        if r.goal_score is not None and r.evaluation_score is not None
     ]
 
 
@@ -182,7 +255,13 @@ def result_detail(request, pk):
     if request.method == "POST":
         _can_change(request)
         try:
-            services.correct_result(result, request.POST.get("field", ""), request.POST.get("value", ""), request.POST.get("reason", ""), request.user)
+            services.correct_result(
+                result,
+                request.POST.get("field", ""),
+                request.POST.get("value", ""),
+                request.POST.get("reason", ""),
+                request.user,
+            )
         except services.ResultsError as error:
             messages.error(request, str(error))
         else:
@@ -192,12 +271,22 @@ def result_detail(request, pk):
     for part in result.parts:
         score = Decimal(part["score"]) if part.get("score") not in (None, "") else None
         weight = Decimal(part["weight"])
-        parts.append({**part, "weighted": (score * weight / 100).quantize(Decimal("0.01")) if score is not None else None})
-    return render(request, "results/result_detail.html", {
-        "result": result, "record": record, "parts": parts, "year": result.year, "corrections": result.corrections.select_related("corrected_by"),
-        "can_correct": result_rules.can(request.user, "change") and record.is_archived,
-        "grades": record.grades_for(result.target_category.kind),
-    })
+        parts.append(
+            {**part, "weighted": (score * weight / 100).quantize(Decimal("0.01")) if score is not None else None}
+        )
+    return render(
+        request,
+        "results/result_detail.html",
+        {
+            "result": result,
+            "record": record,
+            "parts": parts,
+            "year": result.year,
+            "corrections": result.corrections.select_related("corrected_by"),
+            "can_correct": result_rules.can(request.user, "change") and record.is_archived,
+            "grades": record.grades_for(result.target_category.kind),
+        },
+    )
 
 
 def manual_scores(request, pk):
@@ -207,7 +296,9 @@ def manual_scores(request, pk):
     scheme = part.scheme
     from kaohe.evaluation.models import TaskTarget
 
-    targets = TaskTarget.objects.filter(task__year=scheme.year, target_category=scheme.target_category).select_related("team__unit", "cadre__unit")
+    targets = TaskTarget.objects.filter(task__year=scheme.year, target_category=scheme.target_category).select_related(
+        "team__unit", "cadre__unit"
+    )
     subjects = {}
     for target in targets:
         key = ("team", target.team_id) if target.team_id else ("cadre", target.cadre_id)
@@ -245,11 +336,27 @@ def manual_scores(request, pk):
             messages.success(request, _("Scores saved; compute the results again to use them."))
             return redirect("results_admin:manual", part.pk)
     rows = [
-        {"key": f"{key[0]}-{key[1]}", "subject": subject, "score": request.POST.get(f"score-{key[0]}-{key[1]}") if request.method == "POST" else (existing[key].score if key in existing else ""), "error": errors.get(key)}
+        {
+            "key": f"{key[0]}-{key[1]}",
+            "subject": subject,
+            "score": request.POST.get(f"score-{key[0]}-{key[1]}")
+            if request.method == "POST"
+            else (existing[key].score if key in existing else ""),
+            "error": errors.get(key),
+        }
         for key, subject in subjects.items()
     ]
-    return render(request, "results/manual_scores.html", {"part": part, "scheme": scheme, "rows": rows, "year": scheme.year,
-                  "can_change": result_rules.can(request.user, "change")})
+    return render(
+        request,
+        "results/manual_scores.html",
+        {
+            "part": part,
+            "scheme": scheme,
+            "rows": rows,
+            "year": scheme.year,
+            "can_change": result_rules.can(request.user, "change"),
+        },
+    )
 
 
 def team_analysis(request, year):
@@ -261,32 +368,73 @@ def team_analysis(request, year):
     kind_id = request.GET.get("kind") or ""
     kind = next((k for k in kinds if str(k.pk) == kind_id), None)
     indicators = list(Indicator.objects.filter(goals__isnull=False).distinct().select_related("measure_unit"))
-    indicator = next((i for i in indicators if str(i.pk) == request.GET.get("indicator")), indicators[0] if indicators else None)
-    trend = analysis.indicator_trend(indicator.pk, kind.pk if kind else None) if indicator else {"years": [], "series": [], "comparison": []}
+    indicator = next(
+        (i for i in indicators if str(i.pk) == request.GET.get("indicator")), indicators[0] if indicators else None
+    )
+    trend = (
+        analysis.indicator_trend(indicator.pk, kind.pk if kind else None)
+        if indicator
+        else {"years": [], "series": [], "comparison": []}
+    )
     by_indicator = analysis.evaluation_by_indicator(year, kind.pk if kind else None)
     unit = indicator.measure_unit.name if indicator else ""
-    headers = [_("unit"), _("value in %(year)s") % {"year": trend.get("last_year") or ""}, _("growth on the year before (%)")]
+    headers = [
+        _("unit"),
+        _("value in %(year)s") % {"year": trend.get("last_year") or ""},
+        _("growth on the year before (%)"),
+    ]
     rows = [[row["unit"], row["value"], row["growth"]] for row in trend["comparison"]]
     if request.GET.get("format") == "xlsx":
         return exports.xlsx_response(_("Teams compared"), headers, rows, f"teams-{year}")
     comparison_labels = [row["unit"] for row in trend["comparison"]]
     if request.GET.get("format") == "pdf":
-        return exports.pdf_response("results/pdf/analysis.html", {
-            "title": _("%(year)s team analysis") % {"year": year}, "headers": headers, "rows": rows,
-            "sections": [
-                (str(indicator or ""), charts.lines(trend["years"], trend["series"], unit=unit)),
-                (_("value in %(year)s") % {"year": trend.get("last_year") or ""}, charts.hbar(comparison_labels, [row["value"] or 0 for row in trend["comparison"]], unit=unit)),
-                (_("Evaluation by indicator"), charts.grouped_bars(by_indicator["indicators"], by_indicator["series"][:8])),
-            ],
-        }, f"teams-{year}", request)
-    return render(request, "results/team_analysis.html", {
-        "year": year, "kinds": kinds, "kind": kind, "indicators": indicators, "indicator": indicator,
-        "trend": trend, "by_indicator": by_indicator,
-        "trend_json": _json({"type": "line", "labels": trend["years"], "series": trend["series"], "unit": unit}),
-        "comparison_json": _json({"type": "hbar", "labels": comparison_labels, "values": [row["value"] for row in trend["comparison"]],
-                                  "values2": [row["growth"] for row in trend["comparison"]], "unit": unit}),
-        "indicator_json": _json({"type": "grouped", "labels": by_indicator["indicators"], "series": by_indicator["series"]}),
-    })
+        return exports.pdf_response(
+            "results/pdf/analysis.html",
+            {
+                "title": _("%(year)s team analysis") % {"year": year},
+                "headers": headers,
+                "rows": rows,
+                "sections": [
+                    (str(indicator or ""), charts.lines(trend["years"], trend["series"], unit=unit)),
+                    (
+                        _("value in %(year)s") % {"year": trend.get("last_year") or ""},
+                        charts.hbar(comparison_labels, [row["value"] or 0 for row in trend["comparison"]], unit=unit),
+                    ),
+                    (
+                        _("Evaluation by indicator"),
+                        charts.grouped_bars(by_indicator["indicators"], by_indicator["series"][:8]),
+                    ),
+                ],
+            },
+            f"teams-{year}",
+            request,
+        )
+    return render(
+        request,
+        "results/team_analysis.html",
+        {
+            "year": year,
+            "kinds": kinds,
+            "kind": kind,
+            "indicators": indicators,
+            "indicator": indicator,
+            "trend": trend,
+            "by_indicator": by_indicator,
+            "trend_json": _json({"type": "line", "labels": trend["years"], "series": trend["series"], "unit": unit}),
+            "comparison_json": _json(
+                {
+                    "type": "hbar",
+                    "labels": comparison_labels,
+                    "values": [row["value"] for row in trend["comparison"]],
+                    "values2": [row["growth"] for row in trend["comparison"]],
+                    "unit": unit,
+                }
+            ),
+            "indicator_json": _json(
+                {"type": "grouped", "labels": by_indicator["indicators"], "series": by_indicator["series"]}
+            ),
+        },
+    )
 
 
 def cadre_analysis(request, year):
@@ -297,24 +445,56 @@ def cadre_analysis(request, year):
     groups = analysis.cadre_groups(year, by)
     normalised = analysis.normalise(year, by, method)
     points = analysis.bubbles(year)
-    headers = [_("rank after"), pgettext("results", "name"), pgettext("results", "group"), _("total before"), _("total after"), _("rank before")]
-    rows = [[row["rank_after"], row["result"].cadre.name, row["group"], row["before"], row["after"], row["rank_before"]] for row in normalised]
+    headers = [
+        _("rank after"),
+        pgettext("results", "name"),
+        pgettext("results", "group"),
+        _("total before"),
+        _("total after"),
+        _("rank before"),
+    ]
+    rows = [
+        [row["rank_after"], row["result"].cadre.name, row["group"], row["before"], row["after"], row["rank_before"]]
+        for row in normalised
+    ]
     if request.GET.get("format") == "xlsx":
         return exports.xlsx_response(_("Cadres normalised"), headers, rows, f"cadres-{year}")
     if request.GET.get("format") == "pdf":
-        return exports.pdf_response("results/pdf/analysis.html", {
-            "title": _("%(year)s cadre analysis") % {"year": year}, "headers": headers, "rows": rows,
-            "sections": [
-                (_("Scores by group"), charts.grouped_bars([g["name"] for g in groups], _group_series(groups))),
-                (_("Performance against integrity and ability"), charts.bubbles(points, x_label=_("goal score"), y_label=_("evaluation score"))),
-            ],
-        }, f"cadres-{year}", request)
+        return exports.pdf_response(
+            "results/pdf/analysis.html",
+            {
+                "title": _("%(year)s cadre analysis") % {"year": year},
+                "headers": headers,
+                "rows": rows,
+                "sections": [
+                    (_("Scores by group"), charts.grouped_bars([g["name"] for g in groups], _group_series(groups))),
+                    (
+                        _("Performance against integrity and ability"),
+                        charts.bubbles(points, x_label=_("goal score"), y_label=_("evaluation score")),
+                    ),
+                ],
+            },
+            f"cadres-{year}",
+            request,
+        )
     page = Paginator(normalised, 50).get_page(request.GET.get("page"))
-    return render(request, "results/cadre_analysis.html", {
-        "year": year, "by": by, "method": method, "groups": groups, "page_obj": page,
-        "groups_json": _json({"type": "grouped", "labels": [g["name"] for g in groups], "series": _group_series(groups)}),
-        "bubble_json": _json({"type": "bubble", "points": points, "x": _("goal score"), "y": _("evaluation score")}),
-    })
+    return render(
+        request,
+        "results/cadre_analysis.html",
+        {
+            "year": year,
+            "by": by,
+            "method": method,
+            "groups": groups,
+            "page_obj": page,
+            "groups_json": _json(
+                {"type": "grouped", "labels": [g["name"] for g in groups], "series": _group_series(groups)}
+            ),
+            "bubble_json": _json(
+                {"type": "bubble", "points": points, "x": _("goal score"), "y": _("evaluation score")}
+            ),
+        },
+    )
 
 
 def _group_series(groups):
@@ -333,23 +513,56 @@ def cadre_detail(request, pk):
     from kaohe.goals.models import Assignment
 
     memberships = cadre.memberships.select_related("team__unit").order_by("-start_date")
-    assignments = Assignment.objects.filter(cadre=cadre).select_related("goal__plan", "role").order_by("-goal__plan__year")[:100]
+    assignments = (
+        Assignment.objects.filter(cadre=cadre).select_related("goal__plan", "role").order_by("-goal__plan__year")[:100]
+    )
     series = [
         {"name": _("goal score"), "data": [_float(r.goal_score) for r in history]},
         {"name": _("evaluation score"), "data": [_float(r.evaluation_score) for r in history]},
         {"name": _("total score"), "data": [_float(r.total) for r in history]},
     ]
     if request.GET.get("format") == "pdf":
-        headers = [_("year"), _("target category"), _("goal score"), _("evaluation score"), _("total score"),
-                   pgettext("results", "rank"), _("approved grade")]
-        rows = [[r.year, str(r.target_category), r.goal_score, r.evaluation_score, r.total, r.rank,
-                 r.approved_grade or r.recommended_grade] for r in history]
-        return exports.pdf_response("results/pdf/analysis.html", {
-            "title": f"{cadre.name} · {_('Scores and grades over the years')}", "headers": headers, "rows": rows,
-            "sections": [(_("Scores and grades over the years"), charts.lines([r.year for r in history], series))],
-        }, f"cadre-{cadre.pk}", request)
-    return render(request, "results/cadre_detail.html", {
-        "cadre": cadre, "history": history, "memberships": memberships, "assignments": assignments,
-        "year": history[-1].year if history else _year(request, None),
-        "history_json": _json({"type": "line", "labels": [r.year for r in history], "series": series}),
-    })
+        headers = [
+            _("year"),
+            _("target category"),
+            _("goal score"),
+            _("evaluation score"),
+            _("total score"),
+            pgettext("results", "rank"),
+            _("approved grade"),
+        ]
+        rows = [
+            [
+                r.year,
+                str(r.target_category),
+                r.goal_score,
+                r.evaluation_score,
+                r.total,
+                r.rank,
+                r.approved_grade or r.recommended_grade,
+            ]
+            for r in history
+        ]
+        return exports.pdf_response(
+            "results/pdf/analysis.html",
+            {
+                "title": f"{cadre.name} · {_('Scores and grades over the years')}",
+                "headers": headers,
+                "rows": rows,
+                "sections": [(_("Scores and grades over the years"), charts.lines([r.year for r in history], series))],
+            },
+            f"cadre-{cadre.pk}",
+            request,
+        )
+    return render(
+        request,
+        "results/cadre_detail.html",
+        {
+            "cadre": cadre,
+            "history": history,
+            "memberships": memberships,
+            "assignments": assignments,
+            "year": history[-1].year if history else _year(request, None),
+            "history_json": _json({"type": "line", "labels": [r.year for r in history], "series": series}),
+        },
+    )

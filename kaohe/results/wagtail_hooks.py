@@ -70,7 +70,9 @@ class ResultsGroup(SnippetViewSetGroup):
     menu_order = 240
 
     def get_submenu_items(self):
-        return [ResultsMenuItem(_("Yearly results"), reverse_lazy("results_admin:index"), icon_name="table", order=100)] + super().get_submenu_items()
+        return [
+            ResultsMenuItem(_("Yearly results"), reverse_lazy("results_admin:index"), icon_name="table", order=100)
+        ] + super().get_submenu_items()
 
 
 register_snippet(ResultsGroup)

@@ -80,31 +80,63 @@ def _xlsx(name, header, rows):
 
 
 def _overview_sheet(year, rows):
-    header = [_("unit"), _("unit kind"), _("goal score"), _("goals counted"), _("goals scored"), _("goals not yet scored"),
-              _("drafts"), _("reviewed"), _("locked")]
+    header = [
+        _("unit"),
+        _("unit kind"),
+        _("goal score"),
+        _("goals counted"),
+        _("goals scored"),
+        _("goals not yet scored"),
+        _("drafts"),
+        _("reviewed"),
+        _("locked"),
+    ]
     data = []
     for row in rows:
         result = row["result"]
-        data.append([
-            row["unit"].name, row["unit"].kind.name, result.score if result else None,
-            result.counted_goals if result else None, result.scored_goals if result else None,
-            result.unscored_goals if result else None, row["draft"], row["reviewed"], row["locked"],
-        ])
+        data.append(
+            [
+                row["unit"].name,
+                row["unit"].kind.name,
+                result.score if result else None,
+                result.counted_goals if result else None,
+                result.scored_goals if result else None,
+                result.unscored_goals if result else None,
+                row["draft"],
+                row["reviewed"],
+                row["locked"],
+            ]
+        )
     return _xlsx(f"unit-goal-scores-{year}", header, data)
 
 
 def scoring_cadres(request, year):
     """The cadres' goal scores of the year, from their goals and roles."""
     _require(request, "view")
-    scores = CadreGoalScore.objects.filter(year=year).select_related("cadre__unit").order_by("cadre__unit__name", "cadre__name")
+    scores = (
+        CadreGoalScore.objects.filter(year=year)
+        .select_related("cadre__unit")
+        .order_by("cadre__unit__name", "cadre__name")
+    )
     query = (request.GET.get("q") or "").strip()
     if query:
         scores = scores.filter(Q(cadre__name__icontains=query) | Q(cadre__unit__name__icontains=query))
     if request.GET.get("export") == "xlsx":
         header = [_("cadre"), _("unit"), _("position"), _("goal score"), _("goals assigned"), _("goals scored")]
         return _xlsx(
-            f"cadre-goal-scores-{year}", header,
-            ([s.cadre.name, s.cadre.unit.name if s.cadre.unit else "", s.cadre.position, s.score, s.assigned_goals, s.scored_goals] for s in scores),
+            f"cadre-goal-scores-{year}",
+            header,
+            (
+                [
+                    s.cadre.name,
+                    s.cadre.unit.name if s.cadre.unit else "",
+                    s.cadre.position,
+                    s.score,
+                    s.assigned_goals,
+                    s.scored_goals,
+                ]
+                for s in scores
+            ),
         )
     page = Paginator(scores, 100).get_page(request.GET.get("page"))
     return render(
@@ -115,7 +147,11 @@ def scoring_cadres(request, year):
 
 
 def _plan(year, unit_id) -> GoalPlan:
-    plan = GoalPlan.objects.filter(year=year, unit_id=unit_id, status=GoalPlan.Status.PUBLISHED).select_related("unit").first()
+    plan = (
+        GoalPlan.objects.filter(year=year, unit_id=unit_id, status=GoalPlan.Status.PUBLISHED)
+        .select_related("unit")
+        .first()
+    )
     if plan is None:
         raise Http404
     return plan
@@ -134,8 +170,10 @@ def scoring_sheet(request, year, unit_id, *, forms=None, status=200):
         if item.goal.pk in forms:
             item.form = forms[item.goal.pk]
         elif may_score and item.counts and not (item.score and item.score.is_locked):
-            initial = {"method": item.score.method if item.score else GoalScore.Method.GRADE,
-                       "standard_score": item.score.standard_score if item.score else item.default_standard}
+            initial = {
+                "method": item.score.method if item.score else GoalScore.Method.GRADE,
+                "standard_score": item.score.standard_score if item.score else item.default_standard,
+            }
             if item.score:
                 initial.update({"score": item.score.score, "grade": item.score.grade_id, "reason": item.score.reason})
             item.form = GoalScoreForm(initial=initial, prefix=f"g{item.goal.pk}")
@@ -169,8 +207,13 @@ def score_goal(request, pk):
         data = form.cleaned_data
         try:
             services.goal_score(
-                goal, method=data["method"], user=request.user, score=data.get("score"), grade=data.get("grade"),
-                standard_score=data.get("standard_score"), reason=data.get("reason", ""),
+                goal,
+                method=data["method"],
+                user=request.user,
+                score=data.get("score"),
+                grade=data.get("grade"),
+                standard_score=data.get("standard_score"),
+                reason=data.get("reason", ""),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -266,7 +309,5 @@ def sheet_bulk(request, year, unit_id):
 def recompute(request, year):
     _require(request, "score")
     counts = services.compute_goal_scores(year)
-    messages.success(
-        request, _("Goal scores of %(units)d units and %(cadres)d cadres computed.") % counts
-    )
+    messages.success(request, _("Goal scores of %(units)d units and %(cadres)d cadres computed.") % counts)
     return redirect("scoring_admin:year", year)

@@ -139,7 +139,9 @@ def unit_results(forest: Forest, scores: dict[int, ScoreRow]) -> dict[int, UnitR
             else:
                 unscored += 1
         score = round_score(total_score / total_standard * HUNDRED) if total_standard > 0 else None
-        results[unit_id] = UnitResult(unit_id, score, counted, scored, unscored, all_locked and scored > 0 and unscored == 0)
+        results[unit_id] = UnitResult(
+            unit_id, score, counted, scored, unscored, all_locked and scored > 0 and unscored == 0
+        )
     return results
 
 
@@ -199,7 +201,9 @@ def _scored_above(forest, scores, pk) -> bool:
     return False
 
 
-def cadre_results(forest: Forest, scores: dict[int, ScoreRow], assignments, role_weights: dict[int, Decimal]) -> dict[int, CadreResult]:
+def cadre_results(
+    forest: Forest, scores: dict[int, ScoreRow], assignments, role_weights: dict[int, Decimal]
+) -> dict[int, CadreResult]:
     """``assignments``: (goal_id, cadre_id, role_id) rows; a role without a weight counts 1."""
     results_by_goal = goal_results(forest, scores)
     sums: dict[int, list] = {}

@@ -58,7 +58,12 @@ def _judge(standard: Decimal, completion: Decimal | None, grades):
         return GoalScore.Method.GRADE, grades["完成"], round_score(standard * grades["完成"].share / 100), ""
     if completion is not None and completion >= 85:
         grade = grades["基本完成"]
-        return GoalScore.Method.GRADE, grade, round_score(standard * grade.share / 100), f"完成{completion:.0f}%，基本完成"
+        return (
+            GoalScore.Method.GRADE,
+            grade,
+            round_score(standard * grade.share / 100),
+            f"完成{completion:.0f}%，基本完成",
+        )
     share = (completion or Decimal("0")) / 100
     score = round_score(standard * max(share, Decimal("0.4")))
     return GoalScore.Method.DIRECT, None, score, f"完成{completion or 0:.0f}%，按完成比例扣分"
@@ -66,11 +71,16 @@ def _judge(standard: Decimal, completion: Decimal | None, grades):
 
 def _scored_goals(year):
     """The second-level goals that count (each stands for its own sub-goals)."""
-    goals = Goal.objects.filter(plan__year=year, plan__status=GoalPlan.Status.PUBLISHED).select_related("indicator", "plan")
+    goals = Goal.objects.filter(plan__year=year, plan__status=GoalPlan.Status.PUBLISHED).select_related(
+        "indicator", "plan"
+    )
     forest = compute.build_forest(services.goal_rows(goals))
     chosen = [
-        goal for goal in goals
-        if goal.parent_id in forest.rows and forest.rows[goal.parent_id].parent_id is None and forest.counts.get(goal.pk)
+        goal
+        for goal in goals
+        if goal.parent_id in forest.rows
+        and forest.rows[goal.parent_id].parent_id is None
+        and forest.counts.get(goal.pk)
     ]
     return chosen, forest
 
@@ -85,14 +95,36 @@ def _score_year(year, grades, office) -> int:
         if standard <= 0:
             continue
         method, grade, score, reason = _judge(standard, completions.get(goal.pk), grades)
-        records.append(GoalScore(
-            goal=goal, standard_score=standard, method=method, grade=grade, grade_share=grade.share if grade else None,
-            score=score, deductions=standard - score, reason=reason, status=GoalScore.Status.LOCKED,
-            scored_by=office, reviewed_at=now, reviewed_by=office, locked_at=now, locked_by=office,
-        ))
+        records.append(
+            GoalScore(
+                goal=goal,
+                standard_score=standard,
+                method=method,
+                grade=grade,
+                grade_share=grade.share if grade else None,
+                score=score,
+                deductions=standard - score,
+                reason=reason,
+                status=GoalScore.Status.LOCKED,
+                scored_by=office,
+                reviewed_at=now,
+                reviewed_by=office,
+                locked_at=now,
+                locked_by=office,
+            )
+        )
         for action in (GoalScoreEvent.Action.SCORED, GoalScoreEvent.Action.REVIEWED, GoalScoreEvent.Action.LOCKED):
-            events.append(GoalScoreEvent(goal=goal, action=action, score=score, method=method,
-                                         grade_name=grade.name if grade else "", reason=reason if action == "scored" else "", user=office))
+            events.append(
+                GoalScoreEvent(
+                    goal=goal,
+                    action=action,
+                    score=score,
+                    method=method,
+                    grade_name=grade.name if grade else "",
+                    reason=reason if action == "scored" else "",
+                    user=office,
+                )
+            )
     GoalScore.objects.bulk_create(records)
     GoalScoreEvent.objects.bulk_create(events)
     return len(records)
@@ -101,8 +133,12 @@ def _score_year(year, grades, office) -> int:
 def _drafts(year, grades, office) -> int:
     goals = list(
         Goal.objects.filter(
-            plan__year=year, plan__unit__name=DEMO_UNIT, plan__status=GoalPlan.Status.PUBLISHED,
-            parent__isnull=False, parent__parent__isnull=True, counts_in_assessment=True,
+            plan__year=year,
+            plan__unit__name=DEMO_UNIT,
+            plan__status=GoalPlan.Status.PUBLISHED,
+            parent__isnull=False,
+            parent__parent__isnull=True,
+            counts_in_assessment=True,
         )
         .select_related("indicator")
         .order_by("pk")[:3]
@@ -115,8 +151,15 @@ def _drafts(year, grades, office) -> int:
             continue
         standard = round_score(forest.standard[goal.pk])
         method, grade, score, reason = _judge(standard, completions.get(goal.pk), grades)
-        record = services.goal_score(goal, method=method, grade=grade, score=score, standard_score=standard,
-                                     reason=reason or "前三季度进展", user=office)
+        record = services.goal_score(
+            goal,
+            method=method,
+            grade=grade,
+            score=score,
+            standard_score=standard,
+            reason=reason or "前三季度进展",
+            user=office,
+        )
         if number == 0:
             services.scores_review([record], user=office)
         done += 1

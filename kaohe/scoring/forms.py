@@ -9,18 +9,28 @@ class GoalScoreForm(forms.Form):
 
     method = forms.ChoiceField(label=_("scoring method"), choices=GoalScore.Method.choices, widget=forms.RadioSelect)
     standard_score = forms.DecimalField(
-        label=_("standard score"), max_digits=7, decimal_places=2, required=False,
+        label=_("standard score"),
+        max_digits=7,
+        decimal_places=2,
+        required=False,
         error_messages={"invalid": _("The standard score must be a number.")},
     )
     score = forms.DecimalField(
-        label=_("score"), max_digits=7, decimal_places=2, required=False,
+        label=_("score"),
+        max_digits=7,
+        decimal_places=2,
+        required=False,
         error_messages={"invalid": _("The score must be a number.")},
     )
     grade = forms.ModelChoiceField(
-        label=_("grade"), queryset=ScoreGrade.objects.all(), required=False,
+        label=_("grade"),
+        queryset=ScoreGrade.objects.all(),
+        required=False,
         error_messages={"invalid_choice": _("This grade is not in the grade table.")},
     )
-    reason = forms.CharField(label=_("reason for deductions"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("reason for deductions"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def clean(self):
         data = super().clean()
@@ -33,6 +43,7 @@ class GoalScoreForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(
-        label=_("reason for reopening"), max_length=500,
+        label=_("reason for reopening"),
+        max_length=500,
         error_messages={"required": _("Say why the locked score is reopened; the reason is logged.")},
     )

@@ -57,7 +57,9 @@ class ScoreGrade(models.Model):
 class RoleWeight(models.Model):
     """How much a goal counts for a cadre in this role (主办 1, 协办 0.5, ...)."""
 
-    role = models.OneToOneField(AssignmentRole, verbose_name=_("goal role"), on_delete=models.CASCADE, related_name="score_weight")
+    role = models.OneToOneField(
+        AssignmentRole, verbose_name=_("goal role"), on_delete=models.CASCADE, related_name="score_weight"
+    )
     weight = models.DecimalField(
         _("weight in the cadre's goal score"),
         max_digits=4,
@@ -97,19 +99,29 @@ class GoalScore(models.Model):
         ScoreGrade, verbose_name=_("grade"), null=True, blank=True, on_delete=models.PROTECT, related_name="scores"
     )
     grade_share = models.DecimalField(
-        _("share of the grade (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("share of the grade (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text=_("As the table said when the score was given."),
     )
     deductions = models.DecimalField(_("deductions"), max_digits=7, decimal_places=2, default=Decimal("0"))
     reason = models.TextField(_("reason for deductions"), blank=True)
     score = models.DecimalField(_("score"), max_digits=7, decimal_places=2)
-    status = models.CharField(pgettext_lazy("score", "status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        pgettext_lazy("score", "status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     scored_at = models.DateTimeField(_("scored at"), auto_now=True)
     scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
-    locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("goal score")

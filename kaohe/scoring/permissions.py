@@ -29,7 +29,9 @@ class GoalScoreRules(Rules):
     """``score``: give or change a score; ``review``, ``lock``, ``reopen``: the steps after."""
 
     model = GoalScore
-    anywhere = {"view": READERS} | {action: OFFICE for action in ("add", "change", "delete", "score", "review", "lock", "reopen")}
+    anywhere = {"view": READERS} | {
+        action: OFFICE for action in ("add", "change", "delete", "score", "review", "lock", "reopen")
+    }
 
 
 score_grade_rules = ScoreGradeRules()

@@ -42,7 +42,9 @@ def cadre_goal_scores(year: int) -> dict[int, Decimal]:
 
 
 def scoring_years() -> list[int]:
-    return sorted(set(GoalPlan.objects.filter(status=GoalPlan.Status.PUBLISHED).values_list("year", flat=True)), reverse=True)
+    return sorted(
+        set(GoalPlan.objects.filter(status=GoalPlan.Status.PUBLISHED).values_list("year", flat=True)), reverse=True
+    )
 
 
 def overview(year: int, *, kind=None, query: str = ""):
@@ -119,7 +121,12 @@ def scoring_sheet(plan: GoalPlan, user) -> dict:
     )
     forest = compute.build_forest(goal_rows(Goal.objects.filter(plan=plan)))
     by_id = {goal.pk: goal for goal in goals}
-    scores = {s.goal_id: s for s in GoalScore.objects.filter(goal__plan=plan).select_related("grade", "scored_by", "reviewed_by", "locked_by")}
+    scores = {
+        s.goal_id: s
+        for s in GoalScore.objects.filter(goal__plan=plan).select_related(
+            "grade", "scored_by", "reviewed_by", "locked_by"
+        )
+    }
     items: dict[int, SheetGoal] = {}
     ordered: list[SheetGoal] = []
 
@@ -127,8 +134,15 @@ def scoring_sheet(plan: GoalPlan, user) -> dict:
         for position, pk in enumerate(ids, start=1):
             goal = by_id[pk]
             code = f"{prefix}{position}"
-            item = SheetGoal(goal=goal, depth=depth, code=code, counts=forest.counts[pk],
-                             default_standard=round_score(forest.standard[pk]), score=scores.get(pk), covered_by_parent=covered)
+            item = SheetGoal(
+                goal=goal,
+                depth=depth,
+                code=code,
+                counts=forest.counts[pk],
+                default_standard=round_score(forest.standard[pk]),
+                score=scores.get(pk),
+                covered_by_parent=covered,
+            )
             items[pk] = item
             ordered.append(item)
             walk(forest.children.get(pk, []), depth + 1, f"{code}.", covered or pk in scores)

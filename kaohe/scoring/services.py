@@ -91,7 +91,8 @@ def goal_score(
         value = round_score(value)
         if value > standard:
             raise ValidationError(
-                _("The score %(score)s is above the standard score %(standard)s.") % {"score": value, "standard": standard}
+                _("The score %(score)s is above the standard score %(standard)s.")
+                % {"score": value, "standard": standard}
             )
         if value < 0:
             raise ValidationError(_("The score cannot be below 0."))
@@ -131,7 +132,11 @@ def _event(goal, action, user, record=None, reason=""):
 def scores_review(scores, *, user) -> int:
     """Mark draft scores reviewed."""
     done = 0
-    for record in GoalScore.objects.select_for_update(of=("self",)).filter(pk__in=[s.pk for s in scores]).select_related("goal", "grade"):
+    for record in (
+        GoalScore.objects.select_for_update(of=("self",))
+        .filter(pk__in=[s.pk for s in scores])
+        .select_related("goal", "grade")
+    ):
         if record.status != GoalScore.Status.DRAFT:
             continue
         record.status, record.reviewed_at, record.reviewed_by = GoalScore.Status.REVIEWED, timezone.now(), user
@@ -145,7 +150,11 @@ def scores_review(scores, *, user) -> int:
 @transaction.atomic
 def scores_lock(scores, *, user) -> int:
     """Lock reviewed scores; drafts must be reviewed first."""
-    records = list(GoalScore.objects.select_for_update(of=("self",)).filter(pk__in=[s.pk for s in scores]).select_related("goal__plan", "grade"))
+    records = list(
+        GoalScore.objects.select_for_update(of=("self",))
+        .filter(pk__in=[s.pk for s in scores])
+        .select_related("goal__plan", "grade")
+    )
     drafts = [record.goal.name for record in records if record.status == GoalScore.Status.DRAFT]
     if drafts:
         raise ValidationError(
@@ -220,15 +229,25 @@ def compute_goal_scores(year: int) -> dict[str, int]:
     UnitGoalScore.objects.filter(year=year).delete()
     UnitGoalScore.objects.bulk_create(
         UnitGoalScore(
-            unit_id=r.unit_id, year=year, score=r.score, counted_goals=r.counted_goals, scored_goals=r.scored_goals,
-            unscored_goals=r.unscored_goals, locked=r.locked, computed_at=now,
+            unit_id=r.unit_id,
+            year=year,
+            score=r.score,
+            counted_goals=r.counted_goals,
+            scored_goals=r.scored_goals,
+            unscored_goals=r.unscored_goals,
+            locked=r.locked,
+            computed_at=now,
         )
         for r in units.values()
     )
     CadreGoalScore.objects.filter(year=year).delete()
     CadreGoalScore.objects.bulk_create(
         CadreGoalScore(
-            cadre_id=r.cadre_id, year=year, score=r.score, assigned_goals=r.assigned_goals, scored_goals=r.scored_goals,
+            cadre_id=r.cadre_id,
+            year=year,
+            score=r.score,
+            assigned_goals=r.assigned_goals,
+            scored_goals=r.scored_goals,
             computed_at=now,
         )
         for r in cadres.values()

@@ -186,8 +186,27 @@ WAGTAILSEARCH_BACKENDS = {
 
 # Uploads: office documents only, and nothing larger than the limit.
 WAGTAILDOCS_EXTENSIONS = [
-    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "wps", "et", "dps",
-    "odt", "ods", "odp", "ofd", "txt", "csv", "zip", "rar", "7z", "jpg", "png",
+    "pdf",
+    "doc",
+    "docx",
+    "xls",
+    "xlsx",
+    "ppt",
+    "pptx",
+    "wps",
+    "et",
+    "dps",
+    "odt",
+    "ods",
+    "odp",
+    "ofd",
+    "txt",
+    "csv",
+    "zip",
+    "rar",
+    "7z",
+    "jpg",
+    "png",
 ]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = int(os.environ.get("PORTAL_MAX_UPLOAD_MB", "20")) * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

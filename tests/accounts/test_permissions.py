@@ -18,7 +18,12 @@ ALL_ROLES = list(RoleCode)
 
 # (rules, action, record belongs to the user's unit?) -> roles allowed
 TABLE = [
-    (unit_rules, "view", False, {R.SYSTEM_ADMIN, R.OFFICE, R.ASSESSMENT_GROUP, R.UNIT_ADMIN, R.COUNTY_LEADER, R.EDITOR, R.TEAM_MEMBER, R.CADRE}),
+    (
+        unit_rules,
+        "view",
+        False,
+        {R.SYSTEM_ADMIN, R.OFFICE, R.ASSESSMENT_GROUP, R.UNIT_ADMIN, R.COUNTY_LEADER, R.EDITOR, R.TEAM_MEMBER, R.CADRE},
+    ),
     (unit_rules, "add", False, {R.OFFICE}),
     (unit_rules, "change", True, {R.OFFICE, R.UNIT_ADMIN}),
     (unit_rules, "change", False, {R.OFFICE}),

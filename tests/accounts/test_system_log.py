@@ -14,9 +14,15 @@ pytestmark = pytest.mark.django_db
 
 def test_sys8_sign_in_and_failed_sign_in_are_recorded_with_address(client, office_user):
     """SYS-8: a good and a bad password each leave a record with the user name and address."""
-    client.post(reverse("accounts:login"), {"username": office_user.username, "password": "wrong"}, REMOTE_ADDR="10.1.2.3")
-    client.post(reverse("accounts:login"), {"username": office_user.username, "password": PASSWORD}, REMOTE_ADDR="10.1.2.3")
-    events = list(SignInEvent.objects.order_by("timestamp", "pk").values_list("username", "outcome", "ip_address", "user_id"))
+    client.post(
+        reverse("accounts:login"), {"username": office_user.username, "password": "wrong"}, REMOTE_ADDR="10.1.2.3"
+    )
+    client.post(
+        reverse("accounts:login"), {"username": office_user.username, "password": PASSWORD}, REMOTE_ADDR="10.1.2.3"
+    )
+    events = list(
+        SignInEvent.objects.order_by("timestamp", "pk").values_list("username", "outcome", "ip_address", "user_id")
+    )
     assert events == [
         (office_user.username, SignInEvent.Outcome.FAILURE, "10.1.2.3", None),
         (office_user.username, SignInEvent.Outcome.SUCCESS, "10.1.2.3", office_user.pk),
@@ -58,9 +64,19 @@ def test_sys8_changes_to_records_show_in_the_action_log_with_who_and_what(client
     unit = UnitFactory(name="县统计局", duties="旧职责")
     client.force_login(office_user)
     data = {
-        "name": "县统计局", "short_name": "", "kind": unit.kind_id, "parent": "", "duties": "新职责",
-        "internal_organisation": "", "contact_person": "", "contact_phone": "", "contact_email": "",
-        "address": "", "external_id": "", "sort_order": 0, "is_active": "on",
+        "name": "县统计局",
+        "short_name": "",
+        "kind": unit.kind_id,
+        "parent": "",
+        "duties": "新职责",
+        "internal_organisation": "",
+        "contact_person": "",
+        "contact_phone": "",
+        "contact_email": "",
+        "address": "",
+        "external_id": "",
+        "sort_order": 0,
+        "is_active": "on",
     }
     assert client.post(reverse("wagtailsnippets_org_unit:edit", args=[unit.pk]), data).status_code == 302
     entry = ModelLogEntry.objects.get(object_id=str(unit.pk), action="wagtail.edit")

@@ -69,4 +69,13 @@ def test_sys6_user_list_shows_unit_and_roles_and_finds_by_chinese_name(client, s
 def test_sys7_roles_exist_as_groups_with_chinese_names():
     """SYS-7: the eight roles exist and are named in Chinese for the role tab."""
     names = {role_group(code).name for code in RoleCode}
-    assert names == {"系统管理员", "考核办", "考核小组", "单位系统管理员", "领导班子成员", "领导干部", "县领导", "门户编辑"}
+    assert names == {
+        "系统管理员",
+        "考核办",
+        "考核小组",
+        "单位系统管理员",
+        "领导班子成员",
+        "领导干部",
+        "县领导",
+        "门户编辑",
+    }

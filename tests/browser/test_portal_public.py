@@ -10,9 +10,17 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_portal1_visitor_reads_a_unit_page(page, live_server):
     """PORTAL-1, SYS-1, SYS-2: a visitor goes from the unit list to a unit's duties and leadership team."""
     kind = UnitKindFactory(name="县政府工作部门")
-    unit = UnitFactory(name="县水利局", kind=kind, duties="负责全县水资源管理和防汛抗旱。", internal_organisation="水资源股\n防汛办")
+    unit = UnitFactory(
+        name="县水利局", kind=kind, duties="负责全县水资源管理和防汛抗旱。", internal_organisation="水资源股\n防汛办"
+    )
     team = TeamFactory(unit=unit, name="县水利局领导班子")
-    MembershipFactory(team=team, cadre__name="郑海燕", party_post="党组书记", administrative_post="局长", work_in_charge="主持全面工作")
+    MembershipFactory(
+        team=team,
+        cadre__name="郑海燕",
+        party_post="党组书记",
+        administrative_post="局长",
+        work_in_charge="主持全面工作",
+    )
 
     page.goto(f"{live_server.url}/units/")
     assert page.get_by_role("heading", name="县政府工作部门").is_visible()

@@ -17,7 +17,9 @@ class CommentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Comment
 
-    target_type = factory.LazyAttribute(lambda c: TargetType.GOAL if c.goal else (TargetType.TEAM if c.team else TargetType.UNIT))
+    target_type = factory.LazyAttribute(
+        lambda c: TargetType.GOAL if c.goal else (TargetType.TEAM if c.team else TargetType.UNIT)
+    )
     goal = None
     team = None
     unit = factory.LazyAttribute(lambda c: c.goal.plan.unit if c.goal else (c.team.unit if c.team else UnitFactory()))

@@ -83,7 +83,9 @@ def test_cmt5_private_answer_is_e_mailed_to_the_commenter_only(client, unit_admi
     assert "已安排专人督办" not in client.get(f"/units/{goal.plan.unit_id}/").content.decode()
 
 
-def test_cmt5_private_answer_uses_the_account_address_when_none_was_left(client, make_user, unit_admin, goal, mailoutbox):
+def test_cmt5_private_answer_uses_the_account_address_when_none_was_left(
+    client, make_user, unit_admin, goal, mailoutbox
+):
     author = make_user(R.CADRE, email="li@example.com")
     comment = CommentFactory(goal=goal, email="", author=author)
     client.force_login(unit_admin)
@@ -117,7 +119,11 @@ def test_cmt5_public_answer_shows_beside_the_goal_and_on_the_unit_page(client, u
     client.logout()
     goal_page = client.get(reverse("goals:goal", args=[goal.pk])).content.decode()
     assert goal_page.index("建议公布施工时间表") < goal_page.index("施工时间表已在官网公布。")
-    assert goal_page.index("<h2>进度</h2>") < goal_page.index('id="goal-comments"') < goal_page.index("施工时间表已在官网公布。")
+    assert (
+        goal_page.index("<h2>进度</h2>")
+        < goal_page.index('id="goal-comments"')
+        < goal_page.index("施工时间表已在官网公布。")
+    )
     unit_page = client.get(f"/units/{goal.plan.unit_id}/").content.decode()
     assert "施工时间表已在官网公布。" in unit_page and f"答复（{goal.plan.unit.name}）" in unit_page
 

@@ -68,7 +68,9 @@ def test_cmt4_office_lists_everything_live_by_default_and_filters_by_status(clie
 def test_cmt4_filters_by_kind_type_unit_goal_target_date_and_text(client, office_user, unit, goal):
     other_goal = GoalFactory(plan=goal.plan)
     elsewhere = UnitFactory()
-    a = CommentFactory(goal=goal, commenter_kind=CommenterKind.COUNTY_LEADER, comment_type=comment_type("建议"), body="加快进度")
+    a = CommentFactory(
+        goal=goal, commenter_kind=CommenterKind.COUNTY_LEADER, comment_type=comment_type("建议"), body="加快进度"
+    )
     b = CommentFactory(goal=other_goal, commenter_kind=CommenterKind.PUBLIC, comment_type=comment_type("点评"))
     c = CommentFactory(unit=elsewhere, commenter_kind=CommenterKind.PUBLIC)
     Comment.objects.filter(pk=c.pk).update(created_at=timezone.now() - timedelta(days=40))
@@ -121,7 +123,9 @@ def test_cmt4_office_merges_duplicates_keeping_the_record(client, office_user, g
     assert response.status_code == 302 and "merge" in response["Location"]
     merge_url = response["Location"]
     assert client.get(merge_url).status_code == 200
-    client.post(reverse("comments_admin:merge"), {"ids": [keep.pk, dup1.pk, dup2.pk], "keep": keep.pk, "reason": "重复提交"})
+    client.post(
+        reverse("comments_admin:merge"), {"ids": [keep.pk, dup1.pk, dup2.pk], "keep": keep.pk, "reason": "重复提交"}
+    )
     dup1.refresh_from_db()
     assert dup1.status == Comment.Status.MERGED and dup1.merged_into == keep and dup1.removal_reason == "重复提交"
     assert dup1.removed_by == office_user
@@ -168,7 +172,10 @@ def test_cmt4_only_the_office_removes_merges_and_moderates(client, make_user, un
     # Refused: Wagtail's admin answers a refusal by going back to its dashboard with a message.
     refused = (302, 403)
     assert client.post(reverse("comments_admin:remove", args=[a.pk]), {"reason": "x"}).status_code in refused
-    assert client.post(reverse("comments_admin:merge"), {"ids": [a.pk, b.pk], "keep": a.pk, "reason": "x"}).status_code in refused
+    assert (
+        client.post(reverse("comments_admin:merge"), {"ids": [a.pk, b.pk], "keep": a.pk, "reason": "x"}).status_code
+        in refused
+    )
     assert client.post(reverse("comments_admin:moderate", args=[a.pk]), {"action": "reject"}).status_code in refused
     assert client.post(reverse("comments_admin:bulk"), {"action": "reject", "ids": [a.pk]}).status_code in refused
     assert set(Comment.objects.values_list("status", flat=True)) == {Comment.Status.PUBLISHED}

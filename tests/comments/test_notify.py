@@ -35,7 +35,9 @@ def test_cmt5_unit_is_told_of_a_published_comment(client, goal, unit_with_mail, 
     assert f"/admin/comments/{comment.pk}/" in mail.outbox[0].body
 
 
-def test_cmt5_unit_is_told_when_the_office_publishes_a_pending_comment(office_user, goal, unit_with_mail, django_capture_on_commit_callbacks):
+def test_cmt5_unit_is_told_when_the_office_publishes_a_pending_comment(
+    office_user, goal, unit_with_mail, django_capture_on_commit_callbacks
+):
     pending = CommentFactory(goal=goal, unit=unit_with_mail, status=Comment.Status.PENDING)
     assert not mail.outbox
     with django_capture_on_commit_callbacks(execute=True):
@@ -54,7 +56,9 @@ def test_cmt1_a_report_is_never_sent_to_the_unit(client, goal, unit_with_mail, d
     assert mail.outbox == []
 
 
-def test_cmt5_a_failing_mail_server_loses_no_comment(client, goal, unit_with_mail, settings, django_capture_on_commit_callbacks):
+def test_cmt5_a_failing_mail_server_loses_no_comment(
+    client, goal, unit_with_mail, settings, django_capture_on_commit_callbacks
+):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
     CommentRight.objects.filter(commenter_kind="public", target_type="goal").update(moderation=Moderation.POST)

@@ -52,7 +52,9 @@ def test_cmt3_commenter_kind_is_recorded_from_who_posts(client, make_user, unit,
     if who != "anonymous":
         client.force_login(users[who]())
     # A forged "commenter_kind" in the form is ignored.
-    response = client.post(reverse("comments:goal", args=[goal.pk]), form_data(comment_type("建议"), commenter_kind="county_leader"))
+    response = client.post(
+        reverse("comments:goal", args=[goal.pk]), form_data(comment_type("建议"), commenter_kind="county_leader")
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     comment = Comment.objects.get()
     assert comment.commenter_kind == expected
@@ -73,7 +75,9 @@ def test_cmt1_unit_parent_is_the_supervising_department_of_a_unit(make_user, uni
 def test_cmt1_public_comments_on_a_team_from_the_unit_page(client, unit):
     """CMT-1: the unit page's form comments on the unit or one of its teams."""
     team = TeamFactory(unit=unit)
-    response = client.post(reverse("comments:unit", args=[unit.pk]), form_data(comment_type("点评"), team=team.pk, next="/units/"))
+    response = client.post(
+        reverse("comments:unit", args=[unit.pk]), form_data(comment_type("点评"), team=team.pk, next="/units/")
+    )
     assert response.status_code == 302 and response["Location"] == "/units/"
     comment = Comment.objects.get()
     assert (comment.target_type, comment.team, comment.unit) == (TargetType.TEAM, team, unit)
@@ -123,10 +127,14 @@ def test_cmt1_bad_email_is_refused(client, goal):
     ("published", "public_type", "reader"),
     [(False, True, "anonymous"), (True, False, "anonymous"), (False, True, "other_unit_cadre")],
 )
-def test_cmt1_comment_on_a_goal_the_commenter_may_not_see_is_refused(client, make_user, unit, other_unit, published, public_type, reader):
+def test_cmt1_comment_on_a_goal_the_commenter_may_not_see_is_refused(
+    client, make_user, unit, other_unit, published, public_type, reader
+):
     """Bad input: a draft goal, or a goal of a type not shown to the public, cannot be commented on by those who cannot see it."""
     plan = GoalPlanFactory(unit=unit, status="published" if published else "draft")
-    hidden = GoalFactory(plan=plan, goal_type=GoalTypeFactory(name="公开" if public_type else "内部", is_public=public_type))
+    hidden = GoalFactory(
+        plan=plan, goal_type=GoalTypeFactory(name="公开" if public_type else "内部", is_public=public_type)
+    )
     if reader == "other_unit_cadre":
         client.force_login(make_user(R.CADRE, unit=other_unit))
     response = client.post(reverse("comments:goal", args=[hidden.pk]), form_data(comment_type()))
@@ -141,7 +149,9 @@ def test_cmt1_inactive_unit_cannot_be_commented_on(client):
 
 
 def test_spam_honeypot_is_refused(client, goal):
-    response = client.post(reverse("comments:goal", args=[goal.pk]), form_data(comment_type(), website="http://spam.example"))
+    response = client.post(
+        reverse("comments:goal", args=[goal.pk]), form_data(comment_type(), website="http://spam.example")
+    )
     assert response.status_code == 400
     assert "自动" in response.content.decode()
     assert not Comment.objects.exists()
@@ -169,7 +179,12 @@ def test_spam_rate_limit_per_visitor(client, goal, settings):
     """A visitor may send COMMENTS_RATE_LIMIT comments per window; the next is refused with a message."""
     settings.COMMENTS_RATE_LIMIT = 3
     for number in range(3):
-        assert client.post(reverse("comments:goal", args=[goal.pk]), form_data(comment_type(), body=f"第{number}条")).status_code == 302
+        assert (
+            client.post(
+                reverse("comments:goal", args=[goal.pk]), form_data(comment_type(), body=f"第{number}条")
+            ).status_code
+            == 302
+        )
     response = client.post(reverse("comments:goal", args=[goal.pk]), form_data(comment_type(), body="第四条"))
     assert response.status_code == 400 and "请稍后再发" in response.content.decode()
     assert Comment.objects.count() == 3
@@ -196,7 +211,7 @@ def test_spam_other_visitors_are_not_limited(client, goal, settings):
 
 XSS = [
     '<script>alert("x")</script>',
-    '<img src=x onerror=alert(1)>',
+    "<img src=x onerror=alert(1)>",
     '"><svg onload=alert(1)>',
     "javascript:alert(1)",
 ]

@@ -19,7 +19,9 @@ REPORTER = "匿名知情人"
 
 @pytest.fixture
 def report(goal):
-    return CommentFactory(goal=goal, comment_type=comment_type("举报"), body=SECRET, author_name=REPORTER, email="whistle@example.com")
+    return CommentFactory(
+        goal=goal, comment_type=comment_type("举报"), body=SECRET, author_name=REPORTER, email="whistle@example.com"
+    )
 
 
 def test_cmt1_form_says_who_reads_a_report_before_it_is_sent(client, goal):
@@ -29,7 +31,9 @@ def test_cmt1_form_says_who_reads_a_report_before_it_is_sent(client, goal):
 
 
 def test_cmt1_report_is_recorded_as_a_report_and_the_sender_told(client, goal):
-    response = client.post(reverse("comments:goal", args=[goal.pk]), form_data(comment_type("举报"), body=SECRET), follow=True)
+    response = client.post(
+        reverse("comments:goal", args=[goal.pk]), form_data(comment_type("举报"), body=SECRET), follow=True
+    )
     comment = Comment.objects.get()
     assert comment.is_report
     assert "只有考核办" in response.content.decode()
@@ -87,7 +91,9 @@ def test_cmt5_unit_cannot_answer_a_report(client, make_user, unit, report):
 
 def test_cmt5_office_answers_a_report_only_privately(client, office_user, report, mailoutbox):
     client.force_login(office_user)
-    response = client.post(reverse("comments_admin:answer", args=[report.pk]), {"body": "已转纪检部门", "is_public": "on"})
+    response = client.post(
+        reverse("comments_admin:answer", args=[report.pk]), {"body": "已转纪检部门", "is_public": "on"}
+    )
     assert response.status_code == 400 and not Answer.objects.exists()
     client.post(reverse("comments_admin:answer", args=[report.pk]), {"body": "已转纪检部门"})
     assert Answer.objects.get().is_public is False

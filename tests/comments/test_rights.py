@@ -69,7 +69,10 @@ def test_cmt2_closing_comments_on_teams_only(client, unit):
     row = right(CommenterKind.PUBLIC, TargetType.TEAM)
     row.may_comment = False
     row.save()
-    assert client.post(reverse("comments:unit", args=[unit.pk]), form_data(comment_type(), team=team.pk)).status_code == 403
+    assert (
+        client.post(reverse("comments:unit", args=[unit.pk]), form_data(comment_type(), team=team.pk)).status_code
+        == 403
+    )
     assert client.post(reverse("comments:unit", args=[unit.pk]), form_data(comment_type())).status_code == 302
     assert Comment.objects.get().target_type == TargetType.UNIT
 
@@ -117,7 +120,9 @@ def test_cmt2_the_unit_commented_on_always_reads_its_comments(client, make_user,
         (Moderation.POST, Moderation.PRE, False),
     ],
 )
-def test_cmt2_public_comments_are_reviewed_first_unless_switched(client, goal, row_moderation, type_moderation, published):
+def test_cmt2_public_comments_are_reviewed_first_unless_switched(
+    client, goal, row_moderation, type_moderation, published
+):
     """Public comments wait for review; the office can switch to publish-first per row or per comment type."""
     CommentRight.objects.filter(commenter_kind="public", target_type="goal").update(moderation=row_moderation)
     kind = comment_type("建议")

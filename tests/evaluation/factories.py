@@ -20,8 +20,12 @@ from kaohe.evaluation.models import (
 )
 from tests.factories import CadreFactory, TeamFactory
 
-LEVELS = [("A", "优秀", "100", RatingLevel.Band.EXCELLENT), ("B", "良好", "85", RatingLevel.Band.MIDDLE),
-          ("C", "一般", "70", RatingLevel.Band.BOTTOM), ("D", "较差", "50", RatingLevel.Band.BOTTOM)]
+LEVELS = [
+    ("A", "优秀", "100", RatingLevel.Band.EXCELLENT),
+    ("B", "良好", "85", RatingLevel.Band.MIDDLE),
+    ("C", "一般", "70", RatingLevel.Band.BOTTOM),
+    ("D", "较差", "50", RatingLevel.Band.BOTTOM),
+]
 
 
 class EvaluatorCategoryFactory(factory.django.DjangoModelFactory):
@@ -60,10 +64,14 @@ class IndicatorSystemFactory(factory.django.DjangoModelFactory):
             return
         count = 3 if extracted is None else extracted
         for index in range(count):
-            Indicator.objects.create(system=self, name=f"指标{index + 1}", weight=Decimal("1"), sort_order=index, criteria="评分标准")
+            Indicator.objects.create(
+                system=self, name=f"指标{index + 1}", weight=Decimal("1"), sort_order=index, criteria="评分标准"
+            )
         if self.scale == IndicatorSystem.Scale.LEVELS:
             for index, (code, name, points, band) in enumerate(LEVELS):
-                RatingLevel.objects.create(system=self, code=code, name=name, points=Decimal(points), band=band, sort_order=index)
+                RatingLevel.objects.create(
+                    system=self, code=code, name=name, points=Decimal(points), band=band, sort_order=index
+                )
 
 
 class EvaluationTaskFactory(factory.django.DjangoModelFactory):
@@ -88,8 +96,13 @@ def make_task(*, targets=4, indicators=3, categories=("分管领导",), quota=No
     system = system or IndicatorSystemFactory(indicators=indicators)
     for index, name in enumerate(categories):
         TaskRater.objects.create(
-            task=task, evaluator_category=EvaluatorCategoryFactory(name=name), target_category=target_category,
-            indicator_system=system, weight=Decimal(index + 1), sort_order=index, **(quota or {}),
+            task=task,
+            evaluator_category=EvaluatorCategoryFactory(name=name),
+            target_category=target_category,
+            indicator_system=system,
+            weight=Decimal(index + 1),
+            sort_order=index,
+            **(quota or {}),
         )
     for index in range(targets):
         TaskTarget.objects.create(task=task, target_category=target_category, team=TeamFactory(), sort_order=index)
@@ -98,14 +111,19 @@ def make_task(*, targets=4, indicators=3, categories=("分管领导",), quota=No
 
 def make_cadre_targets(task, count, *, name="一般领导干部"):
     category = TargetCategoryFactory(name=name, kind=TargetCategory.Kind.CADRE)
-    return category, [TaskTarget.objects.create(task=task, target_category=category, cadre=CadreFactory(), sort_order=100 + i) for i in range(count)]
+    return category, [
+        TaskTarget.objects.create(task=task, target_category=category, cadre=CadreFactory(), sort_order=100 + i)
+        for i in range(count)
+    ]
 
 
 def issue_account(task, category, code=None, serial=None, status=EvaluationAccount.Status.ISSUED):
     """An account with a known code (returned with it), hashed like a real one."""
     code = code or codes.new_code()
     serial = serial or (EvaluationAccount.objects.filter(task=task).count() + 1)
-    account = EvaluationAccount.objects.create(task=task, category=category, serial=serial, code_digest=codes.account_digest(code), status=status)
+    account = EvaluationAccount.objects.create(
+        task=task, category=category, serial=serial, code_digest=codes.account_digest(code), status=status
+    )
     return account, code
 
 

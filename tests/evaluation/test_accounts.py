@@ -70,7 +70,9 @@ def test_eval2_office_generates_accounts_and_downloads_the_slips(client, office_
     task = make_task()
     category = EvaluatorCategory.objects.get(name="分管领导")
     client.force_login(office_user)
-    response = client.post(reverse("evaluation_admin:accounts_generate", args=[task.pk]), {"category": category.pk, "count": 23})
+    response = client.post(
+        reverse("evaluation_admin:accounts_generate", args=[task.pk]), {"category": category.pk, "count": 23}
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
@@ -104,8 +106,11 @@ def test_eval2_bad_generation_requests_change_nothing(client, office_user):
     other = EvaluatorCategory.objects.create(name="无关主体")
     client.force_login(office_user)
     url = reverse("evaluation_admin:accounts_generate", args=[task.pk])
-    for data in ({"category": other.pk, "count": 5}, {"category": task.raters.get().evaluator_category_id, "count": 0},
-                 {"category": task.raters.get().evaluator_category_id, "count": 50000}):
+    for data in (
+        {"category": other.pk, "count": 5},
+        {"category": task.raters.get().evaluator_category_id, "count": 0},
+        {"category": task.raters.get().evaluator_category_id, "count": 50000},
+    ):
         response = client.post(url, data)
         assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
     assert not EvaluationAccount.objects.exists()
@@ -118,7 +123,9 @@ def test_eval2_a_lost_account_is_revoked_and_replaced_both_logged(client, office
     issued = services.accounts_generate(task=task, category=category, count=3)
     lost = issued[1]
     client.force_login(office_user)
-    response = client.post(reverse("evaluation_admin:account_revoke", args=[task.pk]), {"serial": 2, "reason": "账号条遗失"})
+    response = client.post(
+        reverse("evaluation_admin:account_revoke", args=[task.pk]), {"serial": 2, "reason": "账号条遗失"}
+    )
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert page_count(response.content) == 1
     old = EvaluationAccount.objects.get(pk=lost.account.pk)

@@ -52,7 +52,12 @@ def system_form(**overrides):
         "indicators": inline_formset(
             [
                 {"name": "政治建设", "criteria": "坚定执行党的路线方针政策", "weight": "30", "instructions": ""},
-                {"name": "工作实绩", "criteria": "完成年度目标任务", "weight": "70", "instructions": "结合进展报告评价"},
+                {
+                    "name": "工作实绩",
+                    "criteria": "完成年度目标任务",
+                    "weight": "70",
+                    "instructions": "结合进展报告评价",
+                },
             ]
         ),
     }
@@ -65,7 +70,13 @@ def test_eval1_office_keeps_evaluator_categories_with_their_rights(client, offic
     client.force_login(office_user)
     response = client.post(
         reverse("wagtailsnippets_evaluation_evaluatorcategory:add"),
-        {"name": "基层代表", "description": "各单位推选的干部职工代表", "can_read_info": "on", "can_evaluate": "on", "sort_order": 2},
+        {
+            "name": "基层代表",
+            "description": "各单位推选的干部职工代表",
+            "can_read_info": "on",
+            "can_evaluate": "on",
+            "sort_order": 2,
+        },
     )
     assert response.status_code == 302
     category = EvaluatorCategory.objects.get(name="基层代表")
@@ -81,17 +92,25 @@ def test_eval3_office_creates_an_indicator_system_with_levels_and_weighted_indic
     assert response.status_code == 302, response.content.decode()[:3000]
     system = IndicatorSystem.objects.get(name="班子综合测评指标")
     assert [(i.name, i.weight) for i in system.indicators.all()] == [("政治建设", 30), ("工作实绩", 70)]
-    assert [(lv.code, lv.name, lv.points) for lv in system.levels.all()] == [("A", "优秀", 100), ("B", "良好", 85), ("C", "一般", 70)]
+    assert [(lv.code, lv.name, lv.points) for lv in system.levels.all()] == [
+        ("A", "优秀", 100),
+        ("B", "良好", 85),
+        ("C", "一般", 70),
+    ]
     assert ModelLogEntry.objects.filter(action="wagtail.create", object_id=str(system.pk)).exists()
 
 
 def test_eval3_a_scale_with_duplicate_keys_or_one_level_is_refused(client, office_user):
     """EVAL-3: two levels with the same key, or a single level, are refused with a message; nothing is saved."""
     client.force_login(office_user)
-    duplicate = system_form(levels=inline_formset([
-        {"code": "A", "name": "优秀", "points": "100", "band": "excellent"},
-        {"code": "a", "name": "良好", "points": "80", "band": "middle"},
-    ]))
+    duplicate = system_form(
+        levels=inline_formset(
+            [
+                {"code": "A", "name": "优秀", "points": "100", "band": "excellent"},
+                {"code": "a", "name": "良好", "points": "80", "band": "middle"},
+            ]
+        )
+    )
     response = client.post(reverse("wagtailsnippets_evaluation_indicatorsystem:add"), duplicate)
     assert response.status_code == 200
     assert "每个等次需要不同的按键" in response.content.decode()
@@ -105,13 +124,19 @@ def test_eval3_a_template_is_copied_into_next_year_and_edited(client, office_use
     """EVAL-3: “copy to a new year” makes next year's system with the same indicators, levels and weights, ready to edit."""
     template = IndicatorSystemFactory(name="班子测评模板", year=2025, indicators=4, is_template=True)
     client.force_login(office_user)
-    response = client.post(reverse("evaluation_admin:system_copy", args=[template.pk]), {"year": 2026, "name": "2026年班子测评指标"})
+    response = client.post(
+        reverse("evaluation_admin:system_copy", args=[template.pk]), {"year": 2026, "name": "2026年班子测评指标"}
+    )
     copy = IndicatorSystem.objects.get(year=2026, name="2026年班子测评指标")
-    assert response.status_code == 302 and response["Location"] == reverse("wagtailsnippets_evaluation_indicatorsystem:edit", args=[copy.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "wagtailsnippets_evaluation_indicatorsystem:edit", args=[copy.pk]
+    )
     assert [i.name for i in copy.indicators.all()] == [i.name for i in template.indicators.all()]
     assert [lv.code for lv in copy.levels.all()] == ["A", "B", "C", "D"]
     assert copy.copied_from == template and not copy.is_template
-    again = client.post(reverse("evaluation_admin:system_copy", args=[template.pk]), {"year": 2026, "name": "2026年班子测评指标"})
+    again = client.post(
+        reverse("evaluation_admin:system_copy", args=[template.pk]), {"year": 2026, "name": "2026年班子测评指标"}
+    )
     assert again.status_code == 200 and IndicatorSystem.objects.filter(year=2026).count() == 1
 
 
@@ -134,8 +159,14 @@ def task_form(rater_rows, target_rows, **overrides):
 
 def rater_row(evaluator, target_category, system, **overrides):
     row = {
-        "evaluator_category": evaluator.pk, "target_category": target_category.pk, "indicator_system": system.pk,
-        "weight": "1", "max_excellent_percent": "30", "max_excellent_count": "", "min_bottom_percent": "", "min_bottom_count": "1",
+        "evaluator_category": evaluator.pk,
+        "target_category": target_category.pk,
+        "indicator_system": system.pk,
+        "weight": "1",
+        "max_excellent_percent": "30",
+        "max_excellent_count": "",
+        "min_bottom_percent": "",
+        "min_bottom_count": "1",
     }
     row.update(overrides)
     return row
@@ -150,7 +181,10 @@ def test_eval6_office_creates_a_task_with_targets_raters_weights_and_quotas(clie
     client.force_login(office_user)
     data = task_form(
         [rater_row(evaluator, teams, system)],
-        [{"target_category": teams.pk, "team": team_a.pk, "cadre": ""}, {"target_category": teams.pk, "team": team_b.pk, "cadre": ""}],
+        [
+            {"target_category": teams.pk, "team": team_a.pk, "cadre": ""},
+            {"target_category": teams.pk, "team": team_b.pk, "cadre": ""},
+        ],
     )
     response = client.post(reverse("wagtailsnippets_evaluation_evaluationtask:add"), data)
     assert response.status_code == 302, response.content.decode()[:4000]
@@ -169,10 +203,14 @@ def test_eval4_a_team_listed_twice_or_an_unrated_target_category_is_refused(clie
     system = IndicatorSystemFactory()
     team = TeamFactory()
     client.force_login(office_user)
-    twice = task_form([rater_row(evaluator, teams, system)], [{"target_category": teams.pk, "team": team.pk, "cadre": ""}] * 2)
+    twice = task_form(
+        [rater_row(evaluator, teams, system)], [{"target_category": teams.pk, "team": team.pk, "cadre": ""}] * 2
+    )
     response = client.post(reverse("wagtailsnippets_evaluation_evaluationtask:add"), twice)
     assert response.status_code == 200 and "重复" in response.content.decode()
-    unrated = task_form([rater_row(evaluator, teams, system)], [{"target_category": windows.pk, "team": team.pk, "cadre": ""}])
+    unrated = task_form(
+        [rater_row(evaluator, teams, system)], [{"target_category": windows.pk, "team": team.pk, "cadre": ""}]
+    )
     response = client.post(reverse("wagtailsnippets_evaluation_evaluationtask:add"), unrated)
     assert response.status_code == 200 and "服务窗口单位" in response.content.decode()
     assert not EvaluationTask.objects.exists()
@@ -184,7 +222,9 @@ def test_eval4_a_cadre_category_takes_cadres_not_teams(client, office_user):
     cadres = TargetCategoryFactory(name="一般领导干部", kind=TargetCategory.Kind.CADRE)
     system = IndicatorSystemFactory()
     client.force_login(office_user)
-    data = task_form([rater_row(evaluator, cadres, system)], [{"target_category": cadres.pk, "team": TeamFactory().pk, "cadre": ""}])
+    data = task_form(
+        [rater_row(evaluator, cadres, system)], [{"target_category": cadres.pk, "team": TeamFactory().pk, "cadre": ""}]
+    )
     response = client.post(reverse("wagtailsnippets_evaluation_evaluationtask:add"), data)
     assert response.status_code == 200
     assert not EvaluationTask.objects.exists()
@@ -211,17 +251,31 @@ def test_eval6_set_up_freezes_once_ballots_are_cast(client, office_user):
     task = make_task(targets=2)
     rater = task.raters.get()
     evaluator = rater.evaluator_category
-    Ballot.objects.create(task=task, category=evaluator, source=Ballot.Source.PAPER, cast_on=timezone.localdate(), answers={})
+    Ballot.objects.create(
+        task=task, category=evaluator, source=Ballot.Source.PAPER, cast_on=timezone.localdate(), answers={}
+    )
     client.force_login(office_user)
     targets = list(task.targets.all())
     data = nested_form_data(
         {
-            "name": task.name, "year": task.year, "description": "", "mode": task.mode,
+            "name": task.name,
+            "year": task.year,
+            "description": "",
+            "mode": task.mode,
             "starts_at": timezone.localtime(task.starts_at).strftime("%Y-%m-%d %H:%M"),
             "ends_at": timezone.localtime(task.ends_at).strftime("%Y-%m-%d %H:%M"),
             "min_ballots": 1,
-            "raters": inline_formset([{"id": rater.pk, **rater_row(evaluator, rater.target_category, rater.indicator_system, max_excellent_count="5")}]),
-            "targets": inline_formset([{"id": t.pk, "target_category": t.target_category_id, "team": t.team_id, "cadre": ""} for t in targets]),
+            "raters": inline_formset(
+                [
+                    {
+                        "id": rater.pk,
+                        **rater_row(evaluator, rater.target_category, rater.indicator_system, max_excellent_count="5"),
+                    }
+                ]
+            ),
+            "targets": inline_formset(
+                [{"id": t.pk, "target_category": t.target_category_id, "team": t.team_id, "cadre": ""} for t in targets]
+            ),
         }
     )
     response = client.post(reverse("wagtailsnippets_evaluation_evaluationtask:edit", args=[task.pk]), data)

@@ -19,7 +19,10 @@ pytestmark = pytest.mark.django_db
 
 
 def counts():
-    return {model.__name__: model.objects.count() for model in (EvaluationTask, EvaluationAccount, Ballot, Draft, TargetResult)}
+    return {
+        model.__name__: model.objects.count()
+        for model in (EvaluationTask, EvaluationAccount, Ballot, Draft, TargetResult)
+    }
 
 
 def test_eval_demo_has_a_closed_task_with_results_and_an_open_task_to_vote_in(client, tmp_path):

@@ -43,7 +43,9 @@ def test_eval6_office_types_a_paper_ballot_one_line_per_target(client, office_us
     assert ballot.is_valid and ballot.source == Ballot.Source.PAPER and ballot.paper_serial == "001"
     follow = client.get(entry_url(task)).content.decode()
     assert "纸质票 001 已录入：有效" in follow
-    assert ModelLogEntry.objects.filter(action="evaluation.paper_ballot", object_id=str(task.pk), user=office_user).exists()
+    assert ModelLogEntry.objects.filter(
+        action="evaluation.paper_ballot", object_id=str(task.pk), user=office_user
+    ).exists()
 
 
 def test_eval5_a_paper_ballot_breaking_forced_distribution_is_counted_invalid(client, office_user):
@@ -104,7 +106,9 @@ def test_eval6_blank_paper_ballot_prints_with_keys_and_targets(client, office_us
     """EVAL-6: the office prints the blank paper ballot of a category as a PDF in Chinese."""
     task = make_task(targets=3, indicators=2)
     client.force_login(office_user)
-    response = client.get(reverse("evaluation_admin:paper_form_pdf", args=[task.pk, EvaluatorCategory.objects.get(name="分管领导").pk]))
+    response = client.get(
+        reverse("evaluation_admin:paper_form_pdf", args=[task.pk, EvaluatorCategory.objects.get(name="分管领导").pk])
+    )
     assert response["Content-Type"] == "application/pdf"
     assert "Noto-Sans-CJK-SC" in embedded_fonts(response.content)
 
@@ -134,11 +138,27 @@ def test_eval6_progress_counts_accounts_and_ballots_per_category(client, make_us
     client.force_login(make_user(RoleCode.ASSESSMENT_GROUP))
     data = client.get(reverse("evaluation_admin:progress_json", args=[task.pk])).json()
     rows = {row["category"]: row for row in data["rows"]}
-    assert {k: rows["分管领导"][k] for k in ("issued", "signed_in", "drafts", "submitted", "revoked", "valid", "invalid")} == {
-        "issued": 3, "signed_in": 1, "drafts": 0, "submitted": 0, "revoked": 0, "valid": 1, "invalid": 1,
+    assert {
+        k: rows["分管领导"][k] for k in ("issued", "signed_in", "drafts", "submitted", "revoked", "valid", "invalid")
+    } == {
+        "issued": 3,
+        "signed_in": 1,
+        "drafts": 0,
+        "submitted": 0,
+        "revoked": 0,
+        "valid": 1,
+        "invalid": 1,
     }
-    assert {k: rows["基层代表"][k] for k in ("issued", "signed_in", "drafts", "submitted", "revoked", "valid", "invalid")} == {
-        "issued": 2, "signed_in": 2, "drafts": 1, "submitted": 1, "revoked": 1, "valid": 1, "invalid": 0,
+    assert {
+        k: rows["基层代表"][k] for k in ("issued", "signed_in", "drafts", "submitted", "revoked", "valid", "invalid")
+    } == {
+        "issued": 2,
+        "signed_in": 2,
+        "drafts": 1,
+        "submitted": 1,
+        "revoked": 1,
+        "valid": 1,
+        "invalid": 0,
     }
     assert data["total"]["issued"] == 5 and data["total"]["valid"] == 2 and data["total"]["percent_submitted"] == 20
     page = client.get(reverse("evaluation_admin:progress", args=[task.pk])).content.decode()

@@ -99,8 +99,12 @@ def test_eval2_only_the_office_generates_accounts_and_enters_paper_ballots(clien
     task = make_task()
     category = EvaluatorCategory.objects.get(name="分管领导")
     client.force_login(make_user(R.ASSESSMENT_GROUP))
-    assert client.post(reverse("evaluation_admin:accounts_generate", args=[task.pk]), {"category": category.pk, "count": 3}).status_code in (302, 403)
-    assert client.post(reverse("evaluation_admin:paper_entry", args=[task.pk, category.pk]), {"paper_serial": "1"}).status_code in (302, 403)
+    assert client.post(
+        reverse("evaluation_admin:accounts_generate", args=[task.pk]), {"category": category.pk, "count": 3}
+    ).status_code in (302, 403)
+    assert client.post(
+        reverse("evaluation_admin:paper_entry", args=[task.pk, category.pk]), {"paper_serial": "1"}
+    ).status_code in (302, 403)
     assert client.post(reverse("evaluation_admin:task_close", args=[task.pk])).status_code in (302, 403)
     assert not EvaluationAccount.objects.exists()
     assert not Ballot.objects.exists()

@@ -26,13 +26,21 @@ def cast(task, category_name, rows, *, valid=True):
     """A ballot of ``category_name`` rating targets in order; each row is a string of level keys per indicator."""
     category = EvaluatorCategory.objects.get(name=category_name)
     targets = list(TaskTarget.objects.filter(task=task).order_by("sort_order"))
-    indicators = list(task.raters.filter(evaluator_category=category).get().indicator_system.indicators.order_by("sort_order"))
+    indicators = list(
+        task.raters.filter(evaluator_category=category).get().indicator_system.indicators.order_by("sort_order")
+    )
     answers = {}
     for target, row in zip(targets, rows, strict=False):
         if row:
             answers[str(target.pk)] = {str(i.pk): v for i, v in zip(indicators, row, strict=True) if v != "-"}
-    return Ballot.objects.create(task=task, category=category, source=Ballot.Source.PAPER, cast_on=timezone.localdate(),
-                                 answers=answers, is_valid=valid)
+    return Ballot.objects.create(
+        task=task,
+        category=category,
+        source=Ballot.Source.PAPER,
+        cast_on=timezone.localdate(),
+        answers=answers,
+        is_valid=valid,
+    )
 
 
 def weighted_task(**kwargs):
@@ -113,16 +121,22 @@ def test_eval8_ranks_share_ties_within_a_target_category():
 
 def test_eval8_a_numeric_scale_is_put_on_100_points():
     """EVAL-3, EVAL-8: on a 0–10 scale with “excellent” from 9, ratings 9 and 7 give 80.00 and a 50% excellent rate."""
-    system = IndicatorSystemFactory(indicators=1, scale=IndicatorSystem.Scale.NUMERIC, scale_min=0, scale_max=10,
-                                    excellent_from=9, bottom_below=6)
+    system = IndicatorSystemFactory(
+        indicators=1, scale=IndicatorSystem.Scale.NUMERIC, scale_min=0, scale_max=10, excellent_from=9, bottom_below=6
+    )
     task = make_task(targets=1, system=system)
     category = EvaluatorCategory.objects.get(name="分管领导")
     target = task.targets.get()
     indicator = system.indicators.get()
     for value in ("9", "7"):
         assert services.validate_ballot(task, category, {str(target.pk): {str(indicator.pk): value}}) == []
-        Ballot.objects.create(task=task, category=category, source="paper", cast_on=timezone.localdate(),
-                              answers={str(target.pk): {str(indicator.pk): value}})
+        Ballot.objects.create(
+            task=task,
+            category=category,
+            source="paper",
+            cast_on=timezone.localdate(),
+            answers={str(target.pk): {str(indicator.pk): value}},
+        )
     assert services.validate_ballot(task, category, {str(target.pk): {str(indicator.pk): "11"}})
     task_tally(task)
     result = results_for_task(task).get()
@@ -147,7 +161,9 @@ def test_eval8_closing_a_task_computes_results_and_the_office_sees_them(client, 
     import json
     import re
 
-    radar = json.loads(re.search(r'<script id="radar-data" type="application/json">(.*?)</script>', detail, re.S).group(1))
+    radar = json.loads(
+        re.search(r'<script id="radar-data" type="application/json">(.*?)</script>', detail, re.S).group(1)
+    )
     assert radar["indicators"] == ["指标1", "指标2"]
     assert [series["name"] for series in radar["series"]] == ["全部测评主体", "分管领导", "基层代表"]
     assert radar["series"][0]["value"] == [90.0, 95.0]  # (100×1 + 85×2)/3, (85×1 + 100×2)/3
@@ -188,8 +204,13 @@ def test_eval8_an_online_task_closes_itself_after_its_end_time():
     """EVAL-8: an online-only task past its end time is closed and tallied by the command; a paper task waits for the office."""
     online = make_task(targets=1, indicators=1, mode=EvaluationTask.Mode.ONLINE)
     cast(online, "分管领导", ["A"])
-    paper = EvaluationTask.objects.create(name="纸质测评", year=2026, mode=EvaluationTask.Mode.BOTH,
-                                          starts_at=timezone.now() - timedelta(days=2), ends_at=timezone.now() - timedelta(days=1))
+    paper = EvaluationTask.objects.create(
+        name="纸质测评",
+        year=2026,
+        mode=EvaluationTask.Mode.BOTH,
+        starts_at=timezone.now() - timedelta(days=2),
+        ends_at=timezone.now() - timedelta(days=1),
+    )
     EvaluationTask.objects.filter(pk=online.pk).update(ends_at=timezone.now() - timedelta(minutes=1))
     out = StringIO()
     call_command("close_evaluation_tasks", stdout=out)

@@ -150,7 +150,9 @@ def test_eval7_submit_confirms_blanks_then_casts_the_ballot_and_gives_a_receipt(
 
 def test_eval5_a_ballot_breaking_forced_distribution_is_refused_with_the_reason(client):
     """EVAL-5: with at most 1 “优秀” and at least 1 bottom rating per indicator, 2 excellent and no bottom are refused; the draft is kept."""
-    task, _category, account, code = voting_task(targets=4, indicators=1, quota={"max_excellent_count": 1, "min_bottom_count": 1})
+    task, _category, account, code = voting_task(
+        targets=4, indicators=1, quota={"max_excellent_count": 1, "min_bottom_count": 1}
+    )
     sign_in(client, code)
     answers = full_answers(task, "分管领导", "B")
     ids = list(answers)
@@ -233,7 +235,9 @@ def test_eval7_before_the_start_or_in_a_paper_only_task_online_sign_in_is_refuse
     task, _category, _account, code = voting_task(starts_at=timezone.now() + timedelta(hours=1))
     early = sign_in(client, code)
     assert early.status_code == 403 and "尚未开始" in early.content.decode()
-    EvaluationTask.objects.filter(pk=task.pk).update(starts_at=timezone.now() - timedelta(hours=1), mode=EvaluationTask.Mode.PAPER)
+    EvaluationTask.objects.filter(pk=task.pk).update(
+        starts_at=timezone.now() - timedelta(hours=1), mode=EvaluationTask.Mode.PAPER
+    )
     paper = sign_in(client, code)
     assert "只收纸质票" in paper.content.decode()
 
@@ -260,7 +264,9 @@ def test_eval7_wrong_codes_are_throttled_per_code_prefix_across_addresses(client
     _task, _category, _account, code = voting_task()
     prefix = code[:4]
     for index in range(3):
-        client.post(reverse("evaluation:sign_in"), {"code": prefix + "2" * 12 + str(index + 2)}, REMOTE_ADDR=f"10.0.1.{index}")
+        client.post(
+            reverse("evaluation:sign_in"), {"code": prefix + "2" * 12 + str(index + 2)}, REMOTE_ADDR=f"10.0.1.{index}"
+        )
     blocked = client.post(reverse("evaluation:sign_in"), {"code": code}, REMOTE_ADDR="10.0.2.1")
     assert blocked.status_code == 403 and "尝试次数过多" in blocked.content.decode()
 
@@ -300,7 +306,9 @@ def test_anonymity_a_ballot_has_no_link_to_its_account_no_time_and_a_random_key(
     from django.conf import settings as django_settings
 
     assert django_settings.AUTH_USER_MODEL not in {f"{m._meta.app_label}.{m.__name__}" for m in related if m}
-    assert not any(isinstance(field, models.DateTimeField | models.TimeField | models.GenericIPAddressField) for field in fields)
+    assert not any(
+        isinstance(field, models.DateTimeField | models.TimeField | models.GenericIPAddressField) for field in fields
+    )
     assert isinstance(Ballot._meta.pk, models.UUIDField)
     account_fields = {field.name for field in EvaluationAccount._meta.get_fields()}
     assert not {"ballot", "submitted_at", "signed_in_at", "ip_address"} & account_fields
@@ -345,7 +353,12 @@ def test_anonymity_pages_show_no_other_ballot_draft_or_code(client, make_user):
     client.post(reverse("evaluation:sign_out"))
     office = make_user(RoleCode.OFFICE)
     client.force_login(office)
-    for name in ("evaluation_admin:task", "evaluation_admin:accounts", "evaluation_admin:progress", "evaluation_admin:paper"):
+    for name in (
+        "evaluation_admin:task",
+        "evaluation_admin:accounts",
+        "evaluation_admin:progress",
+        "evaluation_admin:paper",
+    ):
         html = client.get(reverse(name, args=[task.pk])).content.decode()
         assert first_code not in html and codes.grouped(first_code) not in html and "甲的意见" not in html
         assert first.code_digest not in html

@@ -40,7 +40,9 @@ def test_goal5_only_the_units_team_members_can_be_chosen(client, unit_admin, uni
     outsider = MembershipFactory(team=TeamFactory(unit=other_unit)).cadre
     goal = GoalFactory(plan=plan)
     client.force_login(unit_admin)
-    response = client.post(reverse("goals_admin:goal_assign", args=[goal.pk]), assign_data([(outsider, role())]), **FETCH)
+    response = client.post(
+        reverse("goals_admin:goal_assign", args=[goal.pk]), assign_data([(outsider, role())]), **FETCH
+    )
     assert response.status_code == 400
     assert not goal.assignments.exists()
 

@@ -86,7 +86,10 @@ def test_sup4_round_trip_preview_then_apply(client, unit_admin, plan, goals):
     assert any(row[0] and "领导班子确认" in str(row[0]) for row in values)
 
 
-@pytest.mark.skipif(not SOFFICE and not os.environ.get("CI"), reason="LibreOffice is missing: sudo apt-get install -y libreoffice-calc-nogui")
+@pytest.mark.skipif(
+    not SOFFICE and not os.environ.get("CI"),
+    reason="LibreOffice is missing: sudo apt-get install -y libreoffice-calc-nogui",
+)
 def test_sup4_workbook_saved_by_libreoffice_imports(client, unit_admin, plan, goals, tmp_path):
     """SUP-4: a template filled and saved by LibreOffice Calc imports like one saved by openpyxl."""
     assert SOFFICE, "LibreOffice is needed in CI"
@@ -95,9 +98,19 @@ def test_sup4_workbook_saved_by_libreoffice_imports(client, unit_admin, plan, go
     fill(template(client, plan), goals, money=18.5).save(source)
     out = tmp_path / "lo"
     subprocess.run(
-        [SOFFICE, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to",
-         "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(source)],
-        check=True, capture_output=True, timeout=180,
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     written = (out / "filled.xlsx").read_bytes()
     import zipfile

@@ -80,7 +80,11 @@ def test_goal9_editing_by_role(client, make_user, unit, other_unit, role, publis
 def test_goal9_public_goal_page(client, make_user, unit, other_unit, reader, published, public_type, visible):
     """The public sees only published goals of public types; drafts stay in the unit and the office."""
     plan = GoalPlanFactory(unit=unit, status="published" if published else "draft")
-    goal = GoalFactory(plan=plan, name="某项目标", goal_type=GoalTypeFactory(name="公开类" if public_type else "内部类", is_public=public_type))
+    goal = GoalFactory(
+        plan=plan,
+        name="某项目标",
+        goal_type=GoalTypeFactory(name="公开类" if public_type else "内部类", is_public=public_type),
+    )
     if reader == "own_unit_cadre":
         client.force_login(make_user(R.CADRE, unit=unit))
     elif reader == "other_unit_cadre":
@@ -96,7 +100,9 @@ def test_goal9_public_goal_page(client, make_user, unit, other_unit, reader, pub
 def test_goal9_unsubmitted_reports_stay_inside_the_unit(client, make_user, unit):
     plan = GoalPlanFactory(unit=unit, status="published")
     goal = GoalFactory(plan=plan)
-    ProgressEntryFactory(report=ProgressReportFactory(plan=plan, period="Q1", submitted=False), goal=goal, work_done="草稿里的工作")
+    ProgressEntryFactory(
+        report=ProgressReportFactory(plan=plan, period="Q1", submitted=False), goal=goal, work_done="草稿里的工作"
+    )
     page = client.get(reverse("goals:goal", args=[goal.pk])).content.decode()
     assert "草稿里的工作" not in page
     client.force_login(make_user(R.CADRE, unit=unit))

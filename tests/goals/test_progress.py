@@ -17,14 +17,16 @@ pytestmark = pytest.mark.django_db
     [
         (True, "200", "150", "75.0"),
         (True, "200", "250", "125.0"),
-        (False, "4", "5", "80.0"),   # less is better: 5 accidents against a cap of 4
+        (False, "4", "5", "80.0"),  # less is better: 5 accidents against a cap of 4
         (False, "4", "3", "133.3"),
         (False, "4", "0", "100"),
     ],
 )
 def test_sup2_completion_respects_whether_higher_is_better(higher_is_better, plan, actual, expected):
     """SUP-2: a quantitative goal's completion comes from plan and actual, and less can be better."""
-    goal = QuantitativeGoalFactory.build(plan_value=Decimal(plan), indicator=IndicatorFactory.build(higher_is_better=higher_is_better))
+    goal = QuantitativeGoalFactory.build(
+        plan_value=Decimal(plan), indicator=IndicatorFactory.build(higher_is_better=higher_is_better)
+    )
     assert completion_percent(goal, Decimal(actual), None) == Decimal(expected)
 
 
@@ -37,9 +39,13 @@ def test_sup1_unit_admin_enters_and_submits_a_quarter(client, unit_admin, plan):
     report = ProgressReport.objects.get(plan=plan, period="Q2")
     assert response.url == reverse("goals_admin:report", args=[report.pk])
     data = {
-        f"g{money.pk}-actual_value": "21", f"g{money.pk}-work_done": "引进项目3个",
-        f"g{party.pk}-estimated_progress": "60", f"g{party.pk}-delay_reasons": "人员调整", f"g{party.pk}-lessons": "压实责任",
-        "summary": "上半年总体顺利", "submit": "1",
+        f"g{money.pk}-actual_value": "21",
+        f"g{money.pk}-work_done": "引进项目3个",
+        f"g{party.pk}-estimated_progress": "60",
+        f"g{party.pk}-delay_reasons": "人员调整",
+        f"g{party.pk}-lessons": "压实责任",
+        "summary": "上半年总体顺利",
+        "submit": "1",
     }
     client.post(reverse("goals_admin:report", args=[report.pk]), data)
     report.refresh_from_db()

@@ -58,9 +58,9 @@ def test_goal7_unit_tree_shows_plan_execution_and_flags(client, published):
     ProgressEntryFactory(report=report, goal=half, actual_value=Decimal("5"))
     page = client.get(reverse("goals:query") + f"?unit={published.unit_id}&year=2026").content.decode()
     assert page.index("一级目标") < page.index("已完成的")
-    done_row = page[page.index("已完成的"):page.index("一半的")]
+    done_row = page[page.index("已完成的") : page.index("一半的")]
     assert "red-flag" in done_row and "12 / 10" in done_row
-    half_row = page[page.index("一半的"):]
+    half_row = page[page.index("一半的") :]
     assert 'aria-valuenow="50"' in half_row and "5 / 10" in half_row
 
 
@@ -70,7 +70,11 @@ def test_goal8_line_chart_of_plan_and_actual_across_years(client, unit):
     for year, plan_value, actual in ((2024, "80", "82"), (2025, "88", "90"), (2026, "95", "70")):
         plan = GoalPlanFactory(unit=unit, year=year, status="published")
         goal = QuantitativeGoalFactory(plan=plan, indicator=indicator, plan_value=Decimal(plan_value))
-        ProgressEntryFactory(report=ProgressReportFactory(plan=plan, period="Q4" if year < 2026 else "Q3"), goal=goal, actual_value=Decimal(actual))
+        ProgressEntryFactory(
+            report=ProgressReportFactory(plan=plan, period="Q4" if year < 2026 else "Q3"),
+            goal=goal,
+            actual_value=Decimal(actual),
+        )
         values[year] = goal
     page = client.get(reverse("goals:goal", args=[values[2026].pk]))
     chart = json.loads(page.context["chart_json"])
@@ -122,7 +126,9 @@ def test_sup6_progress_as_of_a_period_and_units_compared(client, published, othe
     ProgressEntryFactory(report=ProgressReportFactory(plan=published, period="Q1"), goal=goal, estimated_progress=30)
     ProgressEntryFactory(report=ProgressReportFactory(plan=published, period="Q3"), goal=goal, estimated_progress=100)
     other = GoalPlanFactory(unit=other_unit, year=2026, status="published")
-    ProgressEntryFactory(report=ProgressReportFactory(plan=other, period="Q1"), goal=GoalFactory(plan=other), estimated_progress=50)
+    ProgressEntryFactory(
+        report=ProgressReportFactory(plan=other, period="Q1"), goal=GoalFactory(plan=other), estimated_progress=50
+    )
     base = reverse("goals:query") + f"?unit={published.unit_id}&year=2026"
     assert "red-flag" in client.get(base).content.decode()
     as_of_q2 = client.get(base + "&period=Q2").content.decode()
@@ -167,14 +173,28 @@ def test_goal7_trees_show_how_many_comments_each_goal_has(client, published):
     other = GoalFactory(plan=published, name="没有点评的目标")
     kind = CommentType.objects.filter(is_report=False).first() or CommentType.objects.create(name="点评")
     for _ in range(2):
-        Comment.objects.create(target_type=TargetType.GOAL, unit=published.unit, goal=goal, comment_type=kind,
-                               commenter_kind="public", body="很好", status=Comment.Status.PUBLISHED)
-    Comment.objects.create(target_type=TargetType.GOAL, unit=published.unit, goal=goal, comment_type=kind,
-                           commenter_kind="public", body="待审", status=Comment.Status.PENDING)
+        Comment.objects.create(
+            target_type=TargetType.GOAL,
+            unit=published.unit,
+            goal=goal,
+            comment_type=kind,
+            commenter_kind="public",
+            body="很好",
+            status=Comment.Status.PUBLISHED,
+        )
+    Comment.objects.create(
+        target_type=TargetType.GOAL,
+        unit=published.unit,
+        goal=goal,
+        comment_type=kind,
+        commenter_kind="public",
+        body="待审",
+        status=Comment.Status.PENDING,
+    )
     page = client.get(reverse("goals:query") + f"?unit={published.unit_id}&year=2026").content.decode()
-    row = page[page.index("有点评的目标"):page.index("没有点评的目标")]
+    row = page[page.index("有点评的目标") : page.index("没有点评的目标")]
     assert "2 条点评" in row and f"/goals/goal/{goal.pk}/#goal-comments" in row
-    assert "条点评" not in page[page.index("没有点评的目标"):page.index("</table>", page.index("没有点评的目标"))]
+    assert "条点评" not in page[page.index("没有点评的目标") : page.index("</table>", page.index("没有点评的目标"))]
     assert other.pk
 
 

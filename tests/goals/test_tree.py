@@ -19,8 +19,13 @@ FETCH = {"HTTP_X_REQUESTED_WITH": "fetch"}
 
 def goal_data(**overrides):
     data = {
-        "name": "新目标", "kind": "qualitative", "weight": "50", "importance": "3",
-        "start_date": "2026-01-01", "due_date": "2026-12-31", "criteria": "按期完成",
+        "name": "新目标",
+        "kind": "qualitative",
+        "weight": "50",
+        "importance": "3",
+        "start_date": "2026-01-01",
+        "due_date": "2026-12-31",
+        "criteria": "按期完成",
     }
     data.update(overrides)
     return data
@@ -120,7 +125,9 @@ def test_goal3_copy_last_years_tree(client, unit_admin, unit):
     """GOAL-3: this year's plan starts from last year's, dates one year on, decomposition kept."""
     last = GoalPlanFactory(unit=unit, year=2025)
     top = GoalFactory(plan=last, name="去年目标", due_date=date(2025, 12, 31), start_date=date(2025, 1, 1))
-    child = GoalFactory(plan=last, parent=top, name="去年子目标", start_date=date(2024, 3, 1), due_date=date(2024, 2, 29))
+    child = GoalFactory(
+        plan=last, parent=top, name="去年子目标", start_date=date(2024, 3, 1), due_date=date(2024, 2, 29)
+    )
     member = MembershipFactory(team=TeamFactory(unit=unit))
     Assignment.objects.create(goal=child, cadre=member.cadre, role=role())
     client.force_login(unit_admin)
@@ -166,9 +173,9 @@ def test_goal3_bulk_delete_move_and_classify(client, unit_admin, tree, plan):
 def test_goal3_tree_opens_to_the_chosen_depth(client, unit_admin, tree, plan):
     client.force_login(unit_admin)
     page = client.get(reverse("goals_admin:plan", args=[plan.pk]) + "?depth=1").content.decode()
-    row = page[page.index(f'id="goal-{tree["a1"].pk}"'):]
+    row = page[page.index(f'id="goal-{tree["a1"].pk}"') :]
     assert row[: row.index(">")].rstrip().endswith("hidden")
-    row = page[page.index(f'id="goal-{tree["a"].pk}"'):]
+    row = page[page.index(f'id="goal-{tree["a"].pk}"') :]
     assert "hidden" not in row[: row.index(">")]
 
 

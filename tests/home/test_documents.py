@@ -132,7 +132,11 @@ def test_sys5_upload_larger_than_the_limit_is_refused_with_a_message(client, edi
 
     response = client.post(
         reverse("wagtaildocs:add"),
-        {"title": "超大文件", "file": SimpleUploadedFile("big.pdf", b"%PDF" + b"0" * 4096), "collection": Collection.get_first_root_node().pk},
+        {
+            "title": "超大文件",
+            "file": SimpleUploadedFile("big.pdf", b"%PDF" + b"0" * 4096),
+            "collection": Collection.get_first_root_node().pk,
+        },
     )
     assert response.status_code == 200
     assert not PortalDocument.objects.filter(title="超大文件").exists()

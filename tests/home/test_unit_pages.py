@@ -40,12 +40,27 @@ def test_portal1_unit_page_shows_duties_organisation_contacts_and_team(client):
     )
     team = TeamFactory(unit=unit, name="县水利局领导班子")
     MembershipFactory(
-        team=team, cadre__name="郑海燕", party_post="党组书记", administrative_post="局长",
-        work_in_charge="主持全面工作", departments_in_charge="办公室",
+        team=team,
+        cadre__name="郑海燕",
+        party_post="党组书记",
+        administrative_post="局长",
+        work_in_charge="主持全面工作",
+        departments_in_charge="办公室",
     )
     MembershipFactory(team=team, cadre__name="离任干部", end_date=date(2020, 1, 1), start_date=date(2018, 1, 1))
     html = client.get(f"/units/{unit.pk}/").content.decode()
-    for text in ("负责全县水资源管理。", "防汛办", "钱文华", "0797-6201111", "县水利局领导班子", "郑海燕", "党组书记", "局长", "主持全面工作", "办公室"):
+    for text in (
+        "负责全县水资源管理。",
+        "防汛办",
+        "钱文华",
+        "0797-6201111",
+        "县水利局领导班子",
+        "郑海燕",
+        "党组书记",
+        "局长",
+        "主持全面工作",
+        "办公室",
+    ):
         assert text in html, text
     assert "离任干部" not in html
 

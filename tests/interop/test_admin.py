@@ -23,6 +23,7 @@ def text(response) -> str:
         return b"".join(response.streaming_content).decode()
     return response.content.decode()
 
+
 ADD_URL = "wagtailsnippets_interop_apiclient:add"
 LIST_URL = "wagtailsnippets_interop_apiclient:list"
 EDIT_URL = "wagtailsnippets_interop_apiclient:edit"
@@ -36,7 +37,11 @@ def test_sys3_administrator_creates_a_client_and_sees_the_key_once(client, sysad
     client.force_login(sysadmin_user)
     response = client.post(
         reverse(ADD_URL),
-        {"name": "县干部管理信息系统", "description": "组织部信息科 张工 6201234", "scopes": ["read_cadres", "write_cadres"]},
+        {
+            "name": "县干部管理信息系统",
+            "description": "组织部信息科 张工 6201234",
+            "scopes": ["read_cadres", "write_cadres"],
+        },
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -88,7 +93,12 @@ def test_sys7_only_the_system_administrator_manages_api_clients(client, make_use
     """SYS-7: every other role is refused the API-client screens, creating and revoking."""
     record, _key = make_api_client()
     client.force_login(make_user(role, unit=unit))
-    for url in (reverse(LIST_URL), reverse(ADD_URL), reverse(EDIT_URL, args=[record.pk]), reverse(REVOKE_URL, args=[record.pk])):
+    for url in (
+        reverse(LIST_URL),
+        reverse(ADD_URL),
+        reverse(EDIT_URL, args=[record.pk]),
+        reverse(REVOKE_URL, args=[record.pk]),
+    ):
         response = client.get(url)
         assert response.status_code in (302, 403), (role, url)
     client.post(reverse(REVOKE_URL, args=[record.pk]))
@@ -101,17 +111,33 @@ def test_sys7_only_the_system_administrator_manages_api_clients(client, make_use
 def _log_lines():
     client, _key = make_api_client(name="县干部管理信息系统")
     exchange_record(
-        direction="push", operation="cadres.bulk", outcome="partial", client=client, record_count=3,
-        created_count=2, refused_count=1, status_code=200,
-        refusals=[{"index": 2, "external_id": "C-404", "outcome": "refused", "errors": {"unit": ["没有标识为“U-9”的单位"]}}],
+        direction="push",
+        operation="cadres.bulk",
+        outcome="partial",
+        client=client,
+        record_count=3,
+        created_count=2,
+        refused_count=1,
+        status_code=200,
+        refusals=[
+            {"index": 2, "external_id": "C-404", "outcome": "refused", "errors": {"unit": ["没有标识为“U-9”的单位"]}}
+        ],
     )
-    exchange_record(direction="read", operation="units.list", outcome="success", client=client, record_count=40, status_code=200)
+    exchange_record(
+        direction="read", operation="units.list", outcome="success", client=client, record_count=40, status_code=200
+    )
     exchange_record(direction="read", operation="units.list", outcome="denied", status_code=401)
 
 
 @pytest.mark.parametrize(
     ("role", "sees"),
-    [(RoleCode.SYSTEM_ADMIN, True), (RoleCode.OFFICE, True), (RoleCode.UNIT_ADMIN, False), (RoleCode.COUNTY_LEADER, False), (RoleCode.EDITOR, False)],
+    [
+        (RoleCode.SYSTEM_ADMIN, True),
+        (RoleCode.OFFICE, True),
+        (RoleCode.UNIT_ADMIN, False),
+        (RoleCode.COUNTY_LEADER, False),
+        (RoleCode.EDITOR, False),
+    ],
 )
 def test_sys8_exchange_log_is_browsable_by_administrator_and_office(client, make_user, unit, role, sees):
     """SYS-8: the system administrator and the office browse the log; other roles do not."""
@@ -141,5 +167,8 @@ def test_sys8_exchange_log_filters_and_shows_refused_records(client, office_user
     assert "cadres.bulk" in export and "C-404" in export
     # Nobody edits or deletes the log.
     assert client.get(reverse("wagtailsnippets_interop_exchangerecord:edit", args=[line.pk])).status_code in (302, 403)
-    assert client.post(reverse("wagtailsnippets_interop_exchangerecord:delete", args=[line.pk])).status_code in (302, 403)
+    assert client.post(reverse("wagtailsnippets_interop_exchangerecord:delete", args=[line.pk])).status_code in (
+        302,
+        403,
+    )
     assert ExchangeRecord.objects.filter(pk=line.pk).exists()

@@ -189,10 +189,17 @@ def test_sys3_every_request_is_logged_with_who_when_and_outcome(key_client):
     APIClient().get("/api/v1/cadres/")
     read, refused, anonymous = ExchangeRecord.objects.order_by("pk")
     assert (read.client, read.operation, read.record_count, read.outcome, read.direction) == (
-        client.api_client, "cadres.list", 3, "success", "read",
+        client.api_client,
+        "cadres.list",
+        3,
+        "success",
+        "read",
     )
     assert (refused.client, refused.status_code, refused.outcome, refused.direction) == (
-        client.api_client, 403, "denied", "push",
+        client.api_client,
+        403,
+        "denied",
+        "push",
     )
     assert anonymous.client is None and anonymous.status_code == 401 and anonymous.outcome == "denied"
     assert read.started_at <= refused.started_at <= anonymous.started_at

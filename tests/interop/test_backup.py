@@ -191,7 +191,19 @@ def test_sys9_backup_command_prunes_old_archives(tmp_path):
         old.write_bytes(b"old")
         Path(f"{old}.sha256").write_text("x  y\n")
     (tmp_path / "unrelated.txt").write_text("keep me")
-    call_command("backup", "--dir", str(tmp_path), "--keep-last", "1", "--keep-daily", "3", "--keep-weekly", "0", "--keep-monthly", "0")
+    call_command(
+        "backup",
+        "--dir",
+        str(tmp_path),
+        "--keep-last",
+        "1",
+        "--keep-daily",
+        "3",
+        "--keep-weekly",
+        "0",
+        "--keep-monthly",
+        "0",
+    )
     names = sorted(path.name for path in tmp_path.iterdir() if path.name.endswith(".tar.gz"))
     assert len(names) == 3  # today's new archive and the two newest old days
     assert "kaohe-backup-20260110T021500.tar.gz" in names and "kaohe-backup-20260109T021500.tar.gz" in names

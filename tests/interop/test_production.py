@@ -57,8 +57,14 @@ def test_portal3_production_uses_postgresql_with_persistent_connections_and_hash
     result = run(SHOW)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "False", "django.db.backends.postgresql", "600", "db.example.gov.cn",
-        "whitenoise.storage.CompressedManifestStaticFilesStorage", "True", "True", "['kaohe.example.gov.cn']",
+        "False",
+        "django.db.backends.postgresql",
+        "600",
+        "db.example.gov.cn",
+        "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "True",
+        "True",
+        "['kaohe.example.gov.cn']",
         "django.core.cache.backends.locmem.LocMemCache",
     ]
     shared = run(SHOW, CACHE_URL="redis://cache.example.gov.cn:6379/1", CONN_MAX_AGE="60")

@@ -14,8 +14,10 @@ pytestmark = pytest.mark.django_db
 
 def line(days_ago):
     return ExchangeRecord.objects.create(
-        started_at=timezone.now() - timedelta(days=days_ago), direction=ExchangeRecord.Direction.PUSH,
-        operation="cadres.bulk", outcome=ExchangeRecord.Outcome.SUCCESS,
+        started_at=timezone.now() - timedelta(days=days_ago),
+        direction=ExchangeRecord.Direction.PUSH,
+        operation="cadres.bulk",
+        outcome=ExchangeRecord.Outcome.SUCCESS,
     )
 
 

@@ -21,7 +21,14 @@ KEY = "abcd1234.other-system-secret"
 
 
 def cadre(n, **fields):
-    return {"external_id": f"GB-{n:04d}", "name": f"干部{n}", "sex": "female", "unit": "U-1", "position": "副局长", **fields}
+    return {
+        "external_id": f"GB-{n:04d}",
+        "name": f"干部{n}",
+        "sex": "female",
+        "unit": "U-1",
+        "position": "副局长",
+        **fields,
+    }
 
 
 class CadreSystem:
@@ -85,7 +92,9 @@ def test_sys3_pull_fetches_every_page_and_applies_cadres_like_a_push(county, mon
     with CadreSystem(records) as system:
         call_command("pull_cadres", "--base-url", system.base, "--page-size", "3")
     assert [path for path, _auth in system.requests] == [
-        "/api/cadres/?page_size=3", "/api/cadres/?page=2&page_size=3", "/api/cadres/?page=3&page_size=3",
+        "/api/cadres/?page_size=3",
+        "/api/cadres/?page=2&page_size=3",
+        "/api/cadres/?page=3&page_size=3",
     ]
     assert Cadre.objects.filter(external_id__startswith="GB-").count() == 5
     assert Cadre.objects.get(external_id="GB-0001").position == "副局长"
@@ -135,7 +144,10 @@ def test_sys3_pull_from_an_unreachable_system_fails_clearly(county):
 
 def test_sys3_pull_does_not_follow_pages_to_another_server(county):
     """SYS-3: a "next" link to another host is not followed, so the key is not sent there; earlier pages stay applied."""
-    with CadreSystem([cadre(1)], next_url="http://evil.example/steal") as system, pytest.raises(CommandError, match="evil.example"):
+    with (
+        CadreSystem([cadre(1)], next_url="http://evil.example/steal") as system,
+        pytest.raises(CommandError, match="evil.example"),
+    ):
         call_command("pull_cadres", "--base-url", system.base, "--key", KEY)
     assert len(system.requests) == 1
     assert Cadre.objects.filter(external_id="GB-0001").exists()

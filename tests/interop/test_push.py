@@ -44,7 +44,9 @@ def test_sys3_single_push_creates_then_updates_then_changes_nothing(writer, coun
     changed = writer.put("/api/v1/cadres/C-1/", cadre("C-1", position="局长"), format="json")
     assert changed.status_code == 200 and changed.json()["position"] == "局长"
     assert Cadre.objects.filter(external_id="C-1").count() == 1
-    outcomes = list(ExchangeRecord.objects.order_by("pk").values_list("created_count", "updated_count", "unchanged_count"))
+    outcomes = list(
+        ExchangeRecord.objects.order_by("pk").values_list("created_count", "updated_count", "unchanged_count")
+    )
     assert outcomes == [(1, 0, 0), (0, 0, 1), (0, 1, 0)]
 
 
@@ -52,7 +54,9 @@ def test_sys3_refused_single_push_gets_reasons_and_changes_nothing(writer, count
     """SYS-3: a bad record gets 400 with the reasons by field (in Chinese) and the stored record stays as it was."""
     CadreFactory(external_id="C-1", name="王芳", unit=county, position="局长")
     response = writer.put(
-        "/api/v1/cadres/C-1/", cadre("C-1", name="王芳", sex="unknown", unit="U-404", birth_date="1975-13-40"), format="json"
+        "/api/v1/cadres/C-1/",
+        cadre("C-1", name="王芳", sex="unknown", unit="U-404", birth_date="1975-13-40"),
+        format="json",
     )
     assert response.status_code == 400
     errors = response.json()
@@ -89,9 +93,22 @@ def test_sys3_bulk_push_reports_each_record_and_refused_ones_change_nothing(writ
     assert response.status_code == 200
     report = response.json()
     assert [r["outcome"] for r in report["results"]] == [
-        "created", "updated", "unchanged", "refused", "refused", "refused", "refused", "refused",
+        "created",
+        "updated",
+        "unchanged",
+        "refused",
+        "refused",
+        "refused",
+        "refused",
+        "refused",
     ]
-    assert (report["total"], report["created"], report["updated"], report["unchanged"], report["refused"]) == (8, 1, 1, 1, 5)
+    assert (report["total"], report["created"], report["updated"], report["unchanged"], report["refused"]) == (
+        8,
+        1,
+        1,
+        1,
+        5,
+    )
     by_index = {r["index"]: r for r in report["results"]}
     assert "U-404" in by_index[3]["errors"]["unit"][0]
     assert set(by_index[4]["errors"]) == {"name"}
@@ -131,7 +148,13 @@ def test_sys3_bulk_push_of_every_kind_may_refer_to_records_earlier_in_the_list(w
     assert writer.post("/api/v1/cadres/bulk/", {"records": cadres}, format="json").json()["created"] == 2
     seats = [
         {"external_id": "M-1", "team": "T-10", "cadre": "C-10", "party_post": "党委书记", "start_date": "2023-01-01"},
-        {"external_id": "M-2", "team": "T-10", "cadre": "C-11", "administrative_post": "镇长", "start_date": "2023-01-01"},
+        {
+            "external_id": "M-2",
+            "team": "T-10",
+            "cadre": "C-11",
+            "administrative_post": "镇长",
+            "start_date": "2023-01-01",
+        },
         # The same cadre twice in one team at once: the admin's rule refuses it here too.
         {"external_id": "M-3", "team": "T-10", "cadre": "C-10", "administrative_post": "副镇长"},
         {"external_id": "M-4", "team": "T-10", "cadre": "C-11", "start_date": "2024-05-01", "end_date": "2024-01-01"},
@@ -140,7 +163,11 @@ def test_sys3_bulk_push_of_every_kind_may_refer_to_records_earlier_in_the_list(w
     assert [r["outcome"] for r in report["results"]] == ["created", "created", "refused", "refused"]
     assert "孙立新" in report["results"][2]["errors"]["cadre"][0]
     assert report["results"][3]["errors"]
-    assert list(Membership.objects.filter(team__external_id="T-10").values_list("external_id", flat=True).order_by("external_id")) == ["M-1", "M-2"]
+    assert list(
+        Membership.objects.filter(team__external_id="T-10")
+        .values_list("external_id", flat=True)
+        .order_by("external_id")
+    ) == ["M-1", "M-2"]
 
 
 def test_sys3_unit_loops_and_duplicate_names_are_refused(writer):
@@ -209,7 +236,12 @@ def test_sys3_teams_and_memberships_keep_portal_records_without_identifiers(writ
     """SYS-3: records the office made in the admin (no external identifier) are left alone by pushes."""
     team = TeamFactory(external_id="T-1")
     own = MembershipFactory(team=team)
-    seat = {"external_id": "M-9", "team": "T-1", "cadre": CadreFactory(external_id="C-9").external_id, "party_post": "委员"}
+    seat = {
+        "external_id": "M-9",
+        "team": "T-1",
+        "cadre": CadreFactory(external_id="C-9").external_id,
+        "party_post": "委员",
+    }
     assert writer.post("/api/v1/memberships/bulk/", {"records": [seat]}, format="json").json()["created"] == 1
     assert Membership.objects.filter(pk=own.pk).exists()
     assert Team.objects.count() == 1
@@ -269,7 +301,9 @@ def test_sys3_changed_since_accepts_any_utc_offset(writer, county):
 
 def test_sys3_identifiers_that_clash_with_the_addresses_are_refused(writer, county):
     """SYS-3: a record called “bulk” (or with a “/”) could never be read back by its address: refused with a reason."""
-    report = writer.post("/api/v1/cadres/bulk/", {"records": [cadre("bulk"), cadre("A/B"), cadre("C-1")]}, format="json").json()
+    report = writer.post(
+        "/api/v1/cadres/bulk/", {"records": [cadre("bulk"), cadre("A/B"), cadre("C-1")]}, format="json"
+    ).json()
     assert [r["outcome"] for r in report["results"]] == ["refused", "refused", "created"]
     assert "bulk" in report["results"][0]["errors"]["external_id"][0]
     assert writer.put("/api/v1/cadres/bulk/", cadre("bulk"), format="json").status_code == 405

@@ -25,9 +25,17 @@ def result(year, *, team=None, cadre=None, total="85.50", grade="", rank=1):
     kind = TargetCategory.Kind.TEAM if team else TargetCategory.Kind.CADRE
     category = TargetCategoryFactory(name=f"类别-{kind}", kind=kind)
     return YearResult.objects.create(
-        year=year, target_category=category, team=team, cadre=cadre, goal_score=Decimal("90"),
-        evaluation_score=Decimal("81"), total=Decimal(total), rank=rank, recommended_grade=grade or "称职",
-        approved_grade=grade, computed_at=timezone.now(),
+        year=year,
+        target_category=category,
+        team=team,
+        cadre=cadre,
+        goal_score=Decimal("90"),
+        evaluation_score=Decimal("81"),
+        total=Decimal(total),
+        rank=rank,
+        recommended_grade=grade or "称职",
+        approved_grade=grade,
+        computed_at=timezone.now(),
     )
 
 
@@ -54,8 +62,15 @@ def test_sys3_results_pull_with_grades_and_filters(key_client, results):
     assert body["count"] == 4
     chief = next(row for row in body["results"] if row["cadre"] == "C-1" and row["year"] == 2025)
     assert chief == {
-        **chief, "kind": "cadre", "unit": "U-1", "name": "钱审计", "total": "93.25", "approved_grade": "优秀",
-        "recommended_grade": "优秀", "team": None, "year_archived": False,
+        **chief,
+        "kind": "cadre",
+        "unit": "U-1",
+        "name": "钱审计",
+        "total": "93.25",
+        "approved_grade": "优秀",
+        "recommended_grade": "优秀",
+        "team": None,
+        "year_archived": False,
     }
 
     def external_ids(**query):
@@ -71,7 +86,9 @@ def test_sys3_results_pull_with_grades_and_filters(key_client, results):
 
     later = timezone.now() + timedelta(seconds=1)
     assert external_ids(changed_since=later.isoformat()) == []
-    YearResult.objects.filter(pk=results["teacher-2025"].pk).update(approved_grade="称职", updated_at=later + timedelta(seconds=1))
+    YearResult.objects.filter(pk=results["teacher-2025"].pk).update(
+        approved_grade="称职", updated_at=later + timedelta(seconds=1)
+    )
     assert external_ids(changed_since=later.isoformat()) == [("C-2", 2025)]
     assert client.get("/api/v1/results/", {"kind": "planet"}).status_code == 400
 
@@ -82,7 +99,9 @@ def test_sys3_results_are_paged_and_logged(key_client, results):
     first = client.get("/api/v1/results/", {"page_size": 3}).json()
     second = client.get(first["next"]).json()
     assert len(first["results"]) == 3 and len(second["results"]) == 1 and second["next"] is None
-    assert list(ExchangeRecord.objects.filter(operation="results.list").order_by("pk").values_list("record_count", flat=True)) == [3, 1]
+    assert list(
+        ExchangeRecord.objects.filter(operation="results.list").order_by("pk").values_list("record_count", flat=True)
+    ) == [3, 1]
 
 
 @pytest.mark.parametrize(("scopes", "status"), [([S.READ_RESULTS], 200), ([S.READ_CADRES, S.WRITE_CADRES], 403)])
@@ -108,7 +127,9 @@ def cadre_goals(db):
     cadre = CadreFactory(external_id="C-9", name="李目标")
     published = GoalPlanFactory(unit=UnitFactory(external_id="U-9"), year=2026, status=GoalPlan.Status.PUBLISHED)
     draft = GoalPlanFactory(unit=published.unit, year=2027)
-    lead = AssignmentFactory(cadre=cadre, goal=QuantitativeGoalFactory(plan=published, name="招商引资到位资金"), role=role("牵头"))
+    lead = AssignmentFactory(
+        cadre=cadre, goal=QuantitativeGoalFactory(plan=published, name="招商引资到位资金"), role=role("牵头")
+    )
     AssignmentFactory(cadre=cadre, goal=GoalFactory(plan=published, name="优化营商环境"), role=role("配合"))
     AssignmentFactory(cadre=cadre, goal=GoalFactory(plan=draft, name="尚未发布的目标"))
     AssignmentFactory(cadre=CadreFactory(), goal=GoalFactory(plan=published, name="别人的目标"))
@@ -122,7 +143,11 @@ def test_sys3_goals_assigned_to_a_cadre_from_published_plans(key_client, cadre_g
     assert [(row["goal"], row["role"]) for row in rows] == [("招商引资到位资金", "牵头"), ("优化营商环境", "配合")]
     lead = rows[0]
     assert (lead["year"], lead["unit"], lead["goal_kind"], lead["plan_value"], lead["measure_unit"]) == (
-        2026, "U-9", "quantitative", "10.0000", "亿元",
+        2026,
+        "U-9",
+        "quantitative",
+        "10.0000",
+        "亿元",
     )
     assert client.get("/api/v1/cadres/C-9/goals/", {"year": 2025}).json()["results"] == []
     assert client.get("/api/v1/cadres/NOPE/goals/").status_code == 404

@@ -107,7 +107,9 @@ def test_sys3_schema_lists_every_exchange_operation(api_key):
     assert set(document["paths"]["/api/v1/cadres/{cadre_external_id}/goals/"]) == {"get"}
     assert not [path for path in document["paths"] if not path.startswith("/api/v1/")]
     assert document["components"]["securitySchemes"]["apiKey"] == {
-        "type": "http", "scheme": "bearer", "description": document["components"]["securitySchemes"]["apiKey"]["description"],
+        "type": "http",
+        "scheme": "bearer",
+        "description": document["components"]["securitySchemes"]["apiKey"]["description"],
     }
 
 
@@ -123,7 +125,13 @@ def test_sys3_schema_is_not_public(make_user, unit):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("role", "status"),
-    [(RoleCode.SYSTEM_ADMIN, 200), (RoleCode.OFFICE, 200), (RoleCode.UNIT_ADMIN, 403), (RoleCode.CADRE, 403), (None, 302)],
+    [
+        (RoleCode.SYSTEM_ADMIN, 200),
+        (RoleCode.OFFICE, 200),
+        (RoleCode.UNIT_ADMIN, 403),
+        (RoleCode.CADRE, 403),
+        (None, 302),
+    ],
 )
 def test_sys3_docs_page_is_served_by_the_portal_without_a_cdn(client, make_user, unit, role, status):
     """SYS-3: Swagger UI for the administrator and the office, its files from the portal's own static files."""

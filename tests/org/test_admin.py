@@ -75,7 +75,10 @@ def test_sys1_duplicate_unit_name_under_the_same_parent_is_refused(client, offic
     client.force_login(office_user)
     response = client.post(reverse("wagtailsnippets_org_unit:add"), unit_form(kind))
     assert response.status_code == 200
-    assert "A top-level unit with this name already exists." in response.content.decode() or "同名" in response.content.decode()
+    assert (
+        "A top-level unit with this name already exists." in response.content.decode()
+        or "同名" in response.content.decode()
+    )
     assert Unit.objects.filter(name="县审计局").count() == 1
 
 
@@ -85,7 +88,9 @@ def test_sys1_same_name_under_different_parents_is_allowed(client, office_user):
     town_a, town_b = UnitFactory(name="青山镇", kind=kind), UnitFactory(name="河口镇", kind=kind)
     UnitFactory(name="党政综合办公室", kind=kind, parent=town_a)
     client.force_login(office_user)
-    response = client.post(reverse("wagtailsnippets_org_unit:add"), unit_form(kind, name="党政综合办公室", parent=town_b.pk))
+    response = client.post(
+        reverse("wagtailsnippets_org_unit:add"), unit_form(kind, name="党政综合办公室", parent=town_b.pk)
+    )
     assert response.status_code == 302
     assert Unit.objects.filter(name="党政综合办公室").count() == 2
 
@@ -103,7 +108,13 @@ def test_sys2_team_with_members_posts_and_division_of_work(client, office_user, 
             "memberships": inline_formset(
                 [
                     membership_row(chief),
-                    membership_row(deputy, party_post="党组成员", administrative_post="副局长", work_in_charge="分管重点项目", departments_in_charge="重点项目办"),
+                    membership_row(
+                        deputy,
+                        party_post="党组成员",
+                        administrative_post="副局长",
+                        work_in_charge="分管重点项目",
+                        departments_in_charge="重点项目办",
+                    ),
                 ]
             ),
         }
@@ -126,7 +137,9 @@ def test_sys2_membership_ending_before_it_starts_is_refused(client, office_user,
         {"team": team.pk, **membership_row(cadre, start_date="2025-06-01", end_date="2025-01-01")},
     )
     assert response.status_code == 200
-    assert "A membership cannot end before it starts." in response.content.decode() or "早于" in response.content.decode()
+    assert (
+        "A membership cannot end before it starts." in response.content.decode() or "早于" in response.content.decode()
+    )
     assert not Membership.objects.exists()
 
 
@@ -138,7 +151,10 @@ def test_sys2_cadre_cannot_hold_the_same_post_in_two_teams_at_once(client, offic
     client.force_login(office_user)
     response = client.post(
         reverse("wagtailsnippets_org_membership:add"),
-        {"team": other_team.pk, **membership_row(cadre, party_post="", administrative_post="局长", start_date="2025-01-01")},
+        {
+            "team": other_team.pk,
+            **membership_row(cadre, party_post="", administrative_post="局长", start_date="2025-01-01"),
+        },
     )
     assert response.status_code == 200
     assert "郑海燕" in response.content.decode()
@@ -147,7 +163,10 @@ def test_sys2_cadre_cannot_hold_the_same_post_in_two_teams_at_once(client, offic
     Membership.objects.filter(cadre=cadre).update(end_date=date(2024, 12, 31))
     response = client.post(
         reverse("wagtailsnippets_org_membership:add"),
-        {"team": other_team.pk, **membership_row(cadre, party_post="", administrative_post="局长", start_date="2025-01-01")},
+        {
+            "team": other_team.pk,
+            **membership_row(cadre, party_post="", administrative_post="局长", start_date="2025-01-01"),
+        },
     )
     assert response.status_code == 302
 
@@ -162,7 +181,9 @@ def test_sys2_same_cadre_twice_in_one_team_submission_is_refused(client, office_
             "unit": unit.pk,
             "team_type": Team.TeamType.PARTY,
             "external_id": "",
-            "memberships": inline_formset([membership_row(cadre), membership_row(cadre, administrative_post="副局长", party_post="")]),
+            "memberships": inline_formset(
+                [membership_row(cadre), membership_row(cadre, administrative_post="副局长", party_post="")]
+            ),
         }
     )
     response = client.post(reverse("wagtailsnippets_org_team:add"), data)
@@ -181,8 +202,22 @@ def test_sys4_work_group_with_members_posts_and_assigned_units(client, office_us
             "duties": "负责经济部门考核。",
             "members": inline_formset(
                 [
-                    {"name": "钱文华", "user": "", "post": "组长", "duties": "统筹协调", "unit_and_position": "县委组织部副部长", "telephone": ""},
-                    {"name": "孙丽娟", "user": "", "post": "成员", "duties": "材料审核", "unit_and_position": "县考核办干部", "telephone": ""},
+                    {
+                        "name": "钱文华",
+                        "user": "",
+                        "post": "组长",
+                        "duties": "统筹协调",
+                        "unit_and_position": "县委组织部副部长",
+                        "telephone": "",
+                    },
+                    {
+                        "name": "孙丽娟",
+                        "user": "",
+                        "post": "成员",
+                        "duties": "材料审核",
+                        "unit_and_position": "县考核办干部",
+                        "telephone": "",
+                    },
                 ]
             ),
         }
@@ -219,7 +254,13 @@ def test_sys2_unit_admin_adds_teams_only_to_own_unit(client, unit_admin, unit, o
     form_page = client.get(reverse("wagtailsnippets_org_team:add")).content.decode()
     assert unit.name in form_page and other_unit.name not in form_page
     data = nested_form_data(
-        {"name": "越权班子", "unit": other_unit.pk, "team_type": Team.TeamType.PARTY, "external_id": "", "memberships": inline_formset([])}
+        {
+            "name": "越权班子",
+            "unit": other_unit.pk,
+            "team_type": Team.TeamType.PARTY,
+            "external_id": "",
+            "memberships": inline_formset([]),
+        }
     )
     response = client.post(reverse("wagtailsnippets_org_team:add"), data)
     assert response.status_code == 200

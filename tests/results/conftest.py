@@ -18,9 +18,17 @@ class Year:
 def add_target(task, category, *, team=None, cadre=None, score, indicators=None):
     target = TaskTarget.objects.create(task=task, target_category=category, team=team, cadre=cadre)
     return TargetResult.objects.create(
-        task=task, task_target=target, target_category=category, target_team=team, target_cadre=cadre,
-        score=Decimal(score), ballot_count=20, is_shown=True,
-        indicator_scores=[{"id": i, "name": name, "score": str(value)} for i, (name, value) in enumerate(indicators or [], start=1)],
+        task=task,
+        task_target=target,
+        target_category=category,
+        target_team=team,
+        target_cadre=cadre,
+        score=Decimal(score),
+        ballot_count=20,
+        is_shown=True,
+        indicator_scores=[
+            {"id": i, "name": name, "score": str(value)} for i, (name, value) in enumerate(indicators or [], start=1)
+        ],
     )
 
 
@@ -30,7 +38,10 @@ def goal_scores(monkeypatch):
     teams, cadres = {}, {}
 
     def fake(year):
-        return ({k: (Decimal(v), "单位目标得分") for k, v in teams.items()}, {k: (Decimal(v), "分解目标得分") for k, v in cadres.items()})
+        return (
+            {k: (Decimal(v), "单位目标得分") for k, v in teams.items()},
+            {k: (Decimal(v), "分解目标得分") for k, v in cadres.items()},
+        )
 
     monkeypatch.setattr("kaohe.results.sources.goal_scores", fake)
     return teams, cadres
@@ -40,7 +51,9 @@ def goal_scores(monkeypatch):
 def assessed_year(db, goal_scores):
     year = Year()
     year.task = EvaluationTaskFactory(
-        year=2026, starts_at=timezone.now() - timedelta(days=3), ends_at=timezone.now() - timedelta(days=2),
+        year=2026,
+        starts_at=timezone.now() - timedelta(days=3),
+        ends_at=timezone.now() - timedelta(days=2),
         closed_at=timezone.now() - timedelta(days=2),
     )
     year.team_category = TargetCategoryFactory(name="综合管理部门", kind=TargetCategory.Kind.TEAM)
@@ -48,7 +61,13 @@ def assessed_year(db, goal_scores):
     teams, cadres = goal_scores
     year.teams = [TeamFactory(name=f"班子{i}") for i in range(3)]
     for team, (goal, evaluation) in zip(year.teams, [("90", "80"), ("70", "95"), ("85", "85")], strict=True):
-        add_target(year.task, year.team_category, team=team, score=evaluation, indicators=[("政治素质", evaluation), ("工作实绩", goal)])
+        add_target(
+            year.task,
+            year.team_category,
+            team=team,
+            score=evaluation,
+            indicators=[("政治素质", evaluation), ("工作实绩", goal)],
+        )
         teams[team.pk] = goal
     year.cadres = [
         CadreFactory(name="甲", rank="section_chief", profession="经济管理"),
@@ -56,7 +75,9 @@ def assessed_year(db, goal_scores):
         CadreFactory(name="丙", rank="section_deputy", profession="经济管理"),
         CadreFactory(name="丁", rank="section_deputy", profession="党务"),
     ]
-    for cadre, (goal, evaluation) in zip(year.cadres, [("95", "90"), ("80", "85"), ("70", "75"), ("60", "65")], strict=True):
+    for cadre, (goal, evaluation) in zip(
+        year.cadres, [("95", "90"), ("80", "85"), ("70", "75"), ("60", "65")], strict=True
+    ):
         add_target(year.task, year.cadre_category, cadre=cadre, score=evaluation)
         cadres[cadre.pk] = goal
     return year

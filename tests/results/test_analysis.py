@@ -18,7 +18,9 @@ def test_res3_groups_by_position_and_profession(computed_year):
     chief, deputy = str(Cadre.Rank.SECTION_CHIEF.label), str(Cadre.Rank.SECTION_DEPUTY.label)
     by_rank = {g["name"]: (g["count"], g["total"]) for g in analysis.cadre_groups(2026, "rank")}
     assert by_rank == {chief: (2, 87.5), deputy: (2, 67.5)}
-    by_profession = {g["name"]: (g["count"], g["goal"], g["evaluation"]) for g in analysis.cadre_groups(2026, "profession")}
+    by_profession = {
+        g["name"]: (g["count"], g["goal"], g["evaluation"]) for g in analysis.cadre_groups(2026, "profession")
+    }
     assert by_profession == {"经济管理": (2, 82.5, 82.5), "党务": (2, 70.0, 75.0)}
 
 
@@ -71,7 +73,9 @@ def test_res2_indicator_trend_and_growth(unit, other_unit):
         for year, actual in values.items():
             plan = GoalPlanFactory(unit=owner, year=year, status="published")
             goal = QuantitativeGoalFactory(plan=plan, indicator=indicator)
-            ProgressEntryFactory(report=ProgressReportFactory(plan=plan, period="Q4"), goal=goal, actual_value=Decimal(actual))
+            ProgressEntryFactory(
+                report=ProgressReportFactory(plan=plan, period="Q4"), goal=goal, actual_value=Decimal(actual)
+            )
     trend = analysis.indicator_trend(indicator.pk)
     assert trend["years"] == [2025, 2026]
     growth = {row["unit"]: (row["value"], row["growth"]) for row in trend["comparison"]}

@@ -23,10 +23,14 @@ def test_res1_default_weights_are_goal_50_evaluation_50(assessed_year):
 
 
 def test_res1_office_sets_weights_and_hand_scored_parts(client, office_user, assessed_year):
-    scheme = ResultScheme.objects.create(year=2026, target_category=assessed_year.cadre_category, goal_weight=40, evaluation_weight=40)
+    scheme = ResultScheme.objects.create(
+        year=2026, target_category=assessed_year.cadre_category, goal_weight=40, evaluation_weight=40
+    )
     part = SchemePart.objects.create(scheme=scheme, name="考核组实地考察", weight=20)
     client.force_login(office_user)
-    response = client.post(reverse("results_admin:manual", args=[part.pk]), {f"score-cadre-{assessed_year.cadres[0].pk}": "100"})
+    response = client.post(
+        reverse("results_admin:manual", args=[part.pk]), {f"score-cadre-{assessed_year.cadres[0].pk}": "100"}
+    )
     assert response.status_code == 302
     assert ManualScore.objects.get().score == 100
     client.post(reverse("results_admin:compute", args=[2026]))
@@ -37,18 +41,26 @@ def test_res1_office_sets_weights_and_hand_scored_parts(client, office_user, ass
 
 
 def test_res1_bad_manual_score_saves_nothing(client, office_user, assessed_year):
-    scheme = ResultScheme.objects.create(year=2026, target_category=assessed_year.cadre_category, goal_weight=40, evaluation_weight=40)
+    scheme = ResultScheme.objects.create(
+        year=2026, target_category=assessed_year.cadre_category, goal_weight=40, evaluation_weight=40
+    )
     part = SchemePart.objects.create(scheme=scheme, name="考察", weight=20)
     client.force_login(office_user)
-    response = client.post(reverse("results_admin:manual", args=[part.pk]), {
-        f"score-cadre-{assessed_year.cadres[0].pk}": "90", f"score-cadre-{assessed_year.cadres[1].pk}": "120",
-    })
+    response = client.post(
+        reverse("results_admin:manual", args=[part.pk]),
+        {
+            f"score-cadre-{assessed_year.cadres[0].pk}": "90",
+            f"score-cadre-{assessed_year.cadres[1].pk}": "120",
+        },
+    )
     assert response.status_code == 200 and "0 到 100" in response.content.decode()
     assert not ManualScore.objects.exists()
 
 
 def test_res1_weights_that_do_not_add_up_are_refused(client, office_user, assessed_year):
-    ResultScheme.objects.create(year=2026, target_category=assessed_year.team_category, goal_weight=50, evaluation_weight=40)
+    ResultScheme.objects.create(
+        year=2026, target_category=assessed_year.team_category, goal_weight=50, evaluation_weight=40
+    )
     client.force_login(office_user)
     response = client.post(reverse("results_admin:compute", args=[2026]), follow=True)
     assert "权重合计为 90%，不是 100%" in response.content.decode()

@@ -23,7 +23,9 @@ def ranking_url(year, category, by="total"):
 
 def test_res4_rankings_by_goal_evaluation_or_total(client, office_user, computed):
     client.force_login(office_user)
-    names = lambda by: [r.cadre.name for r in client.get(ranking_url(2026, computed.cadre_category, by)).context["results"]]  # noqa: E731
+    names = lambda by: [
+        r.cadre.name for r in client.get(ranking_url(2026, computed.cadre_category, by)).context["results"]
+    ]  # noqa: E731
     assert names("total") == ["甲", "乙", "丙", "丁"]
     assert names("goal") == ["甲", "乙", "丙", "丁"]
     computed_results = {r.cadre.name: r for r in YearResult.objects.filter(cadre__isnull=False)}
@@ -61,20 +63,29 @@ def test_res4_archive_makes_the_year_read_only_and_corrections_are_versions(clie
     response = client.post(reverse("results_admin:compute", args=[2026]), follow=True)
     assert "已归档" in response.content.decode()
     result = YearResult.objects.get(cadre=computed.cadres[3])
-    response = client.post(ranking_url(2026, computed.cadre_category), {f"grade-{result.pk}": "优秀", "field": "approved"})
+    response = client.post(
+        ranking_url(2026, computed.cadre_category), {f"grade-{result.pk}": "优秀", "field": "approved"}
+    )
     assert YearResult.objects.get(pk=result.pk).approved_grade == "称职"
     scheme = ResultScheme(year=2026, target_category=computed.team_category)
     with pytest.raises(Exception, match="已归档"):
         scheme.full_clean()
     # A correction is a new version, with its reason, and logged.
-    client.post(reverse("results_admin:result", args=[result.pk]), {"field": "approved_grade", "value": "基本称职", "reason": "复核后调整"})
+    client.post(
+        reverse("results_admin:result", args=[result.pk]),
+        {"field": "approved_grade", "value": "基本称职", "reason": "复核后调整"},
+    )
     result.refresh_from_db()
     record.refresh_from_db()
     assert result.approved_grade == "基本称职" and record.version == 2
     correction = result.corrections.get()
     assert (correction.old_value, correction.new_value, correction.reason) == ("称职", "基本称职", "复核后调整")
     assert ModelLogEntry.objects.filter(action="results.correct", user=office_user).exists()
-    response = client.post(reverse("results_admin:result", args=[result.pk]), {"field": "total", "value": "abc", "reason": "x"}, follow=True)
+    response = client.post(
+        reverse("results_admin:result", args=[result.pk]),
+        {"field": "total", "value": "abc", "reason": "x"},
+        follow=True,
+    )
     assert "不是数字" in response.content.decode()
 
 

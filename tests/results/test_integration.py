@@ -27,9 +27,15 @@ def test_bg1_goal_scores_flow_from_goals_to_team_and_cadre_results(unit, office_
     second = GoalFactory(plan=plan, weight=Decimal("50"))
     AssignmentFactory(goal=first, cadre=lead, role=role("主办"))
     scoring.goal_score(first, method=GoalScore.Method.DIRECT, user=office_user, score="100", standard_score="100")
-    scoring.goal_score(second, method=GoalScore.Method.DIRECT, user=office_user, score="80", standard_score="100", reason="进度滞后")
-    task = EvaluationTaskFactory(year=2026, starts_at=timezone.now() - timedelta(days=2),
-                                 ends_at=timezone.now() - timedelta(days=1), closed_at=timezone.now())
+    scoring.goal_score(
+        second, method=GoalScore.Method.DIRECT, user=office_user, score="80", standard_score="100", reason="进度滞后"
+    )
+    task = EvaluationTaskFactory(
+        year=2026,
+        starts_at=timezone.now() - timedelta(days=2),
+        ends_at=timezone.now() - timedelta(days=1),
+        closed_at=timezone.now(),
+    )
     add_target(task, TargetCategoryFactory(name="综合管理部门"), team=team, score="80")
     add_target(task, TargetCategoryFactory(name="一般领导干部", kind=TargetCategory.Kind.CADRE), cadre=lead, score="90")
     services.compute_year(2026, office_user)

@@ -14,8 +14,13 @@ READERS = {R.OFFICE, R.COUNTY_LEADER, R.ASSESSMENT_GROUP}
 @pytest.mark.parametrize("role", list(RoleCode))
 def test_res_reading_results_by_role(client, make_user, computed_year, role):
     client.force_login(make_user(role))
-    for name, args in (("results_admin:year", [2026]), ("results_admin:ranking", [2026]), ("results_admin:cadres", [2026]),
-                       ("results_admin:teams", [2026]), ("results_admin:cadre", [computed_year.cadres[0].pk])):
+    for name, args in (
+        ("results_admin:year", [2026]),
+        ("results_admin:ranking", [2026]),
+        ("results_admin:cadres", [2026]),
+        ("results_admin:teams", [2026]),
+        ("results_admin:cadre", [computed_year.cadres[0].pk]),
+    ):
         response = client.get(reverse(name, args=args))
         assert (response.status_code == 200) == (role in READERS), (name, response.status_code)
 

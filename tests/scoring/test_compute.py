@@ -76,7 +76,9 @@ def test_score1_office_changes_how_much_an_assist_role_counts(office_user, tree,
 
 def test_score1_cadre_result_comes_from_a_scored_parent(office_user, plan, tree, cadres):
     first, _second = cadres
-    goal_score(tree["a"], method="grade", grade="基本完成", reason="个别指标未达到", user=office_user)  # A: 0.8, covers A1
+    goal_score(
+        tree["a"], method="grade", grade="基本完成", reason="个别指标未达到", user=office_user
+    )  # A: 0.8, covers A1
     scores = cadre_goal_scores(2025)
     assert scores[first.pk] == D("80.00")  # only A1 has a result; B is not scored
 

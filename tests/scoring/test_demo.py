@@ -27,11 +27,18 @@ def test_cmt_score_demo_county_comments_answers_and_last_years_scores():
     assert {kind for _name, kind in pairs} == set(CommenterKind.values)
     assert Answer.objects.filter(is_public=True).exists() and Answer.objects.filter(is_public=False).exists()
     assert Comment.objects.filter(status=Comment.Status.MERGED, merged_into__isnull=False).exists()
-    live_duplicates = Comment.objects.filter(author_name="附近居民", status=Comment.Status.PUBLISHED).values("body").distinct().count()
+    live_duplicates = (
+        Comment.objects.filter(author_name="附近居民", status=Comment.Status.PUBLISHED)
+        .values("body")
+        .distinct()
+        .count()
+    )
     assert live_duplicates >= 1  # some duplicates left for the office to merge
     assert Comment.objects.filter(status=Comment.Status.PENDING).exists()
     published_units = set(GoalPlan.objects.filter(year=last_year, status="published").values_list("unit_id", flat=True))
-    scored_units = set(UnitGoalScore.objects.filter(year=last_year, score__isnull=False).values_list("unit_id", flat=True))
+    scored_units = set(
+        UnitGoalScore.objects.filter(year=last_year, score__isnull=False).values_list("unit_id", flat=True)
+    )
     assert published_units and scored_units == published_units
     assert not GoalScore.objects.filter(goal__plan__year=last_year).exclude(status=GoalScore.Status.LOCKED).exists()
     assert cadre_goal_scores(last_year)

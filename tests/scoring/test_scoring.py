@@ -41,15 +41,24 @@ def test_score1_deductions_with_a_reason(client, office_user, tree):
 
 def test_score2_by_grade_maps_to_a_share_of_the_standard_score(client, office_user, tree):
     client.force_login(office_user)
-    post_score(client, tree["a1"], method="grade", grade=grade("基本完成").pk, standard_score="30", reason="个别指标未达到")
+    post_score(
+        client, tree["a1"], method="grade", grade=grade("基本完成").pk, standard_score="30", reason="个别指标未达到"
+    )
     record = GoalScore.objects.get(goal=tree["a1"])
-    assert (record.method, record.grade.name, record.grade_share, record.score) == ("grade", "基本完成", D("80"), D("24.00"))
+    assert (record.method, record.grade.name, record.grade_share, record.score) == (
+        "grade",
+        "基本完成",
+        D("80"),
+        D("24.00"),
+    )
 
 
 def test_score2_office_keeps_the_grade_table(client, office_user, tree):
     """A grade the office adds is offered on the scoring sheet and used."""
     client.force_login(office_user)
-    client.post(reverse("wagtailsnippets_scoring_scoregrade:add"), {"name": "较好完成", "share": "90", "sort_order": "1"})
+    client.post(
+        reverse("wagtailsnippets_scoring_scoregrade:add"), {"name": "较好完成", "share": "90", "sort_order": "1"}
+    )
     added = ScoreGrade.objects.get(name="较好完成")
     sheet = client.get(reverse("scoring_admin:sheet", args=[2025, tree["a"].plan.unit_id])).content.decode()
     assert "较好完成" in sheet
@@ -141,7 +150,10 @@ def test_score1_reopening_needs_a_reason_and_is_logged(client, office_user, tree
     assert event.reason == "核实发现数据有误" and event.user == office_user
     entry = ModelLogEntry.objects.get(action="kaohe_scoring.reopen")
     assert entry.user == office_user and entry.data["reason"] == "核实发现数据有误"
-    assert post_score(client, tree["b"], method="direct", score="35", standard_score="40", reason="核减").status_code == 302
+    assert (
+        post_score(client, tree["b"], method="direct", score="35", standard_score="40", reason="核减").status_code
+        == 302
+    )
 
 
 def test_score1_reopen_only_a_locked_score(office_user, tree):
@@ -194,9 +206,14 @@ def test_score2_only_the_office_keeps_the_grade_table_and_role_weights(client, m
 
     client.force_login(make_user(role))
     row = grade("未完成")
-    client.post(reverse("wagtailsnippets_scoring_scoregrade:edit", args=[row.pk]), {"name": "未完成", "share": "40", "sort_order": "2"})
+    client.post(
+        reverse("wagtailsnippets_scoring_scoregrade:edit", args=[row.pk]),
+        {"name": "未完成", "share": "40", "sort_order": "2"},
+    )
     weight = RoleWeight.objects.get(role__name="协办")
-    client.post(reverse("wagtailsnippets_scoring_roleweight:edit", args=[weight.pk]), {"role": weight.role_id, "weight": "0.8"})
+    client.post(
+        reverse("wagtailsnippets_scoring_roleweight:edit", args=[weight.pk]), {"role": weight.role_id, "weight": "0.8"}
+    )
     row.refresh_from_db()
     weight.refresh_from_db()
     assert (row.share == D("40")) == (role == RoleCode.OFFICE)

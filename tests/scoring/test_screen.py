@@ -36,18 +36,32 @@ def sheet_url(plan):
 def history(unit, office_user):
     """2023 and 2024 goals on the same indicator, 2024 copied into 2025; a score in 2024."""
     indicator = IndicatorFactory(name="新增城镇就业人数")
-    old = QuantitativeGoalFactory(plan=GoalPlanFactory(unit=unit, year=2023, status="published"), indicator=indicator,
-                                  name="二〇二三年就业目标", plan_value=D("800"))
+    old = QuantitativeGoalFactory(
+        plan=GoalPlanFactory(unit=unit, year=2023, status="published"),
+        indicator=indicator,
+        name="二〇二三年就业目标",
+        plan_value=D("800"),
+    )
     last_plan = GoalPlanFactory(unit=unit, year=2024, status="published")
     last = QuantitativeGoalFactory(plan=last_plan, indicator=indicator, name="二〇二四年就业目标", plan_value=D("900"))
     ProgressEntryFactory(report=ProgressReportFactory(plan=last_plan, period="Q4"), goal=last, actual_value=D("930"))
     goal_score(last, method="grade", grade="完成", user=office_user)
     plan = GoalPlanFactory(unit=unit, year=2025, status="published")
-    goal = QuantitativeGoalFactory(plan=plan, indicator=indicator, name="二〇二五年就业目标", plan_value=D("1000"), copied_from=last,
-                                   criteria="新增就业达到1000人")
+    goal = QuantitativeGoalFactory(
+        plan=plan,
+        indicator=indicator,
+        name="二〇二五年就业目标",
+        plan_value=D("1000"),
+        copied_from=last,
+        criteria="新增就业达到1000人",
+    )
     for period, value in (("Q1", "210"), ("Q2", "480"), ("Q3", "760")):
-        ProgressEntryFactory(report=ProgressReportFactory(plan=plan, period=period), goal=goal, actual_value=D(value),
-                             work_done=f"{period}开展招聘会")
+        ProgressEntryFactory(
+            report=ProgressReportFactory(plan=plan, period=period),
+            goal=goal,
+            actual_value=D(value),
+            work_done=f"{period}开展招聘会",
+        )
     return {"old": old, "last": last, "goal": goal, "plan": plan}
 
 
@@ -58,9 +72,21 @@ def test_score3_sheet_shows_plan_reports_history_and_comments_together(client, o
     CommentFactory(goal=goal, body="有人虚报就业数据", comment_type=comment_type("举报"))
     client.force_login(office_user)
     page = client.get(sheet_url(history["plan"])).content.decode()
-    section = page[page.index(f'id="goal-{goal.pk}"'):]
-    for text in ("新增就业达到1000人", "1000", "Q1开展招聘会", "Q2开展招聘会", "Q3开展招聘会", "760",
-                 "二〇二四年就业目标", "930", "二〇二三年就业目标", "招聘会效果不错", "将继续扩大规模", "有人虚报就业数据"):
+    section = page[page.index(f'id="goal-{goal.pk}"') :]
+    for text in (
+        "新增就业达到1000人",
+        "1000",
+        "Q1开展招聘会",
+        "Q2开展招聘会",
+        "Q3开展招聘会",
+        "760",
+        "二〇二四年就业目标",
+        "930",
+        "二〇二三年就业目标",
+        "招聘会效果不错",
+        "将继续扩大规模",
+        "有人虚报就业数据",
+    ):
         assert text in section, text
     assert f'action="/admin/scoring/goal/{goal.pk}/score/"' in section
 
@@ -91,8 +117,10 @@ def test_score3_who_opens_the_scoring_screens(client, make_user, unit, history, 
 def test_score1_only_the_office_scores(client, make_user, unit, history, role):
     goal = history["goal"]
     client.force_login(make_user(role, unit=unit))
-    client.post(reverse("scoring_admin:score", args=[goal.pk]), {f"g{goal.pk}-method": "direct", f"g{goal.pk}-score": "1",
-                                                                 f"g{goal.pk}-reason": "x"})
+    client.post(
+        reverse("scoring_admin:score", args=[goal.pk]),
+        {f"g{goal.pk}-method": "direct", f"g{goal.pk}-score": "1", f"g{goal.pk}-reason": "x"},
+    )
     assert GoalScore.objects.filter(goal=goal).exists() == (role == R.OFFICE)
 
 
@@ -116,7 +144,9 @@ def test_score3_sheet_queries_do_not_grow_with_goals(client, office_user, histor
 
 
 def test_score3_overview_lists_units_with_their_goal_scores(client, office_user, history):
-    goal_score(history["goal"], method="direct", score="90", standard_score="100", reason="未全部完成", user=office_user)
+    goal_score(
+        history["goal"], method="direct", score="90", standard_score="100", reason="未全部完成", user=office_user
+    )
     client.force_login(office_user)
     page = client.get(reverse("scoring_admin:year", args=[2025])).content.decode()
     assert history["plan"].unit.name in page and "90.00" in page
@@ -127,7 +157,9 @@ def test_score3_overview_and_cadre_scores_as_spreadsheets(client, office_user, h
 
     from openpyxl import load_workbook
 
-    goal_score(history["goal"], method="direct", score="90", standard_score="100", reason="未全部完成", user=office_user)
+    goal_score(
+        history["goal"], method="direct", score="90", standard_score="100", reason="未全部完成", user=office_user
+    )
     client.force_login(office_user)
     response = client.get(reverse("scoring_admin:year", args=[2025]) + "?export=xlsx")
     rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))

@@ -72,7 +72,9 @@ def test_portal4_units_are_found_by_a_word_of_their_name_or_duties(client):
 def test_portal4_unpublished_pages_are_not_found(client):
     """PORTAL-4: a draft document is not revealed by search."""
     index = DocumentIndexPage.objects.get()
-    draft = AssessmentDocumentPage(title="未发布的考核草案", slug="draft", category=DocumentCategory.objects.first(), year=2026, live=False)
+    draft = AssessmentDocumentPage(
+        title="未发布的考核草案", slug="draft", category=DocumentCategory.objects.first(), year=2026, live=False
+    )
     index.add_child(instance=draft)
     assert "未发布的考核草案" not in client.get("/search/", {"q": "考核"}).content.decode()
 

@@ -49,7 +49,11 @@ class Command(BaseCommand):
 
         base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("演示账号 Demo sign-ins (角色 role, 用户名 user name, 密码 password, 登录地址 sign in at):"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "演示账号 Demo sign-ins (角色 role, 用户名 user name, 密码 password, 登录地址 sign in at):"
+            )
+        )
         for role, username, password, where in sign_in_table():
             self.stdout.write(f"  {pad(role, 16)} {username:<12} {password:<12} {base}{where}")
         for module in demo_modules():

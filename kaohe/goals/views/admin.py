@@ -133,7 +133,9 @@ def plan_create(request):
     try:
         if form.cleaned_data["copy_previous"] and previous is not None:
             plan = services.copy_plan(previous, year, request.user)
-            messages.success(request, _("Started %(year)s's goals from %(previous)s's.") % {"year": year, "previous": previous.year})
+            messages.success(
+                request, _("Started %(year)s's goals from %(previous)s's.") % {"year": year, "previous": previous.year}
+            )
         else:
             plan = GoalPlan.objects.create(unit=unit, year=year)
     except ValidationError as error:
@@ -214,8 +216,12 @@ def goal_add(request, pk):
         return _render_goal_form(request, plan, form, title=title, action=action, status=400)
     initial = {}
     if parent is not None:
-        initial = {"goal_type": parent.goal_type_id, "source": parent.source_id,
-                   "supervising_unit": parent.supervising_unit_id, "due_date": parent.due_date}
+        initial = {
+            "goal_type": parent.goal_type_id,
+            "source": parent.source_id,
+            "supervising_unit": parent.supervising_unit_id,
+            "due_date": parent.due_date,
+        }
     form = GoalForm(instance=Goal(plan=plan, parent=parent), initial=initial)
     return _render_goal_form(request, plan, form, title=title, action=action)
 
@@ -271,7 +277,9 @@ def goal_move(request, pk):
                 if new_parent is None:
                     raise ValidationError(_("The chosen parent goal does not exist any more."))
             position = request.POST.get("position")
-            services.move_goal(goal, new_parent, int(position) if position and position.isdigit() else None, request.user)
+            services.move_goal(
+                goal, new_parent, int(position) if position and position.isdigit() else None, request.user
+            )
     except ValidationError as error:
         if _is_fetch(request):
             return JsonResponse({"ok": False, "error": " ".join(error.messages)}, status=400)
@@ -358,8 +366,15 @@ def goal_assign(request, pk):
     return render(
         request,
         "goals/admin/goal_assign.html",
-        {"base_template": base, "plan": plan, "goal": goal, "formset": formset, "has_cadres": cadres.exists(),
-         "action": reverse("goals_admin:goal_assign", args=[goal.pk]), "title": _("Decompose “%(goal)s”") % {"goal": goal}},
+        {
+            "base_template": base,
+            "plan": plan,
+            "goal": goal,
+            "formset": formset,
+            "has_cadres": cadres.exists(),
+            "action": reverse("goals_admin:goal_assign", args=[goal.pk]),
+            "title": _("Decompose “%(goal)s”") % {"goal": goal},
+        },
         status=status,
     )
 
@@ -386,5 +401,6 @@ def plan_changes(request, pk):
     if goal_id and goal_id.isdigit():
         changes = changes.filter(goal_id=int(goal_id))
     page = Paginator(changes, 50).get_page(request.GET.get("page"))
-    return render(request, "goals/admin/plan_changes.html", {"plan": plan, "page_obj": page, "actions": GoalChange.Action})
-
+    return render(
+        request, "goals/admin/plan_changes.html", {"plan": plan, "page_obj": page, "actions": GoalChange.Action}
+    )

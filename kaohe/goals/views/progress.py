@@ -75,7 +75,9 @@ def report_create(request, pk):
     if period not in dict(period_choices()):
         messages.error(request, _("Choose a month or quarter."))
         return redirect("goals_admin:reports", plan.pk)
-    report, created = ProgressReport.objects.get_or_create(plan=plan, period=period, defaults={"updated_by": request.user})
+    report, created = ProgressReport.objects.get_or_create(
+        plan=plan, period=period, defaults={"updated_by": request.user}
+    )
     if created:
         log(report, "wagtail.create", user=request.user)
     return redirect("goals_admin:report", report.pk)
@@ -191,8 +193,7 @@ def import_upload(request, pk):
     return render(
         request,
         "goals/admin/import_preview.html",
-        {"plan": plan, "result": result, "token": token,
-         "period_label": dict(period_choices()).get(result.period, "")},
+        {"plan": plan, "result": result, "token": token, "period_label": dict(period_choices()).get(result.period, "")},
         status=200 if result.ok else 400,
     )
 

@@ -84,9 +84,13 @@ def goal_query(request):
             context["roots"] = [node for node in tree.roots if not public or node.effective_type_public]
             context["public"] = public
         return render(request, "goals/public/goal_query.html", context)
-    goals = visible_goals(request.user).select_related(
-        "plan__unit", "goal_type", "indicator__measure_unit", "supervising_unit"
-    ).order_by("plan__unit__kind__sort_order", "plan__unit__sort_order", "plan__unit__name", "parent_id", "sort_order")
+    goals = (
+        visible_goals(request.user)
+        .select_related("plan__unit", "goal_type", "indicator__measure_unit", "supervising_unit")
+        .order_by(
+            "plan__unit__kind__sort_order", "plan__unit__sort_order", "plan__unit__name", "parent_id", "sort_order"
+        )
+    )
     if year:
         goals = goals.filter(plan__year=year)
     if unit is not None:
@@ -107,8 +111,11 @@ def goal_query(request):
         overview = _overview(request.user, year, period)
         context["overview"] = overview
         context["overview_json"] = json.dumps(
-            {"units": [row["unit"] for row in overview], "completion": [row["average"] for row in overview],
-             "label": _("average completion (%)")},
+            {
+                "units": [row["unit"] for row in overview],
+                "completion": [row["average"] for row in overview],
+                "label": _("average completion (%)"),
+            },
             ensure_ascii=False,
         )
     return render(request, "goals/public/goal_query.html", context)
@@ -126,17 +133,22 @@ def _overview(user, year, period):
     """Per unit: goals, completed, late, average completion of goals with
     progress; for comparing units at a glance (SUP-6)."""
     goals = list(
-        visible_goals(user).filter(plan__year=year).select_related("plan__unit__kind", "indicator").order_by(
-            "plan__unit__kind__sort_order", "plan__unit__sort_order", "plan__unit__name"
-        )
+        visible_goals(user)
+        .filter(plan__year=year)
+        .select_related("plan__unit__kind", "indicator")
+        .order_by("plan__unit__kind__sort_order", "plan__unit__sort_order", "plan__unit__name")
     )
     by_id = {goal.pk: FlatNode(goal) for goal in goals}
     if by_id:
-        attach_latest_progress(by_id, _up_to(ProgressReport.objects.filter(reports_visible_q(user), plan__year=year), period))
+        attach_latest_progress(
+            by_id, _up_to(ProgressReport.objects.filter(reports_visible_q(user), plan__year=year), period)
+        )
     rows: dict[int, dict] = {}
     for node in by_id.values():
         unit = node.goal.plan.unit
-        row = rows.setdefault(unit.pk, {"unit": unit.name, "unit_id": unit.pk, "goals": 0, "completed": 0, "late": 0, "values": []})
+        row = rows.setdefault(
+            unit.pk, {"unit": unit.name, "unit_id": unit.pk, "goals": 0, "completed": 0, "late": 0, "values": []}
+        )
         row["goals"] += 1
         row["completed"] += node.completed
         row["late"] += node.late
@@ -173,7 +185,9 @@ def _flat_nodes(user, goals, period=""):
 def goal_detail(request, pk):
     """One goal: plan, decomposition, every visible report, and its line chart (GOAL-8)."""
     goal = get_object_or_404(
-        Goal.objects.select_related("plan__unit", "goal_type", "source", "supervising_unit", "indicator__measure_unit", "parent"),
+        Goal.objects.select_related(
+            "plan__unit", "goal_type", "source", "supervising_unit", "indicator__measure_unit", "parent"
+        ),
         pk=pk,
     )
     if not can_view_plan(request.user, goal.plan) or not can_view_goal(request.user, goal):
@@ -195,8 +209,16 @@ def goal_detail(request, pk):
     return render(
         request,
         "goals/public/goal_detail.html",
-        {"goal": goal, "node": node, "goal_type": goal_type, "sections": goal_page_sections(request, goal), "entries": entries, "children": children, "chart_json": json.dumps(chart, ensure_ascii=False) if chart else "",
-         "changes": goal.changes.select_related("changed_by")[:20] if not is_public_reader(request.user) else []},
+        {
+            "goal": goal,
+            "node": node,
+            "goal_type": goal_type,
+            "sections": goal_page_sections(request, goal),
+            "entries": entries,
+            "children": children,
+            "chart_json": json.dumps(chart, ensure_ascii=False) if chart else "",
+            "changes": goal.changes.select_related("changed_by")[:20] if not is_public_reader(request.user) else [],
+        },
     )
 
 
@@ -215,7 +237,9 @@ def _chart(user, goal, entries):
     """Plan and actual of every reported period, this year and the years
     before, on one line: the same unit's goals on the same indicator (GOAL-8)."""
     history = (
-        Goal.objects.filter(plan__unit_id=goal.plan.unit_id, indicator_id=goal.indicator_id, plan__in=visible_plans(user))
+        Goal.objects.filter(
+            plan__unit_id=goal.plan.unit_id, indicator_id=goal.indicator_id, plan__in=visible_plans(user)
+        )
         .select_related("plan")
         .order_by("plan__year")
     )
@@ -263,7 +287,11 @@ def unit_section(request, unit):
     plan = visible_plans(user).filter(unit=unit, status=GoalPlan.Status.PUBLISHED).order_by("-year").first()
     if plan is None:
         return None
-    tree = load_tree(plan, reports=visible_reports(user, plan) if user else plan.reports.filter(submitted=True), with_assignments=False)
+    tree = load_tree(
+        plan,
+        reports=visible_reports(user, plan) if user else plan.reports.filter(submitted=True),
+        with_assignments=False,
+    )
     public = is_public_reader(user)
     roots = [node for node in tree.roots if not public or node.effective_type_public]
     if not roots:

@@ -40,7 +40,9 @@ from .views import (
 class YearResultSerializer(serializers.ModelSerializer):
     kind = serializers.SerializerMethodField(help_text=_("“team” or “cadre”."))
     target_category = serializers.CharField(source="target_category.name", help_text=_("The target category's name."))
-    team = serializers.CharField(source="team.external_id", allow_null=True, default=None, help_text=_("The team's identifier."))
+    team = serializers.CharField(
+        source="team.external_id", allow_null=True, default=None, help_text=_("The team's identifier.")
+    )
     cadre = serializers.CharField(
         source="cadre.external_id", allow_null=True, default=None, help_text=_("The cadre's identifier.")
     )
@@ -55,9 +57,26 @@ class YearResultSerializer(serializers.ModelSerializer):
     class Meta:
         model = YearResult
         fields = [
-            "id", "year", "kind", "target_category", "team", "team_id", "cadre", "cadre_id", "name", "unit",
-            "goal_score", "evaluation_score", "total", "rank", "recommended_grade", "approved_grade", "is_stale",
-            "year_archived", "computed_at", "updated_at",
+            "id",
+            "year",
+            "kind",
+            "target_category",
+            "team",
+            "team_id",
+            "cadre",
+            "cadre_id",
+            "name",
+            "unit",
+            "goal_score",
+            "evaluation_score",
+            "total",
+            "rank",
+            "recommended_grade",
+            "approved_grade",
+            "is_stale",
+            "year_archived",
+            "computed_at",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -76,7 +95,9 @@ class YearResultFilter(StrictFilterSet):
     year = django_filters.NumberFilter(label=_("Year"))
     unit = django_filters.CharFilter(method="filter_unit", label=_("Unit (identifier)"))
     kind = django_filters.ChoiceFilter(
-        choices=[("team", _("Leadership teams")), ("cadre", _("Cadres"))], method="filter_kind", label=_("Teams or cadres")
+        choices=[("team", _("Leadership teams")), ("cadre", _("Cadres"))],
+        method="filter_kind",
+        label=_("Teams or cadres"),
     )
     graded = StrictBooleanFilter(method="filter_graded", label=_("Only results with an approved grade"))
     changed_since = ChangedSinceFilter(
@@ -116,9 +137,9 @@ class YearResultViewSet(ApiViewSet):
     filterset_class = YearResultFilter
 
     def get_queryset(self):
-        queryset = YearResult.objects.select_related(
-            "target_category", "team__unit", "cadre__unit"
-        ).order_by("year", "pk")
+        queryset = YearResult.objects.select_related("target_category", "team__unit", "cadre__unit").order_by(
+            "year", "pk"
+        )
         return self.scoped(queryset)
 
     def get_serializer_context(self):
@@ -136,7 +157,9 @@ class CadreGoalSerializer(serializers.ModelSerializer):
     parent_goal_id = serializers.IntegerField(source="goal.parent_id", allow_null=True)
     year = serializers.IntegerField(source="goal.plan.year")
     unit = serializers.CharField(
-        source="goal.plan.unit.external_id", allow_null=True, help_text=_("The identifier of the unit whose goal it is.")
+        source="goal.plan.unit.external_id",
+        allow_null=True,
+        help_text=_("The identifier of the unit whose goal it is."),
     )
     unit_name = serializers.CharField(source="goal.plan.unit.name")
     goal_kind = serializers.CharField(source="goal.kind", help_text=_("“quantitative” or “qualitative”."))
@@ -155,9 +178,26 @@ class CadreGoalSerializer(serializers.ModelSerializer):
     class Meta:
         model = Assignment
         fields = [
-            "id", "role", "goal_id", "goal", "parent_goal_id", "year", "unit", "unit_name", "goal_kind", "goal_type",
-            "weight", "importance", "start_date", "due_date", "criteria", "indicator", "measure_unit", "plan_value",
-            "counts_in_assessment", "updated_at",
+            "id",
+            "role",
+            "goal_id",
+            "goal",
+            "parent_goal_id",
+            "year",
+            "unit",
+            "unit_name",
+            "goal_kind",
+            "goal_type",
+            "weight",
+            "importance",
+            "start_date",
+            "due_date",
+            "criteria",
+            "indicator",
+            "measure_unit",
+            "plan_value",
+            "counts_in_assessment",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -175,7 +215,9 @@ class CadreGoalFilter(StrictFilterSet):
     list=extend_schema(
         summary=_("List the goals assigned to a cadre"),
         description=_("The goals of published goal plans that are assigned to the cadre, with the cadre's role."),
-        parameters=[OpenApiParameter("cadre_external_id", str, OpenApiParameter.PATH, description=_("The cadre's identifier."))],
+        parameters=[
+            OpenApiParameter("cadre_external_id", str, OpenApiParameter.PATH, description=_("The cadre's identifier."))
+        ],
         responses={200: CadreGoalSerializer(many=True), **NOT_FOUND, **BAD_REQUEST, **ERRORS},
     )
 )
@@ -203,4 +245,6 @@ class CadreGoalViewSet(ApiViewSet):
         else:
             queryset = self.rules.scope(actor, "view", queryset)
             plans = visible_plans(actor)
-        return queryset.filter(goal__plan__in=plans).order_by("goal__plan__year", "goal__plan_id", "goal__sort_order", "pk")
+        return queryset.filter(goal__plan__in=plans).order_by(
+            "goal__plan__year", "goal__plan_id", "goal__sort_order", "pk"
+        )

@@ -62,8 +62,20 @@ class UnitRecordSerializer(RecordSerializer):
     class Meta(RecordSerializer.Meta):
         model = Unit
         fields = [
-            "id", "external_id", "name", "short_name", "kind", "parent", "duties", "internal_organisation",
-            "contact_person", "contact_phone", "contact_email", "address", "sort_order", "is_active",
+            "id",
+            "external_id",
+            "name",
+            "short_name",
+            "kind",
+            "parent",
+            "duties",
+            "internal_organisation",
+            "contact_person",
+            "contact_phone",
+            "contact_email",
+            "address",
+            "sort_order",
+            "is_active",
         ]
         read_only_fields = ["id"]
 
@@ -89,8 +101,18 @@ class CadreRecordSerializer(RecordSerializer):
     class Meta(RecordSerializer.Meta):
         model = Cadre
         fields = [
-            "id", "external_id", "name", "sex", "birth_date", "unit", "position", "rank", "profession",
-            "education", "is_active", "updated_at",
+            "id",
+            "external_id",
+            "name",
+            "sex",
+            "birth_date",
+            "unit",
+            "position",
+            "rank",
+            "profession",
+            "education",
+            "is_active",
+            "updated_at",
         ]
         read_only_fields = ["id", "updated_at"]
 
@@ -110,8 +132,17 @@ class MembershipRecordSerializer(RecordSerializer):
     class Meta(RecordSerializer.Meta):
         model = Membership
         fields = [
-            "id", "external_id", "team", "cadre", "party_post", "administrative_post", "work_in_charge",
-            "departments_in_charge", "telephone", "start_date", "end_date",
+            "id",
+            "external_id",
+            "team",
+            "cadre",
+            "party_post",
+            "administrative_post",
+            "work_in_charge",
+            "departments_in_charge",
+            "telephone",
+            "start_date",
+            "end_date",
         ]
         read_only_fields = ["id"]
 

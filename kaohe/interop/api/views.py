@@ -72,9 +72,7 @@ class RecordPagination(PageNumberPagination):
         except ValueError:
             value = 0
         if value < 1 or (maximum is not None and value > maximum):
-            bounds = (
-                _("a whole number from 1 to %(max)s") % {"max": maximum} if maximum else _("a whole number from 1")
-            )
+            bounds = _("a whole number from 1 to %(max)s") % {"max": maximum} if maximum else _("a whole number from 1")
             raise ValidationError({name: [_("Give %(bounds)s.") % {"bounds": bounds}]})
         return value
 
@@ -99,7 +97,9 @@ ERRORS = {
     429: OpenApiResponse(ErrorSerializer, description=_("Too many requests: wait and try again.")),
 }
 NOT_FOUND = {404: OpenApiResponse(ErrorSerializer, description=_("No such record or page."))}
-RESERVED = {405: OpenApiResponse(ErrorSerializer, description=_("“bulk” is the bulk push's address, not an identifier."))}
+RESERVED = {
+    405: OpenApiResponse(ErrorSerializer, description=_("“bulk” is the bulk push's address, not an identifier."))
+}
 BAD_REQUEST = {400: OpenApiResponse(description=_("The request was refused: the reasons by field."))}
 
 
@@ -132,7 +132,9 @@ class ExchangeLoggedMixin:
         if status_code >= 400 and self.exchange_refusals is None:
             message = getattr(self, "exchange_message", "")
         exchange = exchange_record(
-            direction=ExchangeRecord.Direction.READ if request.method in SAFE_METHODS else ExchangeRecord.Direction.PUSH,
+            direction=ExchangeRecord.Direction.READ
+            if request.method in SAFE_METHODS
+            else ExchangeRecord.Direction.PUSH,
             operation=f"{self.kind}.{getattr(self, 'action', None) or request.method.lower()}",
             outcome=outcome,
             started_at=self.exchange_started,
@@ -214,7 +216,6 @@ class ApiViewSet(ExchangeLoggedMixin, mixins.ListModelMixin, viewsets.GenericVie
         return response
 
 
-
 class RecordViewSet(mixins.RetrieveModelMixin, ApiViewSet):
     """Shared behaviour of the four kinds of organisation record: pulled, and pushed by their identifiers."""
 
@@ -253,7 +254,7 @@ class RecordViewSet(mixins.RetrieveModelMixin, ApiViewSet):
     def bulk(self, request, *args, **kwargs):
         records = request.data.get("records") if isinstance(request.data, dict) else None
         if not isinstance(records, list):
-            raise ValidationError({"records": [_("Send the records as a list: {\"records\": [...]}.")]})
+            raise ValidationError({"records": [_('Send the records as a list: {"records": [...]}.')]})
         limit = max_bulk_records()
         if len(records) > limit:
             raise ValidationError(
@@ -445,4 +446,3 @@ class MembershipViewSet(RecordViewSet):
 
     def get_queryset(self):
         return self.scoped(Membership.objects.select_related("team", "cadre").order_by("pk"))
-

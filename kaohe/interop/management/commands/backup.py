@@ -22,7 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--keep-last", type=int, default=3, help=_("Always keep this many newest archives."))
         parser.add_argument("--keep-daily", type=int, default=7, help=_("Keep the newest archive of this many days."))
         parser.add_argument("--keep-weekly", type=int, default=4, help=_("Keep the newest archive of this many weeks."))
-        parser.add_argument("--keep-monthly", type=int, default=12, help=_("Keep the newest archive of this many months."))
+        parser.add_argument(
+            "--keep-monthly", type=int, default=12, help=_("Keep the newest archive of this many months.")
+        )
         parser.add_argument("--no-prune", action="store_true", help=_("Keep every archive."))
 
     def handle(self, *args, **options):

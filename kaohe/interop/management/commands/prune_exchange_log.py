@@ -19,7 +19,9 @@ class Command(BaseCommand):
     help = _("Delete exchange-log lines older than the given number of days.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--keep-days", type=int, default=730, help=_("Keep the lines of this many days (default 730)."))
+        parser.add_argument(
+            "--keep-days", type=int, default=730, help=_("Keep the lines of this many days (default 730).")
+        )
 
     def handle(self, *args, **options):
         days = options["keep_days"]

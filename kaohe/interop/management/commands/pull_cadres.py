@@ -36,7 +36,9 @@ class Command(BaseCommand):
     help = _("Fetch cadres from the cadre-management system page by page and apply them like a push.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--base-url", required=True, help=_("The other system's API address, e.g. https://gbxt.example/api/v1/"))
+        parser.add_argument(
+            "--base-url", required=True, help=_("The other system's API address, e.g. https://gbxt.example/api/v1/")
+        )
         parser.add_argument("--key", default=None, help=_("The API key (better: the CADRE_SYSTEM_API_KEY variable)."))
         parser.add_argument("--page-size", type=int, default=500, help=_("Records per page."))
         parser.add_argument("--since", default=None, help=_("Only cadres changed at or after this ISO 8601 time."))
@@ -115,7 +117,9 @@ class Command(BaseCommand):
         """One page: its records and the address of the next page (or None)."""
         origin = urllib.parse.urlsplit(base)[:2]
         if urllib.parse.urlsplit(url)[:2] != origin:
-            raise PullError(_("The next page is on another server (%(url)s): not followed, the key stays home.") % {"url": url})
+            raise PullError(
+                _("The next page is on another server (%(url)s): not followed, the key stays home.") % {"url": url}
+            )
         request = urllib.request.Request(  # noqa: S310 - the scheme was checked above
             url, headers={"Authorization": f"Bearer {key}", "Accept": "application/json"}
         )
@@ -128,7 +132,8 @@ class Command(BaseCommand):
                     _("The cadre-management system refused the key (HTTP %(status)s).") % {"status": exc.code}
                 ) from exc
             raise PullError(
-                _("The cadre-management system answered HTTP %(status)s for %(url)s.") % {"status": exc.code, "url": url}
+                _("The cadre-management system answered HTTP %(status)s for %(url)s.")
+                % {"status": exc.code, "url": url}
             ) from exc
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             reason = getattr(exc, "reason", exc)

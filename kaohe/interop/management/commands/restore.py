@@ -33,9 +33,13 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             self.style.SUCCESS(
-                _("Restored the backup of %(created)s: %(vendor)s database and %(files)s uploaded files (%(seconds).1f s).")
+                _(
+                    "Restored the backup of %(created)s: %(vendor)s database and %(files)s uploaded files (%(seconds).1f s)."
+                )
                 % {
-                    "created": timezone.localtime(datetime.fromisoformat(result.created_at)).strftime("%Y-%m-%d %H:%M:%S"),
+                    "created": timezone.localtime(datetime.fromisoformat(result.created_at)).strftime(
+                        "%Y-%m-%d %H:%M:%S"
+                    ),
                     "vendor": result.vendor,
                     "files": result.files,
                     "seconds": time.monotonic() - started,
