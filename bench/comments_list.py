@@ -147,7 +147,8 @@ def main():
     CommentRead.objects.bulk_create([CommentRead(user=office, comment=c) for c in rows[::2]], batch_size=2000)
     print(f"database: {DATABASE_URL}")
     print(
-        f"data: {len(rows):,} comments on one unit (+2,000 elsewhere), half read by the office; built in {time.perf_counter() - started:.1f} s"
+        f"data: {len(rows):,} comments on one unit (+2,000 elsewhere), half read by the office; built in "
+        f"{time.perf_counter() - started:.1f} s"
     )
     clients = {}
     for name, account in (("office", office), ("unit admin", unit_admin)):
@@ -181,7 +182,8 @@ def main():
     response = clients["office"].get("/admin/comments/export/?status=")
     assert response.status_code == 200
     print(
-        f"spreadsheet of all {len(rows) + 2000:,} comments: {time.perf_counter() - started:.1f} s, {len(response.content) // 1024} KB"
+        f"spreadsheet of all {len(rows) + 2000:,} comments: {time.perf_counter() - started:.1f} s, "
+        f"{len(response.content) // 1024} KB"
     )
     print(f"slowest median {worst:.0f} ms (target < {TARGET_MS} ms: {'met' if worst < TARGET_MS else 'NOT met'})")
 

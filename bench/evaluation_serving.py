@@ -153,7 +153,8 @@ def run(host, label, think):
     for name in STEPS:
         values = results.get(name, [])
         print(
-            f"  {name:<13} p50 {1000 * percentile(values, 0.5):6.0f} ms   p95 {1000 * percentile(values, 0.95):6.0f} ms   max {1000 * max(values, default=0):6.0f} ms"
+            f"  {name:<13} p50 {1000 * percentile(values, 0.5):6.0f} ms   p95 "
+            f"{1000 * percentile(values, 0.95):6.0f} ms   max {1000 * max(values, default=0):6.0f} ms"
         )
     p95 = 1000 * percentile(results.get("confirm", []), 0.95)
     return p95, errors, EVALUATORS - cast

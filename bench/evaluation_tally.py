@@ -60,7 +60,8 @@ def main():
     elapsed = time.perf_counter() - started
     best = max(results, key=lambda r: r.score)
     print(
-        f"tally of {BALLOTS} ballots × {sheet.cell_count} ratings: {elapsed:.2f} s (target < 10 s: {'met' if elapsed < 10 else 'NOT met'}); "
+        f"tally of {BALLOTS} ballots × {sheet.cell_count} ratings: {elapsed:.2f} s (target < 10 s: "
+        f"{'met' if elapsed < 10 else 'NOT met'}); "
         f"best score {best.score}, {len(results)} targets"
     )
 

@@ -172,7 +172,8 @@ def main():
         r = results[phase]
         print(
             f"{label}: {r['seconds']:.1f} s, peak memory {r['maxrss_mb']:.0f} MB "
-            f"(target < 10 s and < 400 MB: {'met' if r['seconds'] < 10 and r['maxrss_mb'] < 400 else 'NOT met'}; {r.get('note', '')})"
+            f"(target < 10 s and < 400 MB: {'met' if r['seconds'] < 10 and r['maxrss_mb'] < 400 else 'NOT met'}; "
+            f"{r.get('note', '')})"
         )
 
 

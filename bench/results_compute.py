@@ -178,7 +178,8 @@ def main():
     start = time.perf_counter()
     cadre_category = build(rng)
     print(
-        f"county built in {time.perf_counter() - start:.1f} s: 150 teams, 1,000 cadres, 900 scored goals, 1,150 target results"
+        f"county built in {time.perf_counter() - start:.1f} s: 150 teams, 1,000 cadres, 900 scored goals, 1,150 "
+        "target results"
     )
     times = []
     for _ in range(3):
@@ -205,7 +206,8 @@ def main():
     ):
         median, queries, _response = timed(client, url)
         print(
-            f"{label}: median {median:.0f} ms, {queries} queries (target < 500 ms: {'met' if median < 500 else 'NOT met'})"
+            f"{label}: median {median:.0f} ms, {queries} queries (target < 500 ms: "
+            f"{'met' if median < 500 else 'NOT met'})"
         )
     start = time.perf_counter()
     response = client.get(f"/admin/results/{YEAR}/ranking/?category={cadre_category.pk}&format=pdf")

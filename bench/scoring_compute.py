@@ -97,7 +97,8 @@ def main():
     scored = GoalScore.objects.filter(goal__plan__year=last_year).count()
     median, worst, queries = timed(lambda: compute_goal_scores(last_year))
     print(
-        f"{last_year} ({scored} goal scores): median {median * 1000:.0f} ms, worst {worst * 1000:.0f} ms, {queries} queries; "
+        f"{last_year} ({scored} goal scores): median {median * 1000:.0f} ms, worst {worst * 1000:.0f} ms, {queries} "
+        "queries; "
         f"{UnitGoalScore.objects.filter(year=last_year).count()} unit and "
         f"{CadreGoalScore.objects.filter(year=last_year).count()} cadre goal scores "
         f"(target < {TARGET_S:.0f} s: {'met' if worst < TARGET_S else 'NOT met'})"
@@ -108,7 +109,8 @@ def main():
     median, worst, queries = timed(lambda: compute_goal_scores(this_year))
     print(
         f"{this_year} (every counting goal at every level scored, {count} scores): median {median * 1000:.0f} ms, "
-        f"worst {worst * 1000:.0f} ms, {queries} queries (target < {TARGET_S:.0f} s: {'met' if worst < TARGET_S else 'NOT met'})"
+        f"worst {worst * 1000:.0f} ms, {queries} queries (target < {TARGET_S:.0f} s: "
+        f"{'met' if worst < TARGET_S else 'NOT met'})"
     )
 
     from django.test import Client

@@ -18,7 +18,9 @@ def model_counts():
 
 
 def test_sys1_demo_county_is_complete_and_idempotent(settings, tmp_path):
-    """SYS-1/2/4/5/6: load_demo twice gives the same data: 30+ units of several kinds, teams of 3-7, 150+ cadres, users per role."""
+    """SYS-1/2/4/5/6: load_demo twice gives the same data: 30+ units of several kinds, teams of 3-7, 150+ cadres,
+    users per role.
+    """
     out = StringIO()
     call_command("load_demo", stdout=out)
     first = model_counts()

@@ -205,7 +205,8 @@ def answer_post(comment: Comment, *, body: str, is_public: bool, user) -> Answer
         if not address:
             raise ValidationError(
                 _(
-                    "The commenter left no e-mail address, so a private answer cannot reach them. Make the answer public instead."
+                    "The commenter left no e-mail address, so a private answer cannot reach them. Make the answer "
+                    "public instead."
                 )
             )
         answer.emailed_to = address

@@ -65,7 +65,8 @@ def _accept(request, form, target, *, next_url):
         form.add_error(
             None,
             _(
-                "You have sent %(limit)d comments in the last %(minutes)d minutes. Please wait a while before sending more."
+                "You have sent %(limit)d comments in the last %(minutes)d minutes. Please wait a while before "
+                "sending more."
             )
             % {"limit": limit, "minutes": max(1, window // 60)},
         )

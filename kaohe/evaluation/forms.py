@@ -70,7 +70,8 @@ class IndicatorSystemAdminForm(WagtailAdminModelForm):
             if scoring_changed:
                 problems.append(
                     _(
-                        "Ballots have been cast on this system: its indicators, weights and scale can no longer change. Copy it to make a new version."
+                        "Ballots have been cast on this system: its indicators, weights and scale can no longer "
+                        "change. Copy it to make a new version."
                     )
                 )
         for problem in problems:
@@ -79,7 +80,9 @@ class IndicatorSystemAdminForm(WagtailAdminModelForm):
 
 
 class EvaluationTaskAdminForm(WagtailAdminModelForm):
-    """A task's targets match their categories, each target category is rated, and the set-up freezes with the first ballot."""
+    """A task's targets match their categories, each target category is rated, and the set-up freezes with the
+    first ballot.
+    """
 
     def is_valid(self):
         valid = super().is_valid()
@@ -129,7 +132,8 @@ class EvaluationTaskAdminForm(WagtailAdminModelForm):
             ):
                 problems.append(
                     _(
-                        "Ballots have been cast: the targets, evaluator categories, systems and quotas can no longer change. Only weights, times and texts can."
+                        "Ballots have been cast: the targets, evaluator categories, systems and quotas can no "
+                        "longer change. Only weights, times and texts can."
                     )
                 )
         if instance.pk and instance.is_closed and self.has_changed():

@@ -240,7 +240,8 @@ class EvaluationTask(ClusterableModel):
         default=5,
         validators=[MinValueValidator(1)],
         help_text=_(
-            "A target's result (and each evaluator category's part) is shown only with at least this many valid ballots."
+            "A target's result (and each evaluator category's part) is shown only with at least this many valid "
+            "ballots."
         ),
     )
     trim_extremes = models.BooleanField(

@@ -217,7 +217,8 @@ def record_failure(request, normalised: str, scope: str = "sign-in") -> None:
 def throttle_message() -> str:
     minutes = max(1, _throttle_settings()[2] // 60)
     return _(
-        "Too many wrong codes were tried. Wait %(minutes)s minutes and try again, or ask the staff of the assessment office."
+        "Too many wrong codes were tried. Wait %(minutes)s minutes and try again, or ask the staff of the "
+        "assessment office."
     ) % {"minutes": minutes}
 
 

@@ -200,7 +200,8 @@ class BallotSheet:
                 if section.max_excellent is not None and count[EXCELLENT] > section.max_excellent:
                     errors.append(
                         _(
-                            "%(section)s, “%(indicator)s”: at most %(limit)s may be rated %(levels)s; there are %(count)s."
+                            "%(section)s, “%(indicator)s”: at most %(limit)s may be rated %(levels)s; there are "
+                            "%(count)s."
                         )
                         % {
                             "section": section.title,
@@ -213,7 +214,8 @@ class BallotSheet:
                 if section.min_bottom is not None and count[BOTTOM] < section.min_bottom:
                     errors.append(
                         _(
-                            "%(section)s, “%(indicator)s”: at least %(limit)s must be rated %(levels)s; there are %(count)s."
+                            "%(section)s, “%(indicator)s”: at least %(limit)s must be rated %(levels)s; there are "
+                            "%(count)s."
                         )
                         % {
                             "section": section.title,

@@ -121,13 +121,15 @@ def _rating_cells(section, target, chosen) -> str:
             if system.bottom_below is not None:
                 extra += f' data-bottom-below="{_number(system.bottom_below)}"'
             control = (
-                f'<input type="number" class="rate-number" name="{name}" value="{escape(value)}" min="{_number(system.scale_min)}"'
+                f'<input type="number" class="rate-number" name="{name}" value="{escape(value)}"'
+                f' min="{_number(system.scale_min)}"'
                 f' max="{_number(system.scale_max)}" step="0.01" inputmode="decimal" data-indicator="{indicator.pk}"'
                 f' aria-label="{label}"{extra}>'
             )
         else:
             options = "".join(
-                f'<label class="rate__option rate__option--{level.band}"><input type="radio" name="{name}" value="{escape(level.code)}"'
+                f'<label class="rate__option rate__option--{level.band}">'
+                f'<input type="radio" name="{name}" value="{escape(level.code)}"'
                 f' data-band="{level.band}" data-indicator="{indicator.pk}"{" checked" if value == level.code else ""}>'
                 f"<span>{escape(level.name)}</span></label>"
                 for level in section.levels

@@ -83,7 +83,8 @@ def progress_template(plan: GoalPlan, period: str, report: ProgressReport | None
         2,
         1,
         _(
-            "Fill in the yellow columns only. Quantitative goals: actual value in the unit shown; qualitative goals: estimated progress 0-100. Do not change the other columns or the sheet names."
+            "Fill in the yellow columns only. Quantitative goals: actual value in the unit shown; qualitative "
+            "goals: estimated progress 0-100. Do not change the other columns or the sheet names."
         ),
     )
     for index, (_key, header, width) in enumerate(cols, start=1):
@@ -227,7 +228,8 @@ def _read(plan, wb, result):
         ]
         result.errors.append(
             _(
-                "The template was changed: columns do not match (%(columns)s). Export a new template and copy your entries into it."
+                "The template was changed: columns do not match (%(columns)s). Export a new template and copy your "
+                "entries into it."
             )
             % {"columns": "、".join(changed[:5])}
         )

@@ -58,10 +58,12 @@ def grouped_bars(categories, series, *, width=640, height=280):
                 continue
             h = plot_h * value / top
             body.append(
-                f'<rect x="{x0 + si * bar_w:.1f}" y="{top_pad + plot_h - h:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{PALETTE[si % len(PALETTE)]}"/>'
+                f'<rect x="{x0 + si * bar_w:.1f}" y="{top_pad + plot_h - h:.1f}" width="{bar_w:.1f}" height="{h:.1f}"'
+                f' fill="{PALETTE[si % len(PALETTE)]}"/>'
             )
         body.append(
-            f'<text x="{x0 + group_w * 0.4:.1f}" y="{height - bottom + 14}" text-anchor="middle">{escape(str(category))[:8]}</text>'
+            f'<text x="{x0 + group_w * 0.4:.1f}" y="{height - bottom + 14}" text-anchor="middle">'
+            f"{escape(str(category)[:8])}</text>"
         )
     body.append(_legend([s["name"] for s in series], left, height - 16))
     return _svg(width, height, "".join(body))
@@ -75,7 +77,8 @@ def lines(categories, series, *, width=640, height=260, unit=""):
     step = plot_w / max(len(categories) - 1, 1)
     for ci, category in enumerate(categories):
         body.append(
-            f'<text x="{left + ci * step:.1f}" y="{height - bottom + 14}" text-anchor="middle">{escape(str(category))}</text>'
+            f'<text x="{left + ci * step:.1f}" y="{height - bottom + 14}" text-anchor="middle">'
+            f"{escape(str(category))}</text>"
         )
     for si, s in enumerate(series):
         color = PALETTE[si % len(PALETTE)]
@@ -83,9 +86,8 @@ def lines(categories, series, *, width=640, height=260, unit=""):
             (left + ci * step, top_pad + plot_h - plot_h * v / top) for ci, v in enumerate(s["data"]) if v is not None
         ]
         if points:
-            body.append(
-                f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in points)}"/>'
-            )
+            coordinates = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+            body.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{coordinates}"/>')
             body.extend(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{color}"/>' for x, y in points)
     body.append(_legend([s["name"] for s in series], left, height - 12))
     return _svg(width, height, "".join(body))
@@ -102,16 +104,20 @@ def bubbles(points, *, width=640, height=360, x_label="", y_label=""):
     body = [
         f'<rect x="{left}" y="{top_pad}" width="{plot_w}" height="{plot_h}" fill="none" stroke="#999"/>',
         f'<text x="{left + plot_w / 2}" y="{height - 8}" text-anchor="middle">{escape(x_label)}</text>',
-        f'<text x="12" y="{top_pad + plot_h / 2}" transform="rotate(-90 12 {top_pad + plot_h / 2})" text-anchor="middle">{escape(y_label)}</text>',
-        f'<text x="{left}" y="{height - bottom + 14}">{x_low:.0f}</text><text x="{left + plot_w}" y="{height - bottom + 14}" text-anchor="end">{x_high:.0f}</text>',
-        f'<text x="{left - 4}" y="{top_pad + plot_h}" text-anchor="end">{y_low:.0f}</text><text x="{left - 4}" y="{top_pad + 10}" text-anchor="end">{y_high:.0f}</text>',
+        f'<text x="12" y="{top_pad + plot_h / 2}" transform="rotate(-90 12 {top_pad + plot_h / 2})"'
+        f' text-anchor="middle">{escape(y_label)}</text>',
+        f'<text x="{left}" y="{height - bottom + 14}">{x_low:.0f}</text>',
+        f'<text x="{left + plot_w}" y="{height - bottom + 14}" text-anchor="end">{x_high:.0f}</text>',
+        f'<text x="{left - 4}" y="{top_pad + plot_h}" text-anchor="end">{y_low:.0f}</text>',
+        f'<text x="{left - 4}" y="{top_pad + 10}" text-anchor="end">{y_high:.0f}</text>',
     ]
     for p in points:
         x = left + (p["goal"] - x_low) / (x_high - x_low) * plot_w
         y = top_pad + plot_h - (p["evaluation"] - y_low) / (y_high - y_low) * plot_h
         r = 2 + max(0.0, p["total"] - 60) / 10
         body.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{PALETTE[1]}" fill-opacity="0.45" stroke="{PALETTE[1]}"/>'
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{PALETTE[1]}" fill-opacity="0.45"'
+            f' stroke="{PALETTE[1]}"/>'
         )
     return _svg(width, height, "".join(body))
 

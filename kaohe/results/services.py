@@ -220,7 +220,8 @@ def excellent_limit_problems(year: int, grades: dict[int, str], field: str = "re
             best = settings_row.grades_for(category.kind)[0]
             problems.append(
                 _(
-                    "%(category)s: %(count)s of %(total)s would be %(grade)s, but at most %(limit)s%% (%(allowed)s) may be."
+                    "%(category)s: %(count)s of %(total)s would be %(grade)s, but at most %(limit)s%% "
+                    "(%(allowed)s) may be."
                 )
                 % {
                     "category": category.name,

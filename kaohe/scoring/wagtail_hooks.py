@@ -21,7 +21,8 @@ def register_scoring_urls():
 
 class ScoreGradeDeleteView(ProtectedDeleteView):
     protected_message = _(
-        "This grade is used by goal scores, so it cannot be deleted. Change its name or share instead, or leave it unused."
+        "This grade is used by goal scores, so it cannot be deleted. Change its name or share instead, or leave it "
+        "unused."
     )
 
 

@@ -1,4 +1,6 @@
-"""Browser tests of online evaluation: an evaluator votes on a phone, and with the keyboard on a desktop (EVAL-5, EVAL-7)."""
+"""Browser tests of online evaluation: an evaluator votes on a phone, and with the keyboard on a desktop (EVAL-5,
+EVAL-7).
+"""
 
 import pytest
 
@@ -18,7 +20,9 @@ def voting_setup(**kwargs):
 
 
 def test_eval7_an_evaluator_votes_on_a_phone(phone_page, live_server):
-    """EVAL-7, EVAL-5: on a phone an evaluator signs in with the printed code, sees the quota warning, saves a draft, submits and gets a receipt."""
+    """EVAL-7, EVAL-5: on a phone an evaluator signs in with the printed code, sees the quota warning, saves a
+    draft, submits and gets a receipt.
+    """
     task, account, code, targets = voting_setup(targets=3, indicators=2, quota={"max_excellent_count": 1})
     page = phone_page
     page.goto(f"{live_server.url}/ceping/")
@@ -65,7 +69,9 @@ def test_eval7_an_evaluator_votes_on_a_phone(phone_page, live_server):
 
 
 def test_eval7_the_form_is_keyboard_operable(page, live_server):
-    """EVAL-7: with the keyboard alone an evaluator moves through the ratings with Tab and arrows, clears one with Delete, and submits."""
+    """EVAL-7: with the keyboard alone an evaluator moves through the ratings with Tab and arrows, clears one
+    with Delete, and submits.
+    """
     task, account, code, targets = voting_setup(targets=2, indicators=1)
     page.goto(f"{live_server.url}/ceping/")
     page.fill("#id_code", code)

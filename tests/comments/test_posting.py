@@ -130,7 +130,9 @@ def test_cmt1_bad_email_is_refused(client, goal):
 def test_cmt1_comment_on_a_goal_the_commenter_may_not_see_is_refused(
     client, make_user, unit, other_unit, published, public_type, reader
 ):
-    """Bad input: a draft goal, or a goal of a type not shown to the public, cannot be commented on by those who cannot see it."""
+    """Bad input: a draft goal, or a goal of a type not shown to the public, cannot be commented on by those who
+    cannot see it.
+    """
     plan = GoalPlanFactory(unit=unit, status="published" if published else "draft")
     hidden = GoalFactory(
         plan=plan, goal_type=GoalTypeFactory(name="公开" if public_type else "内部", is_public=public_type)

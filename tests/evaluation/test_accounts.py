@@ -85,7 +85,9 @@ def test_eval2_office_generates_accounts_and_downloads_the_slips(client, office_
 
 
 def test_eval2_slips_carry_task_category_address_code_number_and_validity():
-    """EVAL-2: every slip shows the task's name, the category, the sign-in address, the grouped code, its number and validity."""
+    """EVAL-2: every slip shows the task's name, the category, the sign-in address, the grouped code, its number
+    and validity.
+    """
     from django.template.loader import render_to_string
 
     from kaohe.evaluation import pdf
@@ -117,7 +119,9 @@ def test_eval2_bad_generation_requests_change_nothing(client, office_user):
 
 
 def test_eval2_a_lost_account_is_revoked_and_replaced_both_logged(client, office_user):
-    """EVAL-2: revoking No.0002 stops its code, issues No.0004 to replace it (one-slip PDF), and logs both with the reason."""
+    """EVAL-2: revoking No.0002 stops its code, issues No.0004 to replace it (one-slip PDF), and logs both with
+    the reason.
+    """
     task = make_task()
     category = EvaluatorCategory.objects.get(name="分管领导")
     issued = services.accounts_generate(task=task, category=category, count=3)
@@ -171,7 +175,9 @@ def test_eval2_accounts_list_filters_by_category_status_and_number(client, offic
 
 
 def test_eval2_if_printing_the_slips_fails_no_account_is_saved():
-    """EVAL-2: the slips are printed before the accounts are saved: a failed print leaves no account whose code nobody has."""
+    """EVAL-2: the slips are printed before the accounts are saved: a failed print leaves no account whose code
+    nobody has.
+    """
     task = make_task()
     category = EvaluatorCategory.objects.get(name="分管领导")
 

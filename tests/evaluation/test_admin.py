@@ -86,7 +86,9 @@ def test_eval1_office_keeps_evaluator_categories_with_their_rights(client, offic
 
 
 def test_eval3_office_creates_an_indicator_system_with_levels_and_weighted_indicators(client, office_user):
-    """EVAL-3: an indicator system with name, criteria, weights, instructions and a scale of levels worth points; logged."""
+    """EVAL-3: an indicator system with name, criteria, weights, instructions and a scale of levels worth points;
+    logged.
+    """
     client.force_login(office_user)
     response = client.post(reverse("wagtailsnippets_evaluation_indicatorsystem:add"), system_form())
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -121,7 +123,9 @@ def test_eval3_a_scale_with_duplicate_keys_or_one_level_is_refused(client, offic
 
 
 def test_eval3_a_template_is_copied_into_next_year_and_edited(client, office_user):
-    """EVAL-3: “copy to a new year” makes next year's system with the same indicators, levels and weights, ready to edit."""
+    """EVAL-3: “copy to a new year” makes next year's system with the same indicators, levels and weights, ready
+    to edit.
+    """
     template = IndicatorSystemFactory(name="班子测评模板", year=2025, indicators=4, is_template=True)
     client.force_login(office_user)
     response = client.post(
@@ -173,7 +177,9 @@ def rater_row(evaluator, target_category, system, **overrides):
 
 
 def test_eval6_office_creates_a_task_with_targets_raters_weights_and_quotas(client, office_user):
-    """EVAL-4, EVAL-5, EVAL-6: a task names its targets, which evaluator category rates them with which system, weights and quotas."""
+    """EVAL-4, EVAL-5, EVAL-6: a task names its targets, which evaluator category rates them with which system,
+    weights and quotas.
+    """
     evaluator = EvaluatorCategoryFactory(name="分管领导")
     teams = TargetCategoryFactory(name="综合管理部门")
     system = IndicatorSystemFactory()
@@ -286,7 +292,9 @@ def test_eval6_set_up_freezes_once_ballots_are_cast(client, office_user):
 
 
 def test_eval6_a_task_with_accounts_or_ballots_cannot_be_deleted(client, office_user):
-    """EVAL-6: the office may delete a task still being set up, but not one that has issued accounts or received ballots."""
+    """EVAL-6: the office may delete a task still being set up, but not one that has issued accounts or received
+    ballots.
+    """
     from kaohe.evaluation.permissions import task_rules
     from tests.evaluation.factories import issue_account
 

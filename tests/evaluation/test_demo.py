@@ -26,7 +26,9 @@ def counts():
 
 
 def test_eval_demo_has_a_closed_task_with_results_and_an_open_task_to_vote_in(client, tmp_path):
-    """EVAL-1..8: the demo loads twice to the same data; last year's results are shown; a printed demo code opens this year's form."""
+    """EVAL-1..8: the demo loads twice to the same data; last year's results are shown; a printed demo code opens
+    this year's form.
+    """
     cache.clear()
     org_demo.load()
     demo.load()

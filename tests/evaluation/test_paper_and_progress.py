@@ -25,7 +25,9 @@ def entry_url(task, name="分管领导"):
 
 
 def test_eval6_office_types_a_paper_ballot_one_line_per_target(client, office_user):
-    """EVAL-6: lines “ab”, “B-” and “ A” give a valid paper ballot with those ratings (blank where “-” or space); logged."""
+    """EVAL-6: lines “ab”, “B-” and “ A” give a valid paper ballot with those ratings (blank where “-” or space);
+    logged.
+    """
     task = make_task(targets=3, indicators=2)
     client.force_login(office_user)
     page = client.get(entry_url(task)).content.decode()
@@ -49,7 +51,9 @@ def test_eval6_office_types_a_paper_ballot_one_line_per_target(client, office_us
 
 
 def test_eval5_a_paper_ballot_breaking_forced_distribution_is_counted_invalid(client, office_user):
-    """EVAL-5, EVAL-6: a paper ballot with too many “优秀” is recorded as invalid with the reason, by the same rules as online."""
+    """EVAL-5, EVAL-6: a paper ballot with too many “优秀” is recorded as invalid with the reason, by the same
+    rules as online.
+    """
     task = make_task(targets=3, indicators=1, quota={"max_excellent_count": 1})
     client.force_login(office_user)
     response = client.post(entry_url(task), paper_post(task, ["A", "A", "B"], serial="002"))
@@ -74,7 +78,9 @@ def test_eval6_typing_mistakes_are_refused_and_change_nothing(client, office_use
 
 
 def test_eval6_a_spoiled_or_blank_paper_ballot_is_invalid_and_numbers_are_unique(client, office_user):
-    """EVAL-6: a ballot marked spoiled, or with nothing rated, counts as invalid; the same ballot number twice is refused."""
+    """EVAL-6: a ballot marked spoiled, or with nothing rated, counts as invalid; the same ballot number twice is
+    refused.
+    """
     task = make_task(targets=2, indicators=1)
     client.force_login(office_user)
     client.post(entry_url(task), paper_post(task, ["A", "B"], serial="7", spoiled="署名票"))
@@ -131,7 +137,9 @@ def progress_fixture():
 
 
 def test_eval6_progress_counts_accounts_and_ballots_per_category(client, make_user):
-    """EVAL-6: progress shows, per category, accounts issued, signed in, drafts, submitted, revoked, valid and invalid ballots."""
+    """EVAL-6: progress shows, per category, accounts issued, signed in, drafts, submitted, revoked, valid and
+    invalid ballots.
+    """
     from kaohe.accounts.roles import RoleCode
 
     task, leaders, grassroots = progress_fixture()

@@ -92,7 +92,9 @@ def test_eval6_task_screens_answer_each_role_as_the_rules_say(url_name, allowed,
 
 @pytest.mark.django_db
 def test_eval2_only_the_office_generates_accounts_and_enters_paper_ballots(client, make_user):
-    """EVAL-2, EVAL-6: the assessment group may watch a task but its POSTs to generate accounts, enter ballots or close are refused."""
+    """EVAL-2, EVAL-6: the assessment group may watch a task but its POSTs to generate accounts, enter ballots or
+    close are refused.
+    """
     from kaohe.evaluation.models import Ballot, EvaluationAccount, EvaluatorCategory
     from tests.evaluation.factories import make_task
 

@@ -87,7 +87,9 @@ def test_eval8_highest_and_lowest_ballots_are_dropped_when_asked():
 
 
 def test_eval8_a_target_with_too_few_ballots_is_not_shown_nor_ranked():
-    """EVAL-8 anonymity: with a minimum of 3 ballots, a target rated twice gets no rank and is left out of the results API."""
+    """EVAL-8 anonymity: with a minimum of 3 ballots, a target rated twice gets no rank and is left out of the
+    results API.
+    """
     task = make_task(targets=2, indicators=1, min_ballots=3)
     for _ in range(3):
         cast(task, "分管领导", ["A", ""])
@@ -144,7 +146,9 @@ def test_eval8_a_numeric_scale_is_put_on_100_points():
 
 
 def test_eval8_closing_a_task_computes_results_and_the_office_sees_them(client, office_user):
-    """EVAL-8: the office closes the task; the results page ranks the targets with each category's score and a bar chart."""
+    """EVAL-8: the office closes the task; the results page ranks the targets with each category's score and a
+    bar chart.
+    """
     task = weighted_task()
     cast(task, "分管领导", ["AB", "CC"])
     cast(task, "基层代表", ["BA", "CD"])
@@ -176,7 +180,9 @@ def test_eval8_closing_a_task_computes_results_and_the_office_sees_them(client, 
 
 
 def test_eval8_results_export_to_excel_and_pdf(client, make_user):
-    """EVAL-8: the assessment group downloads the results as a workbook (results, by category, by indicator) and as a PDF."""
+    """EVAL-8: the assessment group downloads the results as a workbook (results, by category, by indicator) and
+    as a PDF.
+    """
     from kaohe.accounts.roles import RoleCode
 
     task = weighted_task(min_ballots=2)
@@ -201,7 +207,9 @@ def test_eval8_results_export_to_excel_and_pdf(client, make_user):
 
 
 def test_eval8_an_online_task_closes_itself_after_its_end_time():
-    """EVAL-8: an online-only task past its end time is closed and tallied by the command; a paper task waits for the office."""
+    """EVAL-8: an online-only task past its end time is closed and tallied by the command; a paper task waits for
+    the office.
+    """
     online = make_task(targets=1, indicators=1, mode=EvaluationTask.Mode.ONLINE)
     cast(online, "分管领导", ["A"])
     paper = EvaluationTask.objects.create(

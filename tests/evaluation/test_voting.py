@@ -51,7 +51,9 @@ def voting_task(**kwargs):
 
 
 def test_eval7_sign_in_with_the_code_alone_in_any_case_and_grouping(client):
-    """EVAL-7: the code typed in lower case with spaces instead of dashes opens the form; the account is marked signed in."""
+    """EVAL-7: the code typed in lower case with spaces instead of dashes opens the form; the account is marked
+    signed in.
+    """
     task, _category, account, code = voting_task()
     typed = " ".join(codes.grouped(code).lower().split("-"))
     response = sign_in(client, typed)
@@ -63,7 +65,9 @@ def test_eval7_sign_in_with_the_code_alone_in_any_case_and_grouping(client):
 
 
 def test_eval7_the_form_shows_all_the_categorys_targets_and_indicators_on_one_page(client):
-    """EVAL-7: one page with every target of the category's sheet and every indicator, with links to each unit's duties."""
+    """EVAL-7: one page with every target of the category's sheet and every indicator, with links to each unit's
+    duties.
+    """
     task, category, _account, code = voting_task(targets=5, indicators=4)
     sign_in(client, code)
     page = client.get(reverse("evaluation:form")).content.decode()
@@ -77,7 +81,9 @@ def test_eval7_the_form_shows_all_the_categorys_targets_and_indicators_on_one_pa
 
 
 def test_eval7_a_category_sees_only_its_own_targets_and_no_links_without_the_right(client):
-    """EVAL-4, EVAL-7: a category rating only cadres sees only cadres; without the read right no duty links are shown."""
+    """EVAL-4, EVAL-7: a category rating only cadres sees only cadres; without the read right no duty links are
+    shown.
+    """
     task = make_task(targets=2, categories=("分管领导", "基层代表"))
     cadre_category, cadres = make_cadre_targets(task, 2)
     grassroots = EvaluatorCategory.objects.get(name="基层代表")
@@ -115,7 +121,9 @@ def test_eval7_draft_is_saved_and_comes_back_after_signing_in_again(client):
 
 
 def test_eval7_submit_confirms_blanks_then_casts_the_ballot_and_gives_a_receipt(client):
-    """EVAL-7: “submit” lists what is left blank; “submit for good” casts the ballot, shows a receipt and ends the account."""
+    """EVAL-7: “submit” lists what is left blank; “submit for good” casts the ballot, shows a receipt and ends
+    the account.
+    """
     task, category, account, code = voting_task(targets=3, indicators=2)
     sign_in(client, code)
     answers = full_answers(task, "分管领导", "B")
@@ -149,7 +157,9 @@ def test_eval7_submit_confirms_blanks_then_casts_the_ballot_and_gives_a_receipt(
 
 
 def test_eval5_a_ballot_breaking_forced_distribution_is_refused_with_the_reason(client):
-    """EVAL-5: with at most 1 “优秀” and at least 1 bottom rating per indicator, 2 excellent and no bottom are refused; the draft is kept."""
+    """EVAL-5: with at most 1 “优秀” and at least 1 bottom rating per indicator, 2 excellent and no bottom are
+    refused; the draft is kept.
+    """
     task, _category, account, code = voting_task(
         targets=4, indicators=1, quota={"max_excellent_count": 1, "min_bottom_count": 1}
     )
@@ -215,7 +225,9 @@ def test_eval7_after_submission_a_draft_or_a_second_ballot_is_refused():
 
 
 def test_eval7_after_the_end_time_nobody_signs_in_or_submits(client):
-    """EVAL-7: past the end time a code is refused at sign-in, and a signed-in evaluator can no longer submit or save."""
+    """EVAL-7: past the end time a code is refused at sign-in, and a signed-in evaluator can no longer submit or
+    save.
+    """
     task, _category, account, code = voting_task()
     sign_in(client, code)
     answers = full_answers(task, "分管领导", "B")
@@ -299,7 +311,9 @@ def test_eval7_remarks_are_kept_only_for_categories_with_the_feedback_right(clie
 
 
 def test_anonymity_a_ballot_has_no_link_to_its_account_no_time_and_a_random_key():
-    """EVAL-7 anonymity: Ballot has no relation to accounts, users or sessions, no time of day, and a random UUID key."""
+    """EVAL-7 anonymity: Ballot has no relation to accounts, users or sessions, no time of day, and a random UUID
+    key.
+    """
     fields = Ballot._meta.get_fields()
     related = {field.related_model for field in fields if field.is_relation}
     assert EvaluationAccount not in related
@@ -340,7 +354,9 @@ def test_anonymity_nothing_recorded_at_submission_ties_the_ballot_to_the_account
 
 
 def test_anonymity_pages_show_no_other_ballot_draft_or_code(client, make_user):
-    """EVAL-7: an evaluator's form shows only their own draft; the office screens never show a code, a draft or a single ballot's answers."""
+    """EVAL-7: an evaluator's form shows only their own draft; the office screens never show a code, a draft or a
+    single ballot's answers.
+    """
     from kaohe.accounts.roles import RoleCode
 
     task, category, first, first_code = voting_task(targets=2, indicators=1)
@@ -390,7 +406,9 @@ def test_eval7_the_form_page_runs_a_fixed_number_of_queries(client, django_asser
 
 
 def test_eval1_a_reading_category_sees_its_targets_information_but_no_form(client):
-    """EVAL-1: an account of a category that may read but not evaluate sees the targets and their duty links, and no ratings."""
+    """EVAL-1: an account of a category that may read but not evaluate sees the targets and their duty links, and
+    no ratings.
+    """
     task, category, _account, code = voting_task(targets=2)
     category.can_evaluate = False
     category.save()

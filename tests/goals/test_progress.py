@@ -31,7 +31,9 @@ def test_sup2_completion_respects_whether_higher_is_better(higher_is_better, pla
 
 
 def test_sup1_unit_admin_enters_and_submits_a_quarter(client, unit_admin, plan):
-    """SUP-1..SUP-3: actual value for a quantitative goal, estimate for a qualitative one, notes; then the bar and flag."""
+    """SUP-1..SUP-3: actual value for a quantitative goal, estimate for a qualitative one, notes; then the bar
+    and flag.
+    """
     money = QuantitativeGoalFactory(plan=plan, name="招商到位资金", plan_value=Decimal("20"))
     party = GoalFactory(plan=plan, name="党建工作")
     client.force_login(unit_admin)

@@ -85,7 +85,9 @@ def county(db):
 
 
 def test_sys3_pull_fetches_every_page_and_applies_cadres_like_a_push(county, monkeypatch, capsys):
-    """SYS-3: all pages are fetched with the key; new cadres are created, known ones updated, bad ones refused and logged."""
+    """SYS-3: all pages are fetched with the key; new cadres are created, known ones updated, bad ones refused
+    and logged.
+    """
     CadreFactory(external_id="GB-0001", name="干部1", unit=county, position="科员", sex="female")
     records = [cadre(n) for n in range(1, 6)] + [cadre(6, unit="U-404"), cadre(7, sex="?")]
     monkeypatch.setenv("CADRE_SYSTEM_API_KEY", KEY)
@@ -143,7 +145,9 @@ def test_sys3_pull_from_an_unreachable_system_fails_clearly(county):
 
 
 def test_sys3_pull_does_not_follow_pages_to_another_server(county):
-    """SYS-3: a "next" link to another host is not followed, so the key is not sent there; earlier pages stay applied."""
+    """SYS-3: a "next" link to another host is not followed, so the key is not sent there; earlier pages stay
+    applied.
+    """
     with (
         CadreSystem([cadre(1)], next_url="http://evil.example/steal") as system,
         pytest.raises(CommandError, match="evil.example"),

@@ -76,7 +76,9 @@ def test_sys3_identifier_in_body_must_match_the_address(writer, county):
 
 
 def test_sys3_bulk_push_reports_each_record_and_refused_ones_change_nothing(writer, county):
-    """SYS-3: created, updated, unchanged and refused, each with its reasons; the good ones land, the bad ones leave nothing."""
+    """SYS-3: created, updated, unchanged and refused, each with its reasons; the good ones land, the bad ones
+    leave nothing.
+    """
     CadreFactory(external_id="C-2", name="赵强", unit=county, position="副局长", sex="male")
     CadreFactory(external_id="C-3", name="钱红", unit=county, position="局长", sex="female")
     records = [
@@ -206,7 +208,9 @@ def test_sys3_bulk_size_is_limited_and_body_must_be_a_list(writer, settings):
 
 
 def test_sys3_bulk_push_of_5000_cadres_with_bad_records(writer, county):
-    """SYS-3 reliability: 5,000 cadres with some bad ones: the good ones land, the bad ones are reported, nothing half-written."""
+    """SYS-3 reliability: 5,000 cadres with some bad ones: the good ones land, the bad ones are reported, nothing
+    half-written.
+    """
     records = [cadre(f"C-{n:05d}", name=f"干部{n}") for n in range(5000)]
     bad = {17: {"sex": "?"}, 1234: {"unit": "U-404"}, 2500: {"name": ""}, 4999: {"birth_date": "2024-02-30"}}
     for index, change in bad.items():

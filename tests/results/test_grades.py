@@ -23,9 +23,10 @@ def ranking_url(year, category, by="total"):
 
 def test_res4_rankings_by_goal_evaluation_or_total(client, office_user, computed):
     client.force_login(office_user)
-    names = lambda by: [
-        r.cadre.name for r in client.get(ranking_url(2026, computed.cadre_category, by)).context["results"]
-    ]  # noqa: E731
+
+    def names(by):
+        return [r.cadre.name for r in client.get(ranking_url(2026, computed.cadre_category, by)).context["results"]]
+
     assert names("total") == ["甲", "乙", "丙", "丁"]
     assert names("goal") == ["甲", "乙", "丙", "丁"]
     computed_results = {r.cadre.name: r for r in YearResult.objects.filter(cadre__isnull=False)}

@@ -34,7 +34,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 _(
-                    "Restored the backup of %(created)s: %(vendor)s database and %(files)s uploaded files (%(seconds).1f s)."
+                    "Restored the backup of %(created)s: %(vendor)s database and %(files)s uploaded files "
+                    "(%(seconds).1f s)."
                 )
                 % {
                     "created": timezone.localtime(datetime.fromisoformat(result.created_at)).strftime(
