@@ -70,8 +70,14 @@ serve:
 	@echo "Serving the portal on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/). Stop with Ctrl-C."
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# Python is checked and formatted by ruff, templates indented by djhtml. JavaScript has no
+# formatter here: the ones worth having come from npm, which the two commands do not need.
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	@find . -name '*.html' -not -path './.venv/*' -not -path './static/vendor/*' \
+		-not -path './collected_static/*' -not -path './node_modules/*' -print0 \
+		| xargs -0 $(VENV)/bin/djhtml --check
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media .test-media collected_static
