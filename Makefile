@@ -14,7 +14,7 @@ SYSTEM_PACKAGES := chromium fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 li
 # The tests also save workbooks with LibreOffice Calc, to prove its files import (SUP-4).
 TEST_SYSTEM_PACKAGES := $(SYSTEM_PACKAGES) libreoffice-calc-nogui
 
-.PHONY: run test setup system-deps system-deps-dev translations migrate demo serve lint clean
+.PHONY: run test setup system-deps system-deps-dev translations messages migrate demo serve lint clean
 
 run: setup migrate demo serve
 
@@ -59,6 +59,14 @@ $(VENV)/.installed-dev: $(VENV)/bin/python requirements.txt requirements-dev.txt
 
 translations: $(VENV)/.installed
 	@$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+# Refresh every zh_Hans catalogue from the code (then translate the new entries). No source
+# locations are written, so catalogues change only when a string does.
+messages: $(VENV)/.installed
+	@for app in kaohe/*/locale; do \
+		(cd $$(dirname $$app) && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l zh_Hans --no-location --no-obsolete -v 0); \
+	done
+	$(PY) manage.py makemessages -l zh_Hans --no-location --no-obsolete -v 0 --ignore='kaohe/*' --ignore=.venv --ignore=node_modules
 
 migrate:
 	$(PY) manage.py migrate --no-input -v 0

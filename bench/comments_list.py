@@ -137,8 +137,8 @@ def main():
     call_command("migrate", "--no-input", verbosity=0)
     from django.test import Client
 
-    from kaohe.accounts.roles import RoleCode
     from kaohe.comments.models import CommentRead, CommentType
+    from kaohe.core.roles import RoleCode
 
     started = time.perf_counter()
     unit, goals, rows = build()

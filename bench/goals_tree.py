@@ -126,7 +126,7 @@ def main():
     from django.test import Client
 
     from kaohe.accounts.models import User
-    from kaohe.accounts.roles import RoleCode
+    from kaohe.core.roles import RoleCode
 
     print(f"database: {DATABASE_URL}")
     plan, count = build("基准单位", (4, 4, 5, 5))

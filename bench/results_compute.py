@@ -169,7 +169,7 @@ def main():
     from django.test import Client
 
     from kaohe.accounts.models import User
-    from kaohe.accounts.roles import RoleCode
+    from kaohe.core.roles import RoleCode
     from kaohe.results import services
     from kaohe.results.models import YearResult
 

@@ -41,9 +41,10 @@ def timed(fn, runs=5):
 
 def score_everything(year, office):
     """A draft score for every counting goal of ``year`` (what a full year of scoring leaves)."""
+    from kaohe.core.numbers import round_score
     from kaohe.goals.models import Goal, GoalPlan
     from kaohe.scoring import compute, services
-    from kaohe.scoring.models import GoalScore, round_score
+    from kaohe.scoring.models import GoalScore
 
     goals = Goal.objects.filter(plan__year=year, plan__status=GoalPlan.Status.PUBLISHED)
     forest = compute.build_forest(services.goal_rows(goals))

@@ -12,7 +12,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from kaohe.common.cjk import CJKAutocompleteField, CJKSearchField
+from kaohe.core.cjk import CJKAutocompleteField, CJKSearchField
 from kaohe.org import selectors as org_selectors
 
 

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 
 from kaohe.accounts.models import Role
-from kaohe.accounts.roles import RoleCode
+from kaohe.core.roles import RoleCode
 
 PAGE_PERMISSIONS = {
     RoleCode.OFFICE: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page", "bulk_delete_page"],

@@ -1,6 +1,6 @@
 """Wagtail's database search backend, taught to read Chinese queries.
 
-Indexing is done by ``kaohe.common.cjk.CJKSearchField`` (every Chinese
+Indexing is done by ``kaohe.core.cjk.CJKSearchField`` (every Chinese
 character and bigram is stored as its own word). Here a query's Chinese runs
 are turned into the same bigrams, all of which must match, so 考核 finds
 县委组织部干部考核办法 on SQLite (FTS5) and PostgreSQL alike.
@@ -13,7 +13,7 @@ from functools import cache
 from modelsearch.query import And, Not, Or, Phrase, PlainText
 from wagtail.search.backends.database import SearchBackend as database_backend
 
-from kaohe.common.cjk import cjk_query_text, cjk_tokens
+from kaohe.core.cjk import cjk_query_text, cjk_tokens
 
 
 def cjk_rewrite_query(query):

@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from kaohe.accounts.roles import RoleCode
+from kaohe.core.roles import RoleCode
 from tests.factories import UnitFactory, UserFactory
 
 PASSWORD = "pass-1234-word"

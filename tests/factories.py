@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth.models import Group
 
 from kaohe.accounts.models import Role, User
-from kaohe.accounts.roles import RoleCode
+from kaohe.core.roles import RoleCode
 from kaohe.org.models import Cadre, Membership, Team, Unit, UnitKind, WorkGroup, WorkGroupMember
 
 

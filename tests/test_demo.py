@@ -7,7 +7,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from kaohe.accounts.models import User
-from kaohe.accounts.roles import RoleCode
+from kaohe.core.roles import RoleCode
 from kaohe.org.models import Cadre, Team, Unit, UnitKind, WorkGroup
 
 pytestmark = pytest.mark.django_db

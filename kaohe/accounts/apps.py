@@ -12,7 +12,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import permissions, signals  # noqa: F401  (rule tables, sign-in logging)
-        from .roles import ensure_role_groups
+        from .groups import ensure_role_groups
 
         post_migrate.connect(ensure_role_groups, sender=self)
 
@@ -27,8 +27,10 @@ class PortalUsersAppConfig(WagtailUsersAppConfig):
         super().ready()
         from wagtail.permissions import register_permission_policy
 
+        from kaohe.core.rules import RulePermissionPolicy
+
         from .models import User
-        from .permissions import RulePermissionPolicy, user_rules
+        from .permissions import user_rules
 
         # Replaces the model-permission policy Wagtail registered above.
         register_permission_policy(User, RulePermissionPolicy(user_rules))

@@ -32,7 +32,7 @@ class RulesBackend:
         return None
 
     def has_perm(self, user_obj, perm, obj=None):
-        from .permissions import rules_for
+        from kaohe.core.rules import rules_for
 
         if not user_obj.is_active or "." not in perm:
             return False

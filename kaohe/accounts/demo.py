@@ -2,10 +2,10 @@
 
 from django.db import transaction
 
+from kaohe.core.roles import RoleCode
 from kaohe.org.models import Cadre, Unit
 
 from .models import Role, User
-from .roles import RoleCode
 
 ORDER = 20
 DEMO_PASSWORD = "kaohe2026"

@@ -4,7 +4,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .roles import RoleCode
+from kaohe.core.roles import RoleCode
 
 
 class User(AbstractUser):

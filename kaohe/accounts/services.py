@@ -5,14 +5,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from kaohe.core.net import client_address
+
 from .models import SignInEvent, User
-
-
-def client_ip(request) -> str | None:
-    """The client's address. Behind nginx the portal trusts X-Real-IP set by the proxy."""
-    if request is None:
-        return None
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
 
 
 def sign_in_event_record(*, request, username: str, user: User | None, outcome: str) -> SignInEvent:
@@ -22,7 +17,7 @@ def sign_in_event_record(*, request, username: str, user: User | None, outcome: 
         username=(username or "")[:150],
         user=user,
         outcome=outcome,
-        ip_address=client_ip(request),
+        ip_address=client_address(request),
         user_agent=agent,
     )
 
@@ -42,6 +37,6 @@ def sign_in_is_locked(*, request, username: str) -> bool:
     if failures.filter(username__iexact=username or "")[:per_name].count() >= per_name:
         return True
     # A meeting room shares one address behind NAT, so the address limit is wider.
-    ip = client_ip(request)
+    ip = client_address(request)
     per_ip = settings.PORTAL_LOGIN_MAX_FAILURES_PER_IP
     return bool(ip) and failures.filter(ip_address=ip)[:per_ip].count() >= per_ip

@@ -7,10 +7,12 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import DateColumn
 from wagtail.snippets.models import register_snippet
 
+from kaohe.core.roles import RoleCode
+from kaohe.core.rules import has_role, is_office
+from kaohe.core.viewsets import RuleSnippetViewSet
+
 from .models import SignInEvent
-from .permissions import has_role, is_office, sign_in_event_rules
-from .roles import RoleCode
-from .viewsets import RuleSnippetViewSet
+from .permissions import sign_in_event_rules
 
 
 class SignInEventViewSet(RuleSnippetViewSet):

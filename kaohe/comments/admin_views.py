@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from kaohe.accounts.permissions import is_office
+from kaohe.core.rules import is_office
 from kaohe.goals.models import Goal
 from kaohe.goals.permissions import own_unit_id
 

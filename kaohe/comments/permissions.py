@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from kaohe.accounts.permissions import ACTIONS, STAFF_ROLES, Rules, has_role, is_office
-from kaohe.accounts.roles import RoleCode
+from kaohe.core.roles import RoleCode
+from kaohe.core.rules import ACTIONS, STAFF_ROLES, Rules, has_role, is_office
 from kaohe.goals.models import Goal
 from kaohe.goals.permissions import own_unit_id
 from kaohe.org.models import Team, Unit

@@ -12,7 +12,7 @@ from datetime import datetime, time
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from kaohe.accounts.permissions import is_office
+from kaohe.core.rules import is_office
 
 from .models import Answer, Comment, CommentRead, TargetType
 from .permissions import manageable_comments, readable_q, rights_table

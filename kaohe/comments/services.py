@@ -183,7 +183,7 @@ def mark_read(user, comments: Iterable[Comment]) -> None:
 
 
 def answered_for(user, comment: Comment) -> str:
-    from kaohe.accounts.permissions import is_office
+    from kaohe.core.rules import is_office
 
     if is_office(user) and getattr(user, "unit_id", None) != comment.unit_id:
         return _("Assessment office")

@@ -22,6 +22,8 @@ from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from kaohe.core.numbers import round_score
+
 from . import exports, pdf, selectors, services
 from .forms import AddTargetsForm, CopySystemForm, GenerateAccountsForm, PaperBallotForm, RevokeAccountForm
 from .models import Ballot, EvaluationAccount, EvaluationTask, EvaluatorCategory, IndicatorSystem, TaskRater, TaskTarget
@@ -447,7 +449,7 @@ def _category_means(results, categories):
             and r.category_cells[index].score is not None
         ]
         mean = sum(scores, Decimal("0")) / len(scores) if scores else None
-        means.append((category, mean.quantize(Decimal("0.01")) if mean is not None else None, len(scores)))
+        means.append((category, round_score(mean), len(scores)))
     return means
 
 

@@ -12,7 +12,7 @@ from io import BytesIO
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .tally import round_score
+from kaohe.core.numbers import round_score
 
 
 def indicator_tables(results) -> list[dict]:

@@ -8,8 +8,8 @@ reads a draft. Evaluators are not users at all: their one-time account is
 checked by the voting views themselves.
 """
 
-from kaohe.accounts.permissions import Rules, office_keeps
-from kaohe.accounts.roles import RoleCode
+from kaohe.core.roles import RoleCode
+from kaohe.core.rules import Rules, office_keeps
 
 from .models import (
     Ballot,

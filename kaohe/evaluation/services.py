@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from kaohe.accounts.services import client_ip
+from kaohe.core.net import client_address
 from kaohe.org.models import Membership, Team
 from kaohe.org.selectors import current_membership_q
 
@@ -188,7 +188,7 @@ def _throttle_settings():
 
 
 def _throttle_keys(request, normalised: str, scope: str) -> list[str]:
-    keys = [f"evaluation:{scope}:ip:{client_ip(request) or '-'}"]
+    keys = [f"evaluation:{scope}:ip:{client_address(request) or '-'}"]
     if normalised:
         keys.append(f"evaluation:{scope}:prefix:{codes.prefix(normalised)}")
     return keys

@@ -13,22 +13,15 @@ rounded once, by ``round_score``.
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
+from kaohe.core.numbers import round_score
+
 from .models import HUNDRED, ZERO, Ballot, CategoryResult, EvaluationTask, TargetResult, TaskTarget
 from .sheets import EXCELLENT, Section, task_sheets
-
-TWO_PLACES = Decimal("0.01")
-
-
-def round_score(value: Decimal | None) -> Decimal | None:
-    """The one place scores and rates are rounded: two decimals, half up."""
-    if value is None:
-        return None
-    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
 class _Cell:

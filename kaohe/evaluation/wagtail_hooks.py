@@ -13,7 +13,7 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from kaohe.accounts.viewsets import RuleIndexView, RuleSnippetViewSet
+from kaohe.core.viewsets import RuleIndexView, RuleSnippetViewSet
 
 from . import admin_urls, permissions
 from .forms import EvaluationTaskAdminForm, IndicatorSystemAdminForm

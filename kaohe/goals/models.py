@@ -18,6 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kaohe.core.numbers import round_score
 from kaohe.org.models import Cadre, Unit
 
 
@@ -349,11 +350,11 @@ def completion_percent(goal: Goal, actual, estimated) -> Decimal | None:
         if goal.indicator is None or goal.indicator.higher_is_better:
             if plan == 0:
                 return Decimal("100") if actual >= 0 else Decimal("0")
-            return (actual / plan * 100).quantize(Decimal("0.1"))
+            return round_score(actual / plan * 100, 1)
         # Less is better: reaching the plan or staying below it is 100%.
         if actual <= 0:
             return Decimal("100")
-        return (plan / actual * 100).quantize(Decimal("0.1"))
+        return round_score(plan / actual * 100, 1)
     if estimated is None:
         return None
     return Decimal(estimated)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from kaohe.accounts.permissions import STAFF_ROLES, Rules, is_office, office_keeps, roles_of
-from kaohe.accounts.roles import RoleCode
+from kaohe.core.roles import RoleCode
+from kaohe.core.rules import STAFF_ROLES, Rules, is_office, office_keeps, roles_of
 
 from .models import (
     Assignment,

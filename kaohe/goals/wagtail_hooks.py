@@ -10,7 +10,7 @@ from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from kaohe.accounts.viewsets import RuleSnippetViewSet
+from kaohe.core.viewsets import RuleSnippetViewSet
 
 from . import admin_urls, permissions
 from .models import AssignmentRole, GoalSource, GoalType, Indicator, MeasureUnit
@@ -158,8 +158,8 @@ class MyGoalsPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_goals_panel(request, panels):
-    from kaohe.accounts.permissions import has_role, is_office
-    from kaohe.accounts.roles import RoleCode
+    from kaohe.core.roles import RoleCode
+    from kaohe.core.rules import has_role, is_office
 
     user = request.user
     if is_office(user):

@@ -6,8 +6,8 @@ read by the system administrator and the assessment office, and written only
 by the exchanges themselves.
 """
 
-from kaohe.accounts.permissions import Rules
-from kaohe.accounts.roles import RoleCode
+from kaohe.core.roles import RoleCode
+from kaohe.core.rules import Rules
 
 from .models import ApiClient, ExchangeRecord
 

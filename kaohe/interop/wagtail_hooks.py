@@ -21,7 +21,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from kaohe.accounts.viewsets import RuleIndexView, RuleSnippetViewSet
+from kaohe.core.viewsets import RuleIndexView, RuleSnippetViewSet
 
 from . import permissions
 from .forms import ApiClientForm

@@ -5,7 +5,7 @@ the county's structure."""
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from kaohe.accounts.permissions import is_office
+from kaohe.core.rules import is_office
 
 from .models import Team, Unit, periods_overlap
 

@@ -13,7 +13,7 @@ from wagtail.models import Orderable, RevisionMixin
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
-from kaohe.common.cjk import CJKSearchField
+from kaohe.core.cjk import CJKSearchField
 
 
 class SearchableQuerySet(SearchableQuerySetMixin, models.QuerySet):

@@ -5,8 +5,8 @@ own unit's record, teams, memberships and cadres; everyone else who signs in
 reads. The public reads units and teams on the portal's pages, not here.
 """
 
-from kaohe.accounts.permissions import ACTIONS, Rules, office_keeps
-from kaohe.accounts.roles import RoleCode
+from kaohe.core.roles import RoleCode
+from kaohe.core.rules import ACTIONS, Rules, office_keeps
 
 from .models import Cadre, Membership, Team, Unit, UnitKind, WorkGroup
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from kaohe.core.numbers import round_score
 from kaohe.org.models import Cadre
 
 from .models import YearResult
@@ -55,7 +56,7 @@ def cadre_groups(year: int, by: str = "rank") -> list[dict]:
 
 def _mean(values):
     values = [float(v) for v in values if v is not None]
-    return round(statistics.fmean(values), 2) if values else None
+    return float(round_score(statistics.fmean(values))) if values else None
 
 
 NORMALISATIONS = ("zscore", "minmax", "none")
@@ -91,7 +92,12 @@ def normalise(year: int, by: str = "rank", method: str = "zscore") -> list[dict]
             else:
                 after = before
             rows.append(
-                {"result": member, "group": group["name"], "before": round(before, 2), "after": round(after, 2)}
+                {
+                    "result": member,
+                    "group": group["name"],
+                    "before": float(round_score(before)),
+                    "after": float(round_score(after)),
+                }
             )
     rows.sort(key=lambda row: -row["after"])
     for position, row in enumerate(rows, start=1):
@@ -179,7 +185,7 @@ def indicator_trend(indicator_id: int, unit_kind_id: int | None = None) -> dict:
         last = years[-1]
         for name, per_year in values.items():
             now, before = per_year.get(last), per_year.get(last - 1)
-            growth = round((now - before) / before * 100, 1) if now is not None and before else None
+            growth = float(round_score((now - before) / before * 100, 1)) if now is not None and before else None
             comparison.append({"unit": name, "value": now, "growth": growth})
         comparison.sort(key=lambda row: -(row["value"] or 0))
     return {

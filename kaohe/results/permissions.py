@@ -4,8 +4,8 @@ The assessment office computes, grades, archives and corrects; county leaders
 and the assessment group read every result and analysis; nobody else does.
 """
 
-from kaohe.accounts.permissions import Rules, office_keeps
-from kaohe.accounts.roles import RoleCode
+from kaohe.core.roles import RoleCode
+from kaohe.core.rules import Rules, office_keeps
 
 from .models import AssessmentYear, ManualScore, ResultScheme, YearResult
 

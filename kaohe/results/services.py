@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from kaohe.core.numbers import round_score
+
 from .models import AssessmentYear, ManualScore, ResultCorrection, ResultScheme, YearResult
 
-TWO = Decimal("0.01")
 HUNDRED = Decimal("100")
 
 
 class ResultsError(Exception):
     """A clear reason why nothing was changed."""
-
-
-def _round(value):
-    return None if value is None else Decimal(value).quantize(TWO, rounding=ROUND_HALF_UP)
 
 
 def assessment_year(year: int) -> AssessmentYear:
@@ -156,9 +153,9 @@ def compute_year(year: int, user=None) -> int:
             result.team_id = pk
         else:
             result.cadre_id = pk
-        result.goal_score = _round(goal)
-        result.evaluation_score = _round(evaluation)
-        result.total = None if total is None else _round(total / HUNDRED)
+        result.goal_score = round_score(goal)
+        result.evaluation_score = round_score(evaluation)
+        result.total = None if total is None else round_score(total / HUNDRED)
         result.parts = parts
         result.is_stale = False
         result.computed_at = now
@@ -178,7 +175,7 @@ def compute_year(year: int, user=None) -> int:
 
 
 def _str(value):
-    return None if value is None else str(_round(value))
+    return None if value is None else str(round_score(value))
 
 
 def _rank(rows: list[YearResult]) -> None:
@@ -299,7 +296,7 @@ def correct_result(result: YearResult, field: str, value: str, reason: str, user
         new = value
     else:
         try:
-            new = _round(Decimal(value))
+            new = round_score(Decimal(value))
         except Exception as error:  # decimal.InvalidOperation
             raise ResultsError(_("“%(value)s” is not a number.") % {"value": value}) from error
         if new < 0 or new > HUNDRED:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from kaohe.core.numbers import round_score
 from kaohe.evaluation.models import EvaluationTask, TargetCategory
 from kaohe.org.models import Cadre, UnitKind
 
@@ -271,9 +272,7 @@ def result_detail(request, pk):
     for part in result.parts:
         score = Decimal(part["score"]) if part.get("score") not in (None, "") else None
         weight = Decimal(part["weight"])
-        parts.append(
-            {**part, "weighted": (score * weight / 100).quantize(Decimal("0.01")) if score is not None else None}
-        )
+        parts.append({**part, "weighted": round_score(score * weight / 100) if score is not None else None})
     return render(
         request,
         "results/result_detail.html",

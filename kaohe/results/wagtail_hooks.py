@@ -9,7 +9,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from kaohe.accounts.viewsets import RuleSnippetViewSet
+from kaohe.core.viewsets import RuleSnippetViewSet
 
 from . import permissions, urls
 from .models import AssessmentYear, ResultScheme

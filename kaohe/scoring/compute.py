@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .models import round_score
+from kaohe.core.numbers import round_score
 
 HUNDRED = Decimal("100")
 ZERO = Decimal("0")

@@ -13,10 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from kaohe.accounts.models import User
+from kaohe.core.numbers import round_score
 from kaohe.goals.models import PERIOD_ORDER, Goal, GoalPlan, ProgressEntry, completion_percent
 
 from . import compute, services
-from .models import GoalScore, GoalScoreEvent, ScoreGrade, round_score
+from .models import GoalScore, GoalScoreEvent, ScoreGrade
 
 ORDER = 60
 DEMO_UNIT = "县发展和改革局"

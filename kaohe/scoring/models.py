@@ -13,7 +13,7 @@ step is kept in ``GoalScoreEvent``.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -23,13 +23,6 @@ from django.utils.translation import pgettext_lazy
 
 from kaohe.goals.models import AssignmentRole, Goal
 from kaohe.org.models import Cadre, Unit
-
-SCORE_PLACES = Decimal("0.01")
-
-
-def round_score(value) -> Decimal:
-    """The one place scores are rounded: two decimals, half up."""
-    return Decimal(value).quantize(SCORE_PLACES, rounding=ROUND_HALF_UP)
 
 
 class ScoreGrade(models.Model):

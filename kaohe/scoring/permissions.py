@@ -6,8 +6,8 @@ scoring screens; nobody else does here (units read their results when the
 office publishes the yearly results).
 """
 
-from kaohe.accounts.permissions import ACTIONS, STAFF_ROLES, Rules
-from kaohe.accounts.roles import RoleCode
+from kaohe.core.roles import RoleCode
+from kaohe.core.rules import ACTIONS, STAFF_ROLES, Rules
 
 from .models import GoalScore, RoleWeight, ScoreGrade
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 
+from kaohe.core.numbers import round_score
 from kaohe.goals.models import (
     PERIOD_ORDER,
     Assignment,
@@ -20,7 +21,7 @@ from kaohe.goals.models import (
 )
 
 from . import compute
-from .models import CadreGoalScore, GoalScore, GoalScoreEvent, ScoreGrade, UnitGoalScore, round_score
+from .models import CadreGoalScore, GoalScore, GoalScoreEvent, ScoreGrade, UnitGoalScore
 from .services import goal_rows
 
 

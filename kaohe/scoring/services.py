@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from kaohe.core.numbers import round_score
 from kaohe.goals.models import Assignment, Goal, GoalPlan
 
 from . import compute
-from .models import CadreGoalScore, GoalScore, GoalScoreEvent, RoleWeight, ScoreGrade, UnitGoalScore, round_score
+from .models import CadreGoalScore, GoalScore, GoalScoreEvent, RoleWeight, ScoreGrade, UnitGoalScore
 
 
 def plan_forest(plan_id: int) -> compute.Forest:

@@ -8,7 +8,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from kaohe.accounts.viewsets import ProtectedDeleteView, RuleSnippetViewSet
+from kaohe.core.viewsets import ProtectedDeleteView, RuleSnippetViewSet
 
 from . import admin_urls, permissions
 from .models import RoleWeight, ScoreGrade

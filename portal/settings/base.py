@@ -27,6 +27,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 INSTALLED_APPS = [
     # Our apps come first so their templates override Wagtail's where needed.
+    "kaohe.core",
     "kaohe.accounts",
     "kaohe.interop",
     "kaohe.org",
@@ -220,17 +221,26 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kaohe@localhost")
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "portal",
-    }
-}
-if os.environ.get("CACHE_URL", "").startswith("redis://"):
-    CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ["CACHE_URL"],
-    }
+# The cache holds what every worker must agree on (throttle counts, sign-in lock-outs,
+# cached pages), so it is shared: by default a table in the portal's own database
+# (created by ``kaohe.core``'s migration), which every worker and every app server on
+# that database sees. CACHE_URL chooses another: redis://host:6379/1, file:///var/cache/kaohe
+# (one server only), or locmem:// (one process: development and tests only).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHE_TABLE = "kaohe_cache"
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL.startswith("file://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": CACHE_URL[7:]}}
+elif CACHE_URL.startswith("locmem://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}}
+
+# Proxies whose forwarding headers are believed (X-Forwarded-For, X-Real-IP): addresses
+# or networks, comma-separated, e.g. "127.0.0.1" for nginx on the same machine. Anyone
+# else's headers are ignored, so a client cannot choose the address it is counted as.
+TRUSTED_PROXIES = [item.strip() for item in os.environ.get("TRUSTED_PROXIES", "").split(",") if item.strip()]
 
 LOGGING = {
     "version": 1,

@@ -69,9 +69,13 @@ SILENCED_SYSTEM_CHECKS = [
     "security.W021",
 ]
 
-# Several app servers share sessions through the database (Django's default)
-# and the cache (throttle counts, sign-in lock-outs) through CACHE_URL.
-if env_bool("PORTAL_MULTIPLE_APP_SERVERS") and not os.environ.get("CACHE_URL", "").startswith("redis://"):
-    raise ImproperlyConfigured("With several app servers, set CACHE_URL=redis://... so they share one cache.")
+# Workers and app servers share sessions through the database (Django's default) and
+# the cache (throttle counts, sign-in lock-outs, cached pages): the database cache by
+# default, or Redis through CACHE_URL. A per-process or per-machine cache would let each
+# worker count on its own.
+if CACHE_URL.startswith("locmem://"):
+    raise ImproperlyConfigured("CACHE_URL=locmem:// is per process; in production leave CACHE_URL unset or use Redis.")
+if env_bool("PORTAL_MULTIPLE_APP_SERVERS") and CACHE_URL.startswith("file://"):
+    raise ImproperlyConfigured("With several app servers, a file cache is not shared: unset CACHE_URL or use Redis.")
 
 LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "INFO")

@@ -11,3 +11,8 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# One process runs the tests: its own memory is the cache, so a test that needs no database
+# can still touch the cache, and query counts stay those of the page itself. Tests of what
+# must be shared between workers set the database cache themselves.
+if not CACHE_URL:  # noqa: F405
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}

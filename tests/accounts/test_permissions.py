@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from kaohe.accounts.permissions import sign_in_event_rules, user_rules
-from kaohe.accounts.roles import RoleCode
+from kaohe.core.roles import RoleCode
 from kaohe.org.permissions import cadre_rules, membership_rules, team_rules, unit_rules, work_group_rules
 from tests.conftest import table_id
 from tests.factories import CadreFactory, MembershipFactory, TeamFactory, UnitFactory, WorkGroupFactory

@@ -5,7 +5,7 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from kaohe.accounts.models import SignInEvent
-from kaohe.accounts.roles import RoleCode
+from kaohe.core.roles import RoleCode
 from tests.conftest import PASSWORD
 from tests.factories import UnitFactory
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from kaohe.accounts.models import User
-from kaohe.accounts.roles import RoleCode
+from kaohe.core.roles import RoleCode
 from tests.factories import CadreFactory, role_group
 
 pytestmark = pytest.mark.django_db

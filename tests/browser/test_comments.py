@@ -6,8 +6,8 @@ unit's page; the form fits a phone."""
 import pytest
 from playwright.sync_api import expect
 
-from kaohe.accounts.roles import RoleCode
 from kaohe.comments.models import Answer, Comment, CommenterKind, CommentRight, TargetType
+from kaohe.core.roles import RoleCode
 from tests.comments.factories import comment_type
 from tests.conftest import PASSWORD
 from tests.factories import UnitFactory, UserFactory

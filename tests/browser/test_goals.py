@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from kaohe.accounts.roles import RoleCode
+from kaohe.core.roles import RoleCode
 from kaohe.goals.models import Goal
 from tests.conftest import PASSWORD
 from tests.factories import MembershipFactory, TeamFactory, UnitFactory, UserFactory

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from kaohe.accounts.roles import RoleCode
+from kaohe.core.roles import RoleCode
 from kaohe.interop.models import ApiClient
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kaohe.accounts.roles import RoleCode
+from kaohe.core.roles import RoleCode
 from kaohe.org.models import Unit
 from tests.conftest import PASSWORD
 from tests.factories import UnitKindFactory, UserFactory

@@ -12,8 +12,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.urls import reverse
 
-from kaohe.accounts.roles import RoleCode
 from kaohe.comments.models import Answer, Comment
+from kaohe.core.roles import RoleCode
 from tests.comments.factories import AnswerFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from kaohe.accounts.roles import RoleCode
 from kaohe.comments.models import Comment, CommenterKind, CommentRight
+from kaohe.core.roles import RoleCode
 from tests.comments.factories import CommentFactory, comment_type
 from tests.factories import UnitFactory
 from tests.goals.factories import GoalFactory

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from kaohe.accounts.roles import RoleCode
 from kaohe.comments import spam
 from kaohe.comments.models import Comment, CommenterKind, TargetType
 from kaohe.comments.permissions import commenter_kind
+from kaohe.core.roles import RoleCode
 from tests.comments.conftest import form_data
 from tests.comments.factories import CommentFactory, comment_type
 from tests.factories import TeamFactory, UnitFactory

@@ -5,8 +5,8 @@ so before one is sent. Proven role by role, over HTTP."""
 import pytest
 from django.urls import reverse
 
-from kaohe.accounts.roles import RoleCode
 from kaohe.comments.models import Answer, Comment
+from kaohe.core.roles import RoleCode
 from tests.comments.conftest import form_data
 from tests.comments.factories import CommentFactory, comment_type
 

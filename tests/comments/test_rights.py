@@ -4,8 +4,8 @@ may comment, and whether comments are reviewed first, in the admin, without code
 import pytest
 from django.urls import reverse
 
-from kaohe.accounts.roles import RoleCode
 from kaohe.comments.models import Comment, CommenterKind, CommentRight, Moderation, TargetType
+from kaohe.core.roles import RoleCode
 from tests.comments.conftest import form_data
 from tests.comments.factories import CommentFactory, comment_type
 from tests.factories import TeamFactory

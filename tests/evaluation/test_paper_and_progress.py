@@ -140,7 +140,7 @@ def test_eval6_progress_counts_accounts_and_ballots_per_category(client, make_us
     """EVAL-6: progress shows, per category, accounts issued, signed in, drafts, submitted, revoked, valid and
     invalid ballots.
     """
-    from kaohe.accounts.roles import RoleCode
+    from kaohe.core.roles import RoleCode
 
     task, leaders, grassroots = progress_fixture()
     client.force_login(make_user(RoleCode.ASSESSMENT_GROUP))

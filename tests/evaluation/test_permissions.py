@@ -7,7 +7,7 @@ admin screens of a task are then requested role by role over HTTP.
 import pytest
 from django.urls import reverse
 
-from kaohe.accounts.roles import RoleCode
+from kaohe.core.roles import RoleCode
 from kaohe.evaluation.permissions import (
     account_rules,
     ballot_rules,

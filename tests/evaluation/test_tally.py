@@ -183,7 +183,7 @@ def test_eval8_results_export_to_excel_and_pdf(client, make_user):
     """EVAL-8: the assessment group downloads the results as a workbook (results, by category, by indicator) and
     as a PDF.
     """
-    from kaohe.accounts.roles import RoleCode
+    from kaohe.core.roles import RoleCode
 
     task = weighted_task(min_ballots=2)
     cast(task, "分管领导", ["AB", "CC"])

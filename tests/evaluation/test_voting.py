@@ -357,7 +357,7 @@ def test_anonymity_pages_show_no_other_ballot_draft_or_code(client, make_user):
     """EVAL-7: an evaluator's form shows only their own draft; the office screens never show a code, a draft or a
     single ballot's answers.
     """
-    from kaohe.accounts.roles import RoleCode
+    from kaohe.core.roles import RoleCode
 
     task, category, first, first_code = voting_task(targets=2, indicators=1)
     second, second_code = issue_account(task, category)

@@ -7,7 +7,7 @@ screen and edit form, and the public goal page.
 import pytest
 from django.urls import reverse
 
-from kaohe.accounts.roles import RoleCode
+from kaohe.core.roles import RoleCode
 from tests.goals.factories import (
     GoalFactory,
     GoalPlanFactory,

@@ -7,7 +7,7 @@ from django.urls import reverse
 from wagtail.models import Page
 
 from home.models import AssessmentDocumentPage, DocumentCategory, DocumentIndexPage, PortalDocument
-from kaohe.accounts.roles import RoleCode
+from kaohe.core.roles import RoleCode
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

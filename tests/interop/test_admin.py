@@ -10,7 +10,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 from wagtail.models import ModelLogEntry
 
-from kaohe.accounts.roles import RoleCode
+from kaohe.core.roles import RoleCode
 from kaohe.interop.models import ApiClient, ExchangeRecord
 from kaohe.interop.services import exchange_record
 from tests.interop.factories import make_api_client

@@ -10,7 +10,7 @@ import pytest
 from django.test import override_settings
 from rest_framework.test import APIClient
 
-from kaohe.accounts.roles import RoleCode
+from kaohe.core.roles import RoleCode
 from kaohe.interop.models import ApiClient, ExchangeRecord
 from kaohe.interop.services import api_client_revoke
 from tests.factories import CadreFactory, UnitFactory

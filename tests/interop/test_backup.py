@@ -21,7 +21,7 @@ from django.db import connection
 from django.utils import timezone
 
 from home.models import PortalDocument
-from kaohe.accounts.roles import RoleCode
+from kaohe.core.roles import RoleCode
 from kaohe.interop.backup import archives_to_prune, backup_create
 from kaohe.interop.models import ExchangeRecord
 from kaohe.interop.services import exchange_record

@@ -53,7 +53,8 @@ print(s.DEBUG, s.DATABASES["default"]["ENGINE"], s.DATABASES["default"]["CONN_MA
 
 
 def test_portal3_production_uses_postgresql_with_persistent_connections_and_hashed_static_files():
-    """PORTAL-3: DEBUG off, PostgreSQL with persistent connections, static files with hashed names, secure cookies."""
+    """PORTAL-3: DEBUG off, PostgreSQL with persistent connections, static files with hashed names, secure
+    cookies, and a cache every worker shares (the database's, or Redis)."""
     result = run(SHOW)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
@@ -65,7 +66,7 @@ def test_portal3_production_uses_postgresql_with_persistent_connections_and_hash
         "True",
         "True",
         "['kaohe.example.gov.cn']",
-        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.cache.backends.db.DatabaseCache",
     ]
     shared = run(SHOW, CACHE_URL="redis://cache.example.gov.cn:6379/1", CONN_MAX_AGE="60")
     assert "django.core.cache.backends.redis.RedisCache" in shared.stdout and " 60 " in shared.stdout
@@ -79,11 +80,13 @@ def test_portal3_production_uses_postgresql_with_persistent_connections_and_hash
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
         ({"DATABASE_URL": None}, "DATABASE_URL"),
         ({"DATABASE_URL": "sqlite:////tmp/x.sqlite3"}, "PostgreSQL"),
-        ({"PORTAL_MULTIPLE_APP_SERVERS": "1"}, "CACHE_URL"),
+        ({"CACHE_URL": "locmem://"}, "CACHE_URL"),
+        ({"PORTAL_MULTIPLE_APP_SERVERS": "1", "CACHE_URL": "file:///var/cache/kaohe"}, "file"),
     ],
 )
 def test_portal3_missing_or_unsafe_configuration_stops_the_start(overrides, message):
-    """PORTAL-3: a missing secret, host list or database stops the portal at start, naming the variable."""
+    """PORTAL-3: a missing secret, host list or database, or a cache the workers would not share, stops
+    the portal at start, naming the variable."""
     result = run(SHOW, **overrides)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and message in result.stderr

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from kaohe.accounts.roles import RoleCode
+from kaohe.core.roles import RoleCode
 from kaohe.evaluation.models import TargetCategory
 from kaohe.goals.models import GoalPlan
 from kaohe.interop.models import ApiClient, ExchangeRecord

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, settings
 from rest_framework.test import APIClient
 from schemathesis import checks
 
-from kaohe.accounts.roles import RoleCode
+from kaohe.core.roles import RoleCode
 from kaohe.goals.models import GoalPlan
 from tests.factories import CadreFactory, MembershipFactory, TeamFactory, UnitFactory, UnitKindFactory
 from tests.goals.factories import AssignmentFactory, GoalFactory, GoalPlanFactory, QuantitativeGoalFactory

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from kaohe.accounts.roles import RoleCode
+from kaohe.core.roles import RoleCode
 from kaohe.results.models import YearResult
 
 pytestmark = pytest.mark.django_db

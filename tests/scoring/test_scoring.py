@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from kaohe.accounts.roles import RoleCode
+from kaohe.core.roles import RoleCode
 from kaohe.scoring.models import GoalScore, GoalScoreEvent, ScoreGrade
 from kaohe.scoring.services import goal_score, score_reopen, scores_lock, scores_review
 from tests.goals.factories import GoalFactory, GoalPlanFactory

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kaohe.accounts.roles import RoleCode
+from kaohe.core.roles import RoleCode
 from kaohe.scoring.models import GoalScore
 from kaohe.scoring.services import goal_score
 from tests.comments.factories import AnswerFactory, CommentFactory, comment_type

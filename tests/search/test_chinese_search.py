@@ -10,7 +10,7 @@ from django.db import connection
 from wagtail.search.backends import get_search_backend
 
 from home.models import AssessmentDocumentPage, DocumentCategory, DocumentIndexPage
-from kaohe.common.cjk import cjk_index_text, cjk_query_text, cjk_tokens
+from kaohe.core.cjk import cjk_index_text, cjk_query_text, cjk_tokens
 from kaohe.org.models import Unit
 from tests.factories import UnitFactory
 

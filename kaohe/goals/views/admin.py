@@ -99,7 +99,7 @@ def plan_index(request):
 
 
 def _units_for_new_plan(user):
-    from kaohe.accounts.permissions import is_office
+    from kaohe.core.rules import is_office
 
     units = Unit.objects.filter(is_active=True).select_related("kind")
     if is_office(user):

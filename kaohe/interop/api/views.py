@@ -28,6 +28,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
+from kaohe.core.net import client_address
 from kaohe.org.models import Cadre, Membership, Team, Unit
 from kaohe.org.permissions import cadre_rules, membership_rules, team_rules, unit_rules
 from kaohe.org.selectors import current_membership_q
@@ -148,7 +149,7 @@ class ExchangeLoggedMixin:
             updated_count=counts.get(sync.UPDATED, 0),
             unchanged_count=counts.get(sync.UNCHANGED, 0),
             refused_count=counts.get(sync.REFUSED, 0),
-            remote_address=_client_address(request),
+            remote_address=client_address(request),
             refusals=self.exchange_refusals,
             message=message,
         )
@@ -168,19 +169,6 @@ def _outcome(status_code: int, counts: dict) -> str:
     if refused:
         return ExchangeRecord.Outcome.PARTIAL
     return ExchangeRecord.Outcome.SUCCESS
-
-
-def _client_address(request) -> str | None:
-    # nginx sets X-Real-IP (see the README's deployment section); the sign-in log reads it too.
-    from django.core.exceptions import ValidationError as DjangoValidationError
-    from django.core.validators import validate_ipv46_address
-
-    address = request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR")
-    try:
-        validate_ipv46_address(address)
-    except DjangoValidationError:
-        return None
-    return address
 
 
 class ApiViewSet(ExchangeLoggedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
