@@ -209,10 +209,11 @@ def phase(name, plan_pk):
         wb.save(FILLED)
     elif name == "import":
         from kaohe.accounts.models import User
+        from kaohe.goals import services
 
         result = excel.read_progress_workbook(plan, FILLED.read_bytes())
         assert result.ok, (result.errors, [r["errors"] for r in result.rows if r["errors"]][:3])
-        excel.apply_rows(plan, result.period, result, User.objects.first())
+        services.report_rows_save(plan=plan, result=result, user=User.objects.first())
         note = f"{len(result.rows)} rows"
     seconds = time.perf_counter() - start
     maxrss_mb = peak_rss_mb()

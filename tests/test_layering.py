@@ -41,8 +41,10 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def imported_modules(path: Path, name: str | None = None):
-    """Every module ``path`` imports, at the top or inside a function, as absolute names."""
+def imported_modules(path: Path, name: str | None = None, *, with_names: bool = False):
+    """Every module ``path`` imports, at the top or inside a function, as absolute names;
+    ``with_names`` adds ``module.name`` for each name of a ``from module import name``
+    (which may be a module itself)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     here = (name or module_name(path)).split(".")
     package = here if path.name == "__init__.py" else here[:-1]
@@ -53,9 +55,13 @@ def imported_modules(path: Path, name: str | None = None):
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package[: len(package) - node.level + 1]
-                yield node.lineno, ".".join(base + ([node.module] if node.module else []))
+                module = ".".join(base + ([node.module] if node.module else []))
             else:
-                yield node.lineno, node.module or ""
+                module = node.module or ""
+            yield node.lineno, module
+            if with_names:
+                for alias in node.names:
+                    yield node.lineno, f"{module}.{alias.name}"
 
 
 def source_files():
@@ -86,6 +92,50 @@ def wrong_imports(path: Path, name: str | None = None) -> list[str]:
 def test_imports_only_go_down():
     """No module imports a package of its own layer (other than its own) or of a higher one."""
     assert [line for path in source_files() for line in wrong_imports(path)] == []
+
+
+# Modules that are an app's own screens: another app reaches the app through its
+# selectors, services, permissions or hooks, never through these.
+SCREEN_MODULES = ("views", "admin_views", "wagtail_hooks")
+
+
+def screen_module_of(module: str) -> tuple[str, str] | None:
+    """(package, screen module) when ``module`` is, or is inside, a package's screen module."""
+    package = package_of(module)
+    if package is None or module == package:
+        return None
+    first = module[len(package) + 1 :].split(".")[0]
+    return (package, first) if first in SCREEN_MODULES else None
+
+
+def screen_imports(path: Path, name: str | None = None) -> list[str]:
+    source = package_of(name or module_name(path))
+    found: dict[int, str] = {}
+    for line, module in imported_modules(path, name, with_names=True):
+        screen = screen_module_of(module)
+        if screen is not None and screen[0] != source and source != "portal" and line not in found:
+            found[line] = f"{name or path.relative_to(ROOT)}:{line} {source} imports {'.'.join(screen)}"
+    return list(found.values())
+
+
+def test_no_app_imports_another_apps_screens():
+    """An app's views, admin views and Wagtail hooks are its own: other apps read its selectors
+    (``portal``'s URLconf alone wires views in)."""
+    assert [line for path in source_files() for line in screen_imports(path)] == []
+
+
+def test_the_screen_check_finds_imports_of_screens(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "from kaohe.goals.views.public import can_view_goal\n"
+        "from kaohe.goals.selectors import visible_goals\n"
+        "from .views import comment_post\n"
+        "def f():\n"
+        "    from kaohe.org import wagtail_hooks\n",
+        encoding="utf-8",
+    )
+    found = screen_imports(probe, "kaohe.comments.probe")
+    assert [line.split(" imports ")[1] for line in found] == ["kaohe.goals.views", "kaohe.org.wagtail_hooks"]
 
 
 def test_the_check_finds_upward_and_sideways_imports(tmp_path):

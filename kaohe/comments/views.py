@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from kaohe.goals.models import Goal
 from kaohe.goals.permissions import can_view_plan
-from kaohe.goals.views.public import can_view_goal
+from kaohe.goals.selectors import can_view_goal
 from kaohe.org.models import Unit
 
 from . import selectors, services, spam

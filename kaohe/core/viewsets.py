@@ -72,6 +72,8 @@ class RuleSnippetViewSet(SnippetViewSet):
     """
 
     rules: Rules
+    # Lists search their ``search_fields`` in the database (Chinese words need no index to be found).
+    search_backend_name = None
     index_view_class = RuleIndexView
     edit_view_class = RuleEditView
     delete_view_class = RuleDeleteView

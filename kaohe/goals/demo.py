@@ -144,14 +144,14 @@ def load(*, stdout=None) -> dict:
         with transaction.atomic():
             if not GoalPlan.objects.filter(unit=unit, year=last_year).exists():
                 plan = _build_plan(rng, unit, last_year, types, sources, roles, indicators, supervisors, user)
-                services.publish_plan(plan, user)
+                services.plan_publish(plan=plan, user=user)
                 _progress(rng, plan, ["Q1", "Q2", "Q3", "Q4"], user, final=True)
                 created += 1
             if not GoalPlan.objects.filter(unit=unit, year=this_year).exists():
                 previous = GoalPlan.objects.get(unit=unit, year=last_year)
-                plan = services.copy_plan(previous, this_year, user)
+                plan = services.plan_copy(source=previous, year=this_year, user=user)
                 _raise_targets(rng, plan)
-                services.publish_plan(plan, user)
+                services.plan_publish(plan=plan, user=user)
                 _progress(rng, plan, ["Q1", "Q2", "Q3"], user, final=False)
                 _changes_after_publishing(rng, plan, user)
                 created += 1
@@ -217,7 +217,7 @@ def _build_plan(rng, unit, year, types, sources, roles, indicators, supervisors,
                 if len(members) > 1 and len(roles) > 1:
                     helper = members[(order + sub_order + 1) % len(members)].cadre
                     rows.append((helper, roles[1]))
-                services.set_assignments(sub, rows, counts_in_assessment=rng.random() > 0.1, user=user)
+                services.goal_assign(goal=sub, rows=rows, counts_in_assessment=rng.random() > 0.1, user=user)
             if indicator is None and rng.random() < 0.4:
                 for third_order, third_name in enumerate(THIRD_LEVEL):
                     Goal.objects.create(
@@ -287,6 +287,6 @@ def _changes_after_publishing(rng, plan, user):
     editor = User.objects.filter(unit=plan.unit, username=DEMO_USER).first() or user
     candidates = list(plan.goals.filter(parent__isnull=False, plan_value__isnull=False).order_by("pk")[:2])
     for goal in candidates[: 1 if rng.random() < 0.5 else 2]:
-        before = services.snapshot(goal)
+        before = services.goal_snapshot(goal)
         goal.plan_value = (goal.plan_value * Decimal("1.05")).quantize(Decimal("0.1"))
-        services.update_goal(goal, before, goal.version, editor)
+        services.goal_update(goal=goal, before=before, version=goal.version, user=editor)

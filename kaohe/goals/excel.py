@@ -4,7 +4,7 @@
 and a hidden sheet that names the plan, the period and the template version;
 ``read_progress_workbook`` reads a filled copy back, written by openpyxl,
 LibreOffice, WPS or Excel, and returns rows and row-level errors without
-touching the database; ``apply_rows`` saves them all in one transaction.
+touching the database (``services.report_import`` saves them, all or none).
 ``progress_report`` writes the entered report for the team to confirm.
 """
 
@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .models import Goal, GoalPlan, ProgressEntry, ProgressReport
+from .models import Goal, GoalPlan, ProgressReport
 from .tree import load_tree
 
 TEMPLATE_VERSION = "kaohe-progress-1"
@@ -302,27 +301,6 @@ def _read(plan, wb, result):
             seen.add(goal.pk)
         result.rows.append(record)
     return result
-
-
-@transaction.atomic
-def apply_rows(plan: GoalPlan, period: str, result: ImportResult, user) -> ProgressReport:
-    """Save every row, or nothing: callers only pass a result that is ``ok``."""
-    if not result.ok:
-        raise ValueError("refusing to apply a workbook with errors")
-    report, _created = ProgressReport.objects.get_or_create(plan=plan, period=period, defaults={"updated_by": user})
-    existing = {entry.goal_id: entry for entry in report.entries.all()}
-    to_create, to_update = [], []
-    fields = ["actual_value", "estimated_progress", "work_done", "delay_reasons", "lessons"]
-    for row in result.rows:
-        entry = existing.get(row["goal"].pk) or ProgressEntry(report=report, goal=row["goal"])
-        for name in fields:
-            setattr(entry, name, row[name])
-        (to_update if entry.pk else to_create).append(entry)
-    ProgressEntry.objects.bulk_create(to_create, batch_size=1000)
-    ProgressEntry.objects.bulk_update(to_update, fields, batch_size=1000)
-    report.updated_by = user
-    report.save(update_fields=["updated_by", "updated_at"])
-    return report
 
 
 def progress_report(report: ProgressReport) -> bytes:

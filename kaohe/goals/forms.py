@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kaohe.org.models import Cadre, Membership, Unit
+from kaohe.org.selectors import active_cadres, active_units
 
 from .models import AssignmentRole, Goal, GoalPlan, GoalType, Indicator, ProgressEntry, ReportAttachment, period_choices
 
@@ -42,13 +42,13 @@ class GoalForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["indicator"].queryset = Indicator.objects.filter(is_active=True).select_related("measure_unit")
-        self.fields["supervising_unit"].queryset = Unit.objects.filter(is_active=True).select_related("kind")
+        self.fields["supervising_unit"].queryset = active_units().select_related("kind")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
 
 class NewPlanForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.filter(is_active=True))
+    unit = forms.ModelChoiceField(label=_("unit"), queryset=active_units())
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
     copy_previous = forms.BooleanField(
         label=_("Start from last year's goals"),
@@ -71,7 +71,7 @@ class NewPlanForm(forms.Form):
 
 
 class AssignmentRowForm(forms.Form):
-    cadre = forms.ModelChoiceField(label=_("cadre"), queryset=Cadre.objects.none())
+    cadre = forms.ModelChoiceField(label=_("cadre"), queryset=active_cadres().none())
     role = forms.ModelChoiceField(label=_("goal role"), queryset=AssignmentRole.objects.all(), empty_label=None)
 
     def __init__(self, *args, cadres=None, default_role=None, **kwargs):
@@ -105,14 +105,6 @@ class BaseAssignmentFormSet(forms.BaseFormSet):
 
 
 AssignmentFormSet = forms.formset_factory(AssignmentRowForm, formset=BaseAssignmentFormSet, extra=1, can_delete=True)
-
-
-def team_cadres(unit) -> forms.QuerySet:
-    """Members of the unit's leadership teams today: the people a goal can go to."""
-    from kaohe.org.selectors import current_membership_q
-
-    ids = Membership.objects.filter(current_membership_q(), team__unit=unit).values("cadre_id")
-    return Cadre.objects.filter(pk__in=ids).order_by("name")
 
 
 class ProgressEntryForm(forms.ModelForm):
@@ -163,12 +155,12 @@ class GoalFilterForm(forms.Form):
     """Query goals from every angle (GOAL-7, SUP-6)."""
 
     year = forms.TypedChoiceField(label=_("year"), coerce=int, required=False)
-    unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.filter(is_active=True), required=False)
+    unit = forms.ModelChoiceField(label=_("unit"), queryset=active_units(), required=False)
     supervising_unit = forms.ModelChoiceField(
-        label=_("supervising department"), queryset=Unit.objects.filter(is_active=True), required=False
+        label=_("supervising department"), queryset=active_units(), required=False
     )
     goal_type = forms.ModelChoiceField(label=_("goal type"), queryset=GoalType.objects.all(), required=False)
-    cadre = forms.ModelChoiceField(label=_("cadre"), queryset=Cadre.objects.filter(is_active=True), required=False)
+    cadre = forms.ModelChoiceField(label=_("cadre"), queryset=active_cadres(), required=False)
     period = forms.ChoiceField(label=_("progress as of"), required=False)
     q = forms.CharField(label=_("Search"), required=False)
 

@@ -2,15 +2,16 @@
 
 Editing follows the rule tables: the office edits every unit's goals, a unit
 administrator only their own unit's. Reading has one more dimension, the
-plan's state, so it lives here too (``visible_plans``, ``can_view_plan``,
-``public_goal_filter``): unpublished plans and unsubmitted reports are seen
-only by the unit's own people and the office; the public sees published goals
-of the goal types the office has marked public, and submitted reports.
+plan's state: the questions about one reader are answered here
+(``can_view_plan``, ``is_public_reader``, ``sees_unsubmitted_reports``), the
+querysets of what a reader sees are in ``selectors`` (``visible_plans``,
+``visible_goals``, ``visible_reports``): unpublished plans and unsubmitted
+reports are seen only by the unit's own people and the office; the public sees
+published goals of the goal types the office has marked public, and submitted
+reports.
 """
 
 from __future__ import annotations
-
-from django.db.models import Q, QuerySet
 
 from kaohe.core.roles import RoleCode
 from kaohe.core.rules import STAFF_ROLES, Rules, is_office, office_keeps, roles_of
@@ -106,51 +107,21 @@ def own_unit_id(user):
     return None
 
 
-def visible_plans(user, queryset: QuerySet | None = None) -> QuerySet:
-    """Plans ``user`` may read: all for the office, published ones plus their
-    own unit's drafts for other signed-in people, published ones for the public."""
-    queryset = GoalPlan.objects.all() if queryset is None else queryset
-    if sees_all_plans(user):
-        return queryset
-    published = Q(status=GoalPlan.Status.PUBLISHED)
-    unit_id = own_unit_id(user)
-    if unit_id is not None:
-        return queryset.filter(published | Q(unit_id=unit_id))
-    return queryset.filter(published)
-
-
 def is_public_reader(user) -> bool:
     """Anonymous visitors and signed-in people with no role read as the public."""
     return not roles_of(user) and not getattr(user, "is_superuser", False)
 
 
 def can_view_plan(user, plan: GoalPlan) -> bool:
-    if sees_all_plans(user) or plan.is_published:
-        return True
-    unit_id = own_unit_id(user)
-    return unit_id is not None and unit_id == plan.unit_id
+    return plan.is_published or sees_unsubmitted_reports(user, plan)
 
 
 def sees_unsubmitted_reports(user, plan: GoalPlan) -> bool:
+    """The office and the plan's own unit see its drafts and unsubmitted reports."""
     if sees_all_plans(user):
         return True
     unit_id = own_unit_id(user)
     return unit_id is not None and unit_id == plan.unit_id
-
-
-def visible_reports(user, plan: GoalPlan) -> QuerySet:
-    reports = plan.reports.all()
-    if not sees_unsubmitted_reports(user, plan):
-        reports = reports.filter(submitted=True)
-    return reports
-
-
-def goal_visible_in_tree(user, node) -> bool:
-    """For the public, a goal shows when its goal type (or its nearest
-    ancestor's) is one the office marked public."""
-    if not is_public_reader(user):
-        return True
-    return node.effective_type_public
 
 
 def can_edit_plan(user, plan: GoalPlan) -> bool:

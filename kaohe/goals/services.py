@@ -1,20 +1,46 @@
-"""Changing goals: every write to a goal tree goes through here.
+"""Changing goals and progress: every write to a plan, its goal tree and its reports goes through here.
 
 The functions check the tree's invariants (same plan, no cycles), keep the
 order of siblings dense, refuse a save based on an outdated version, and,
-once a plan is published, record what changed (GOAL-6).
+once a plan is published, record what changed (GOAL-6). Each is named
+``noun_verb`` and takes keyword arguments only; each that changes more than
+one row does it all or nothing.
 """
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
+from datetime import date
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 
-from .models import Assignment, Goal, GoalChange, GoalPlan
+from . import excel
+from .models import (
+    Assignment,
+    AssignmentRole,
+    Goal,
+    GoalChange,
+    GoalPlan,
+    GoalType,
+    ProgressEntry,
+    ProgressReport,
+    ReportAttachment,
+)
 from .tree import descendants_of
+
+if TYPE_CHECKING:
+    from kaohe.accounts.models import User
+    from kaohe.org.models import Cadre, Unit
 
 # Fields whose changes are recorded after publishing, in display order.
 TRACKED_FIELDS = [
@@ -64,11 +90,14 @@ def _display(goal: Goal, name: str) -> str:
     return str(value)
 
 
-def snapshot(goal: Goal) -> dict[str, str]:
+def goal_snapshot(goal: Goal) -> dict[str, str]:
+    """The goal's tracked fields as shown to people: what ``goal_update`` compares against."""
     return {name: _display(goal, name) for name in TRACKED_FIELDS}
 
 
-def record_change(goal: Goal, action: str, user, changes: dict | None = None, name: str | None = None) -> None:
+def _record_change(
+    goal: Goal, action: str, user: User | None, changes: dict | None = None, name: str | None = None
+) -> None:
     """Keep a change to a published plan and mark the goal (GOAL-6)."""
     if not goal.plan.is_published:
         return
@@ -99,8 +128,8 @@ def _next_order(plan_id, parent_id) -> int:
 
 
 @transaction.atomic
-def add_goal(goal: Goal, user, *, after: Goal | None = None) -> Goal:
-    """Save a new goal as the last child of its parent, or right after ``after``."""
+def goal_add(*, goal: Goal, user: User, after: Goal | None = None) -> Goal:
+    """Save the new ``goal`` as the last child of its parent, or right after ``after``."""
     if goal.parent_id and goal.parent.plan_id != goal.plan_id:
         raise ValidationError(_("The parent goal belongs to another unit's or year's goals."))
     if after is not None:
@@ -115,18 +144,19 @@ def add_goal(goal: Goal, user, *, after: Goal | None = None) -> Goal:
     goal.updated_by = user
     goal.full_clean()
     goal.save()
-    record_change(
+    _record_change(
         goal,
         GoalChange.Action.ADDED,
         user,
-        {k: ["", v] for k, v in _diff(dict.fromkeys(TRACKED_FIELDS, ""), snapshot(goal)).items()},
+        {k: ["", v] for k, v in _diff(dict.fromkeys(TRACKED_FIELDS, ""), goal_snapshot(goal)).items()},
     )
     return goal
 
 
 @transaction.atomic
-def update_goal(goal: Goal, before: dict, version: int, user) -> Goal:
-    """Save an edited goal if nobody saved it since ``version`` was read."""
+def goal_update(*, goal: Goal, before: dict[str, str], version: int, user: User) -> Goal:
+    """Save the edited ``goal`` if nobody saved it since ``version`` was read; ``before``
+    is its ``goal_snapshot`` from then. Raises ``StaleGoal`` otherwise."""
     goal.full_clean()
     goal.updated_by = user
     goal.updated_at = timezone.now()
@@ -137,23 +167,23 @@ def update_goal(goal: Goal, before: dict, version: int, user) -> Goal:
     if not updated:
         raise StaleGoal(Goal.objects.select_related("updated_by").get(pk=goal.pk))
     goal.version = version + 1
-    changes = _diff(before, snapshot(goal))
+    changes = _diff(before, goal_snapshot(goal))
     if changes:
-        record_change(goal, GoalChange.Action.CHANGED, user, changes)
+        _record_change(goal, GoalChange.Action.CHANGED, user, changes)
     return goal
 
 
 @transaction.atomic
-def delete_goal(goal: Goal, user) -> int:
+def goal_delete(*, goal: Goal, user: User) -> int:
     """Delete the goal with its subtree; returns how many goals went."""
     count = 1 + len(descendants_of(goal))
-    record_change(goal, GoalChange.Action.DELETED, user, {_("subtree"): [str(count), "0"]} if count > 1 else {})
+    _record_change(goal, GoalChange.Action.DELETED, user, {_("subtree"): [str(count), "0"]} if count > 1 else {})
     goal.delete()
     return count
 
 
 @transaction.atomic
-def move_goal(goal: Goal, new_parent: Goal | None, position: int | None, user) -> Goal:
+def goal_move(*, goal: Goal, new_parent: Goal | None, position: int | None = None, user: User) -> Goal:
     """Put the goal under ``new_parent`` (None: top level) at ``position``
     (0-based among its new siblings; None: last)."""
     if new_parent is not None:
@@ -187,11 +217,11 @@ def move_goal(goal: Goal, new_parent: Goal | None, position: int | None, user) -
             Goal.objects.filter(pk=sibling.pk).update(sort_order=order)
     if moved_parent:
         new_parent_name = new_parent.name if new_parent else _("top level")
-        record_change(goal, GoalChange.Action.MOVED, user, {_("parent goal"): [old_parent_name, new_parent_name]})
+        _record_change(goal, GoalChange.Action.MOVED, user, {_("parent goal"): [old_parent_name, new_parent_name]})
     return goal
 
 
-def shift_goal(goal: Goal, step: int, user) -> Goal:
+def goal_shift(*, goal: Goal, step: int, user: User) -> Goal:
     """Move one place up (-1) or down (+1) among its siblings."""
     siblings = list(
         Goal.objects.filter(plan_id=goal.plan_id, parent_id=goal.parent_id)
@@ -199,19 +229,76 @@ def shift_goal(goal: Goal, step: int, user) -> Goal:
         .values_list("pk", flat=True)
     )
     index = siblings.index(goal.pk)
-    return move_goal(goal, goal.parent, max(0, index + step), user)
+    return goal_move(goal=goal, new_parent=goal.parent, position=max(0, index + step), user=user)
+
+
+def _chosen_tops(plan: GoalPlan, goals: list[Goal]) -> list[Goal]:
+    """The chosen goals that are not inside another chosen goal's subtree."""
+    chosen = {goal.pk for goal in goals}
+    parents = dict(Goal.objects.filter(plan=plan).values_list("pk", "parent_id"))
+    tops = []
+    for goal in goals:
+        parent_id = goal.parent_id
+        while parent_id and parent_id not in chosen:
+            parent_id = parents.get(parent_id)
+        if not parent_id:
+            tops.append(goal)
+    return tops
 
 
 @transaction.atomic
-def publish_plan(plan: GoalPlan, user) -> None:
+def goals_delete(*, plan: GoalPlan, goals: list[Goal], user: User) -> int:
+    """Delete the chosen goals of ``plan`` with their subtrees (GOAL-3); returns how many goals went.
+    A goal inside a chosen subtree goes with its ancestor."""
+    return sum(goal_delete(goal=goal, user=user) for goal in _chosen_tops(plan, goals))
+
+
+@transaction.atomic
+def goals_move(*, goals: list[Goal], new_parent: Goal | None, user: User) -> None:
+    """Put every chosen goal last under ``new_parent`` (None: top level), or none of them (GOAL-3)."""
+    for goal in goals:
+        goal.refresh_from_db()
+        goal_move(goal=goal, new_parent=new_parent, user=user)
+
+
+@transaction.atomic
+def goals_classify(*, goals: list[Goal], goal_type: GoalType, user: User) -> None:
+    """Give every chosen goal ``goal_type``, or none of them (GOAL-3). Raises ``StaleGoal``."""
+    for goal in goals:
+        before = goal_snapshot(goal)
+        goal.goal_type = goal_type
+        goal_update(goal=goal, before=before, version=goal.version, user=user)
+
+
+@transaction.atomic
+def plan_create(*, unit: Unit, year: int, user: User, copy_previous: bool) -> tuple[GoalPlan, GoalPlan | None]:
+    """Start ``unit``'s goals for ``year``, from the year before's tree when asked and there is one (GOAL-3).
+    Returns the new plan and the plan it was copied from (None for an empty start)."""
+    previous = GoalPlan.objects.filter(unit=unit, year=year - 1).first() if copy_previous else None
+    if previous is not None:
+        plan = plan_copy(source=previous, year=year, user=user)
+    else:
+        if GoalPlan.objects.filter(unit=unit, year=year).exists():
+            raise ValidationError(_("%(unit)s already has goals for %(year)s.") % {"unit": unit, "year": year})
+        plan = GoalPlan.objects.create(unit=unit, year=year)
+    log(plan, "wagtail.create", user=user)
+    return plan, previous
+
+
+@transaction.atomic
+def plan_publish(*, plan: GoalPlan, user: User) -> None:
+    """Publish the plan: from now on every change is recorded and marked (GOAL-6)."""
+    if not plan.goals.exists():
+        raise ValidationError(_("There are no goals to publish yet."))
     plan.status = GoalPlan.Status.PUBLISHED
     plan.published_at = timezone.now()
     plan.published_by = user
     plan.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    log(plan, "wagtail.publish", user=user)
 
 
 @transaction.atomic
-def copy_plan(source: GoalPlan, year: int, user) -> GoalPlan:
+def plan_copy(*, source: GoalPlan, year: int, user: User) -> GoalPlan:
     """Start ``year``'s plan for the same unit from ``source``'s tree (GOAL-3).
 
     Names, classes, weights, criteria and indicators are copied; dates move by
@@ -266,7 +353,7 @@ def copy_plan(source: GoalPlan, year: int, user) -> GoalPlan:
     return plan
 
 
-def _shift(day, years):
+def _shift(day: date | None, years: int) -> date | None:
     if day is None:
         return None
     try:
@@ -276,8 +363,12 @@ def _shift(day, years):
 
 
 @transaction.atomic
-def set_assignments(goal: Goal, rows: list[tuple], counts_in_assessment: bool, user) -> None:
-    """Replace the goal's decomposition with ``rows`` of (cadre, role) (GOAL-5)."""
+def goal_assign(
+    *, goal: Goal, rows: Iterable[tuple[Cadre, AssignmentRole]], counts_in_assessment: bool, user: User
+) -> None:
+    """Replace the goal's decomposition with ``rows`` of (cadre, role), and say whether it counts
+    in the assessment (GOAL-5)."""
+    rows = list(rows)
     before = sorted(f"{a.cadre.name}:{a.role.name}" for a in goal.assignments.select_related("cadre", "role"))
     goal.assignments.all().delete()
     Assignment.objects.bulk_create([Assignment(goal=goal, cadre=cadre, role=role) for cadre, role in rows])
@@ -294,4 +385,93 @@ def set_assignments(goal: Goal, rows: list[tuple], counts_in_assessment: bool, u
         Goal.objects.filter(pk=goal.pk).update(counts_in_assessment=counts_in_assessment, version=F("version") + 1)
         goal.counts_in_assessment = counts_in_assessment
     if changes:
-        record_change(goal, GoalChange.Action.CHANGED, user, changes)
+        _record_change(goal, GoalChange.Action.CHANGED, user, changes)
+
+
+def report_open(*, plan: GoalPlan, period: str, user: User) -> ProgressReport:
+    """The plan's report for ``period``, started now if there is none yet (SUP-1)."""
+    report, created = ProgressReport.objects.get_or_create(plan=plan, period=period, defaults={"updated_by": user})
+    if created:
+        log(report, "wagtail.create", user=user)
+    return report
+
+
+@transaction.atomic
+def report_save(
+    *, report: ProgressReport, entries: Iterable[ProgressEntry], summary: str, submit: bool, user: User
+) -> ProgressReport:
+    """Save the report's checked ``entries`` and summary; ``submit`` makes it visible
+    beyond the unit and the office, and a submitted report stays submitted (SUP-1..SUP-3)."""
+    for entry in entries:
+        entry.save()
+    report.summary = summary
+    report.submitted = report.submitted or submit
+    report.updated_by = user
+    report.save()
+    log(report, "wagtail.edit", user=user)
+    return report
+
+
+def attachment_add(*, report: ProgressReport, title: str, file: UploadedFile, user: User) -> ReportAttachment:
+    """Keep a summary document with the report (SUP-5); the form has checked its type and size."""
+    return ReportAttachment.objects.create(report=report, title=title, file=file, uploaded_by=user)
+
+
+def attachment_delete(*, attachment: ReportAttachment) -> None:
+    """Remove a summary document and its file (SUP-5)."""
+    attachment.file.delete(save=False)
+    attachment.delete()
+
+
+def _import_path(token: str) -> str:
+    return f"imports/{token}.xlsx"
+
+
+def workbook_stash(*, data: bytes) -> str:
+    """Keep an uploaded workbook between its preview and its import; returns the token that names it."""
+    token = uuid.uuid4().hex
+    default_storage.save(_import_path(token), ContentFile(data))
+    return token
+
+
+@transaction.atomic
+def report_rows_save(*, plan: GoalPlan, result: excel.ImportResult, user: User) -> ProgressReport:
+    """Save every row of a checked workbook into the plan's report of its period, or nothing (SUP-4)."""
+    if not result.ok:
+        raise ValueError("refusing to apply a workbook with errors")
+    report, _created = ProgressReport.objects.get_or_create(
+        plan=plan, period=result.period, defaults={"updated_by": user}
+    )
+    existing = {entry.goal_id: entry for entry in report.entries.all()}
+    to_create, to_update = [], []
+    fields = ["actual_value", "estimated_progress", "work_done", "delay_reasons", "lessons"]
+    for row in result.rows:
+        entry = existing.get(row["goal"].pk) or ProgressEntry(report=report, goal=row["goal"])
+        for name in fields:
+            setattr(entry, name, row[name])
+        (to_update if entry.pk else to_create).append(entry)
+    ProgressEntry.objects.bulk_create(to_create, batch_size=1000)
+    ProgressEntry.objects.bulk_update(to_update, fields, batch_size=1000)
+    report.updated_by = user
+    report.save(update_fields=["updated_by", "updated_at"])
+    return report
+
+
+def report_import(*, plan: GoalPlan, token: str, user: User) -> tuple[ProgressReport, int]:
+    """Import the workbook stashed under ``token`` after its preview: every row or none (SUP-4).
+
+    The workbook is checked again, since the goals may have changed since the preview.
+    Returns the report and the number of rows saved; raises ``ValidationError`` when the
+    stash is gone or a row no longer fits."""
+    path = _import_path(token)
+    try:
+        with default_storage.open(path, "rb") as handle:
+            result = excel.read_progress_workbook(plan, handle.read())
+    except FileNotFoundError:
+        raise ValidationError(_("This preview has expired; upload the workbook again.")) from None
+    if not result.ok:
+        raise ValidationError(_("The goals changed since the preview; upload the workbook again."))
+    report = report_rows_save(plan=plan, result=result, user=user)
+    default_storage.delete(path)
+    log(report, "wagtail.edit", user=user)
+    return report, len(result.rows)

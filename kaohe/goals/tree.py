@@ -71,6 +71,16 @@ class Node(ProgressView):
         return bool(self.children) and total != 0 and total != 100
 
 
+class FlatNode(ProgressView):
+    """A goal outside its tree, with its latest visible progress."""
+
+    def __init__(self, goal: Goal):
+        self.goal = goal
+        self.latest = None
+        self.assignments = []
+        self.badges = []
+
+
 @dataclass
 class Tree:
     plan: GoalPlan

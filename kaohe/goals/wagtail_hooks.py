@@ -11,6 +11,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from kaohe.core.viewsets import RuleSnippetViewSet
+from kaohe.org.selectors import active_units
 
 from . import admin_urls, permissions
 from .models import AssignmentRole, GoalSource, GoalType, Indicator, MeasureUnit
@@ -33,7 +34,6 @@ class MeasureUnitViewSet(RuleSnippetViewSet):
     menu_order = 150
     list_display = ["name", "sort_order"]
     search_fields = ["name"]
-    search_backend_name = None
     panels = [FieldPanel("name"), FieldPanel("sort_order")]
 
 
@@ -47,7 +47,6 @@ class IndicatorViewSet(RuleSnippetViewSet):
     list_export = ["name", "category", "measure_unit", "definition", "higher_is_better", "is_active"]
     export_filename = "indicators"
     search_fields = ["name", "category", "definition"]
-    search_backend_name = None
     panels = [
         FieldPanel("name"),
         FieldPanel("category"),
@@ -65,7 +64,6 @@ class GoalTypeViewSet(RuleSnippetViewSet):
     menu_order = 120
     list_display = ["name", BooleanColumn("is_public"), "sort_order"]
     search_fields = ["name"]
-    search_backend_name = None
     panels = [FieldPanel("name"), FieldPanel("is_public"), FieldPanel("sort_order")]
 
 
@@ -76,7 +74,6 @@ class GoalSourceViewSet(RuleSnippetViewSet):
     menu_order = 130
     list_display = ["name", "sort_order"]
     search_fields = ["name"]
-    search_backend_name = None
     panels = [FieldPanel("name"), FieldPanel("sort_order")]
 
 
@@ -87,7 +84,6 @@ class AssignmentRoleViewSet(RuleSnippetViewSet):
     menu_order = 140
     list_display = ["name", "sort_order"]
     search_fields = ["name"]
-    search_backend_name = None
     panels = [FieldPanel("name"), FieldPanel("sort_order")]
 
 
@@ -146,12 +142,10 @@ class MyGoalsPanel(Component):
             context["has_this_year"] = any(plan.year == year for plan in context["plans"])
         else:
             this_year = list(plans.filter(year=year).values_list("status", flat=True))
-            from kaohe.org.models import Unit
-
             context["summary"] = {
                 "published": this_year.count(GoalPlan.Status.PUBLISHED),
                 "draft": this_year.count(GoalPlan.Status.DRAFT),
-                "missing": Unit.objects.filter(is_active=True).count() - len(this_year),
+                "missing": active_units().count() - len(this_year),
             }
         return context
 

@@ -8,7 +8,7 @@ from itertools import groupby
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from .models import Membership, Team, Unit, UnitKind
+from .models import Cadre, Membership, Team, Unit, UnitKind
 
 
 def current_membership_q(prefix: str = "", on=None) -> Q:
@@ -17,6 +17,22 @@ def current_membership_q(prefix: str = "", on=None) -> Q:
     return (Q(**{f"{prefix}start_date__isnull": True}) | Q(**{f"{prefix}start_date__lte": day})) & (
         Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day})
     )
+
+
+def active_units():
+    """Units in use (not wound up), as a queryset for choices and filters."""
+    return Unit.objects.filter(is_active=True)
+
+
+def active_cadres():
+    """Cadres in use, as a queryset for choices and filters."""
+    return Cadre.objects.filter(is_active=True)
+
+
+def team_cadres(*, unit: Unit):
+    """Today's members of the unit's leadership teams, by name: the people its goals can go to."""
+    ids = Membership.objects.filter(current_membership_q(), team__unit=unit).values("cadre_id")
+    return Cadre.objects.filter(pk__in=ids).order_by("name")
 
 
 def unit_kind_counts() -> list[UnitKind]:
@@ -28,11 +44,7 @@ def unit_kind_counts() -> list[UnitKind]:
 
 def units_grouped_by_kind() -> list[tuple[UnitKind, list[Unit]]]:
     """Active units grouped by kind, in the office's order."""
-    units = (
-        Unit.objects.filter(is_active=True)
-        .select_related("kind")
-        .order_by("kind__sort_order", "kind__name", "sort_order", "name")
-    )
+    units = active_units().select_related("kind").order_by("kind__sort_order", "kind__name", "sort_order", "name")
     return [(kind, list(group)) for kind, group in groupby(units, key=lambda unit: unit.kind)]
 
 

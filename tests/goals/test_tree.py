@@ -209,3 +209,42 @@ def test_goal1_dashboard_leads_the_unit_admin_to_the_goals(client, unit_admin, p
     client.force_login(office_user)
     page = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "0 个单位已发布目标，1 个正在起草" in page
+
+
+def test_goal6_publishing_needs_goals_and_is_logged(client, unit_admin, plan):
+    """GOAL-6: an empty plan is not published (the unit is told why); a published one is in the history."""
+    from wagtail.models import ModelLogEntry
+
+    client.force_login(unit_admin)
+    publish = reverse("goals_admin:publish", args=[plan.pk])
+    response = client.post(publish, follow=True)
+    plan.refresh_from_db()
+    assert not plan.is_published and "还没有可发布的目标" in response.content.decode()
+    GoalFactory(plan=plan, name="唯一目标")
+    client.post(publish)
+    plan.refresh_from_db()
+    assert plan.is_published and plan.published_by == unit_admin
+    assert ModelLogEntry.objects.filter(object_id=str(plan.pk), action="wagtail.publish", user=unit_admin).exists()
+
+
+@pytest.mark.parametrize(
+    "name, arg", [("publish", "plan"), ("bulk", "plan"), ("goal_delete", "goal"), ("goal_move", "goal")]
+)
+def test_goal9_post_only_screens_refuse_a_get_and_change_nothing(client, unit_admin, plan, name, arg):
+    goal = GoalFactory(plan=plan, name="留着")
+    client.force_login(unit_admin)
+    response = client.get(reverse(f"goals_admin:{name}", args=[plan.pk if arg == "plan" else goal.pk]))
+    assert response.status_code == 405
+    plan.refresh_from_db()
+    assert not plan.is_published and Goal.objects.filter(pk=goal.pk).exists()
+
+
+def test_goal9_plan_list_pages_with_the_admins_pagination(client, office_user):
+    """The yearly-goals list pages like every admin list: Wagtail's bar and its ``?p=``."""
+    plans = [GoalPlanFactory(year=2000 + number) for number in range(51)]
+    client.force_login(office_user)
+    first = client.get(reverse("goals_admin:index")).content.decode()
+    second = client.get(reverse("goals_admin:index") + "?p=2").content.decode()
+    assert 'class="pagination"' in first and "?p=2" in first
+    oldest = reverse("goals_admin:plan", args=[plans[0].pk])
+    assert oldest not in first and oldest in second

@@ -3,35 +3,30 @@
 Every view checks the rule tables on the server; the tree screen's buttons
 only show what the reader may do. Forms work without JavaScript (full pages
 that return to the tree); with it, they open in a dialog on the tree page.
+The screens are Wagtail's generic class-based views on its generic templates;
+they read through ``selectors`` and write through ``services``.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Count, Q
 from django.http import HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
-from wagtail.log_actions import log
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from kaohe.org.models import Unit
+from kaohe.core.pagination import admin_page
 
-from .. import services
-from ..forms import AssignmentFormSet, GoalForm, NewPlanForm, team_cadres
+from .. import selectors, services
+from ..forms import AssignmentFormSet, GoalForm, NewPlanForm
 from ..models import Goal, GoalChange, GoalPlan, GoalType, period_choices
-from ..permissions import (
-    can_edit_plan,
-    can_view_plan,
-    goal_rules,
-    plan_rules,
-    visible_plans,
-    visible_reports,
-)
+from ..permissions import can_edit_plan, can_view_plan, goal_rules, plan_rules
 from ..tree import attach_badges, load_tree
 
 
@@ -39,368 +34,467 @@ def _is_fetch(request) -> bool:
     return request.headers.get("X-Requested-With") == "fetch"
 
 
-def _plan_for(request, pk, *, edit=False) -> GoalPlan:
-    plan = get_object_or_404(GoalPlan.objects.select_related("unit", "published_by"), pk=pk)
-    if not can_view_plan(request.user, plan):
-        raise PermissionDenied
-    if edit and not can_edit_plan(request.user, plan):
-        raise PermissionDenied
-    return plan
-
-
-def _goal_for_edit(request, pk) -> Goal:
-    goal = get_object_or_404(Goal.objects.select_related("plan__unit", "parent", "updated_by"), pk=pk)
-    if not goal_rules.can_for(request.user, "change", goal):
-        raise PermissionDenied
-    return goal
-
-
 def _tree_url(plan, goal=None) -> str:
     url = reverse("goals_admin:plan", args=[plan.pk])
     return f"{url}#goal-{goal.pk}" if goal is not None and goal.pk else url
 
 
-def plan_index(request):
+def _error_text(error: ValidationError | services.StaleGoal) -> str:
+    return " ".join(getattr(error, "messages", [str(error)]))
+
+
+class GoalsAdminView(WagtailAdminTemplateMixin, TemplateView):
+    """Base of the goal screens: Wagtail's admin furniture with the goals' breadcrumbs.
+
+    ``load`` checks the reader's rights and loads what the URL names, once the method is
+    known to be allowed (so a GET to a POST-only screen is a 405 whoever asks)."""
+
+    header_icon = "crosshairs"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method.lower() in self.http_method_names:
+            self.load(**kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def load(self, **kwargs) -> None:
+        pass
+
+    def get_page_title(self):
+        return str(self.page_title)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": reverse("goals_admin:index"), "label": _("Yearly goals")}]
+
+
+class PlanView(GoalsAdminView):
+    """A screen of one plan: loads it and checks that the reader may see it, and edit it when ``edit``."""
+
+    edit = False
+
+    def load(self, **kwargs) -> None:
+        self.plan = self.get_plan(kwargs["pk"])
+
+    def get_plan(self, pk) -> GoalPlan:
+        plan = get_object_or_404(GoalPlan.objects.select_related("unit", "published_by"), pk=pk)
+        if not can_view_plan(self.request.user, plan):
+            raise PermissionDenied
+        if self.edit and not can_edit_plan(self.request.user, plan):
+            raise PermissionDenied
+        return plan
+
+    def get_page_subtitle(self):
+        return self.plan.unit.name
+
+    def get_breadcrumbs_items(self):
+        items = super().get_breadcrumbs_items()
+        label = _("%(unit)s, %(year)s") % {"unit": self.plan.unit.name, "year": self.plan.year}
+        items.append({"url": reverse("goals_admin:plan", args=[self.plan.pk]), "label": label})
+        items.append({"url": "", "label": self.get_page_title()})
+        return items
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(plan=self.plan, **kwargs)
+
+
+class PlanIndexView(GoalsAdminView):
     """Every plan the reader may see, filterable by year, status and unit."""
-    if not plan_rules.can(request.user, "view"):
-        raise PermissionDenied
-    plans = (
-        visible_plans(request.user)
-        .select_related("unit__kind")
-        .annotate(goal_count=Count("goals"))
-        .order_by("-year", "unit__kind__sort_order", "unit__sort_order", "unit__name")
+
+    template_name = "goals/admin/plan_index.html"
+    page_title = gettext_lazy("Yearly goals")
+
+    def load(self, **kwargs) -> None:
+        if not plan_rules.can(self.request.user, "view"):
+            raise PermissionDenied
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = self.request.GET.get("year") or ""
+        status = self.request.GET.get("status") or ""
+        query = (self.request.GET.get("q") or "").strip()
+        plans = selectors.plan_list(
+            user=self.request.user,
+            year=int(year) if year.isdigit() else None,
+            status=status if status in GoalPlan.Status.values else "",
+            text=query,
+        )
+        can_add = plan_rules.can(self.request.user, "add")
+        context.update(
+            {
+                "page_obj": admin_page(self.request, plans),
+                "years": selectors.all_plan_years(),
+                "year": year,
+                "status": status,
+                "query": query,
+                "statuses": GoalPlan.Status.choices,
+                "can_add": can_add,
+                "new_form": new_plan_form(self.request) if can_add else None,
+            }
+        )
+        return context
+
+
+def new_plan_form(request, data=None) -> NewPlanForm:
+    form = NewPlanForm(
+        data,
+        units=selectors.units_for_new_plan(user=request.user),
+        initial={"year": timezone.localdate().year},
     )
-    years = sorted(set(GoalPlan.objects.values_list("year", flat=True)), reverse=True)
-    year = request.GET.get("year") or ""
-    status = request.GET.get("status") or ""
-    query = (request.GET.get("q") or "").strip()
-    if year.isdigit():
-        plans = plans.filter(year=int(year))
-    if status in GoalPlan.Status.values:
-        plans = plans.filter(status=status)
-    if query:
-        plans = plans.filter(Q(unit__name__icontains=query) | Q(unit__short_name__icontains=query))
-    page = Paginator(plans, 50).get_page(request.GET.get("page"))
-    can_add = plan_rules.can(request.user, "add")
-    return render(
-        request,
-        "goals/admin/plan_index.html",
-        {
-            "page_obj": page,
-            "years": years,
-            "year": year,
-            "status": status,
-            "query": query,
-            "statuses": GoalPlan.Status.choices,
-            "can_add": can_add,
-            "new_form": _new_plan_form(request) if can_add else None,
-        },
-    )
-
-
-def _units_for_new_plan(user):
-    from kaohe.core.rules import is_office
-
-    units = Unit.objects.filter(is_active=True).select_related("kind")
-    if is_office(user):
-        return units
-    return units.filter(pk=getattr(user, "unit_id", None))
-
-
-def _new_plan_form(request, data=None):
-    from django.utils import timezone
-
-    form = NewPlanForm(data, units=_units_for_new_plan(request.user), initial={"year": timezone.localdate().year})
     units = form.fields["unit"].queryset
     if units.count() == 1:
         form.fields["unit"].initial = units.first()
     return form
 
 
-@require_POST
-def plan_create(request):
-    if not plan_rules.can(request.user, "add"):
-        raise PermissionDenied
-    form = _new_plan_form(request, request.POST)
-    if not form.is_valid():
-        for error in form.errors.values():
-            messages.error(request, " ".join(error))
-        return redirect("goals_admin:index")
-    unit, year = form.cleaned_data["unit"], form.cleaned_data["year"]
-    if not plan_rules.can_for(request.user, "add", GoalPlan(unit=unit, year=year)):
-        raise PermissionDenied
-    previous = GoalPlan.objects.filter(unit=unit, year=year - 1).first()
-    try:
-        if form.cleaned_data["copy_previous"] and previous is not None:
-            plan = services.copy_plan(previous, year, request.user)
+class PlanCreateView(View):
+    """POST: start a year's goals, empty or from the year before's tree (GOAL-3)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        if not plan_rules.can(request.user, "add"):
+            raise PermissionDenied
+        form = new_plan_form(request, request.POST)
+        if not form.is_valid():
+            for error in form.errors.values():
+                messages.error(request, " ".join(error))
+            return redirect("goals_admin:index")
+        unit, year = form.cleaned_data["unit"], form.cleaned_data["year"]
+        if not plan_rules.can_for(request.user, "add", GoalPlan(unit=unit, year=year)):
+            raise PermissionDenied
+        try:
+            plan, previous = services.plan_create(
+                unit=unit, year=year, user=request.user, copy_previous=form.cleaned_data["copy_previous"]
+            )
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+            return redirect("goals_admin:index")
+        if previous is not None:
             messages.success(
                 request, _("Started %(year)s's goals from %(previous)s's.") % {"year": year, "previous": previous.year}
             )
-        else:
-            plan = GoalPlan.objects.create(unit=unit, year=year)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("goals_admin:index")
-    log(plan, "wagtail.create", user=request.user)
-    return redirect("goals_admin:plan", plan.pk)
+        return redirect("goals_admin:plan", plan.pk)
 
 
-def plan_tree(request, pk):
+class PlanTreeView(PlanView):
     """The tree screen: the whole plan, expanded to the chosen depth (GOAL-3)."""
-    plan = _plan_for(request, pk)
-    tree = load_tree(plan, reports=visible_reports(request.user, plan))
-    editable = can_edit_plan(request.user, plan)
-    try:
-        depth = max(1, min(9, int(request.GET.get("depth", 2))))
-    except ValueError:
-        depth = 2
-    nodes = list(tree.walk())
-    attach_badges(request, nodes)
-    return render(
-        request,
-        "goals/admin/plan_tree.html",
-        {
-            "plan": plan,
-            "tree": tree,
-            "nodes": nodes,
-            "editable": editable,
-            "depth": depth,
-            "depths": [1, 2, 3, 4],
-            "warnings": tree.weight_warnings(),
-            "goal_types": GoalType.objects.all(),
-            "change_count": plan.changes.count() if plan.is_published else 0,
-            "periods": period_choices(),
-        },
-    )
+
+    template_name = "goals/admin/plan_tree.html"
+
+    def get_page_title(self):
+        return _("%(year)s goals") % {"year": self.plan.year}
+
+    def get_breadcrumbs_items(self):
+        items = GoalsAdminView.get_breadcrumbs_items(self)
+        items.append({"url": "", "label": _("%(unit)s, %(year)s") % {"unit": self.plan.unit, "year": self.plan.year}})
+        return items
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan, user = self.plan, self.request.user
+        tree = load_tree(plan, reports=selectors.visible_reports(user, plan))
+        try:
+            depth = max(1, min(9, int(self.request.GET.get("depth", 2))))
+        except ValueError:
+            depth = 2
+        nodes = list(tree.walk())
+        attach_badges(self.request, nodes)
+        context.update(
+            {
+                "tree": tree,
+                "nodes": nodes,
+                "editable": can_edit_plan(user, plan),
+                "depth": depth,
+                "depths": [1, 2, 3, 4],
+                "warnings": tree.weight_warnings(),
+                "goal_types": GoalType.objects.all(),
+                "change_count": plan.changes.count() if plan.is_published else 0,
+                "periods": period_choices(),
+            }
+        )
+        return context
 
 
-def _render_goal_form(request, plan, form, *, title, action, goal=None, status=200):
-    base = "goals/admin/fragment.html" if _is_fetch(request) else "goals/admin/page.html"
-    return render(
-        request,
-        "goals/admin/goal_form.html",
-        {"base_template": base, "plan": plan, "form": form, "title": title, "action": action, "goal": goal},
-        status=status,
-    )
+class GoalDialogMixin:
+    """A form that opens in a dialog on the tree page when fetched, or as a page of its own;
+    on success it answers the dialog with JSON and the page with a redirect to the tree."""
+
+    def get_context_data(self, **kwargs):
+        base = "goals/admin/fragment.html" if _is_fetch(self.request) else "goals/admin/page.html"
+        return super().get_context_data(base_template=base, **kwargs)
+
+    def done(self, goal=None, message=None):
+        if message:
+            messages.success(self.request, message)
+        url = _tree_url(self.plan, goal)
+        if _is_fetch(self.request):
+            return JsonResponse({"ok": True, "url": url, "goal": goal.pk if goal is not None and goal.pk else None})
+        return HttpResponseRedirect(url)
+
+    def invalid(self, **context):
+        return self.render_to_response(self.get_context_data(**context), status=400)
 
 
-def _done(request, plan, goal=None, message=None):
-    if message:
-        messages.success(request, message)
-    url = _tree_url(plan, goal)
-    if _is_fetch(request):
-        return JsonResponse({"ok": True, "url": url, "goal": goal.pk if goal is not None and goal.pk else None})
-    return HttpResponseRedirect(url)
-
-
-def goal_add(request, pk):
+class GoalAddView(GoalDialogMixin, PlanView):
     """Add a top-level goal, a child (``?parent=``) or a sibling after (``?after=``)."""
-    plan = _plan_for(request, pk, edit=True)
-    parent = after = None
-    if request.GET.get("parent"):
-        parent = get_object_or_404(Goal, pk=request.GET["parent"], plan=plan)
-    if request.GET.get("after"):
-        after = get_object_or_404(Goal, pk=request.GET["after"], plan=plan)
-        parent = after.parent
-    action = request.get_full_path()
-    title = _("New sub-goal of “%(parent)s”") % {"parent": parent} if parent else _("New goal")
-    if request.method == "POST":
-        form = GoalForm(request.POST, instance=Goal(plan=plan, parent=parent))
+
+    edit = True
+    template_name = "goals/admin/goal_form.html"
+
+    def load(self, **kwargs) -> None:
+        self.parent = self.after = None
+        super().load(**kwargs)
+
+    def get_plan(self, pk):
+        plan = super().get_plan(pk)
+        if self.request.GET.get("parent"):
+            self.parent = get_object_or_404(Goal, pk=self.request.GET["parent"], plan=plan)
+        if self.request.GET.get("after"):
+            self.after = get_object_or_404(Goal, pk=self.request.GET["after"], plan=plan)
+            self.parent = self.after.parent
+        return plan
+
+    def get_page_title(self):
+        if self.parent is not None:
+            return _("New sub-goal of “%(parent)s”") % {"parent": self.parent}
+        return _("New goal")
+
+    def get_context_data(self, **kwargs):
+        if "form" not in kwargs:
+            initial = {}
+            if self.parent is not None:
+                initial = {
+                    "goal_type": self.parent.goal_type_id,
+                    "source": self.parent.source_id,
+                    "supervising_unit": self.parent.supervising_unit_id,
+                    "due_date": self.parent.due_date,
+                }
+            kwargs["form"] = GoalForm(instance=Goal(plan=self.plan, parent=self.parent), initial=initial)
+        return super().get_context_data(title=self.get_page_title(), action=self.request.get_full_path(), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = GoalForm(request.POST, instance=Goal(plan=self.plan, parent=self.parent))
         if form.is_valid():
             try:
-                goal = services.add_goal(form.instance, request.user, after=after)
+                goal = services.goal_add(goal=form.instance, user=request.user, after=self.after)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                return _done(request, plan, goal, _("Added “%(goal)s”.") % {"goal": goal})
-        return _render_goal_form(request, plan, form, title=title, action=action, status=400)
-    initial = {}
-    if parent is not None:
-        initial = {
-            "goal_type": parent.goal_type_id,
-            "source": parent.source_id,
-            "supervising_unit": parent.supervising_unit_id,
-            "due_date": parent.due_date,
-        }
-    form = GoalForm(instance=Goal(plan=plan, parent=parent), initial=initial)
-    return _render_goal_form(request, plan, form, title=title, action=action)
+                return self.done(goal, _("Added “%(goal)s”.") % {"goal": goal})
+        return self.invalid(form=form)
 
 
-def goal_edit(request, pk):
-    goal = _goal_for_edit(request, pk)
-    plan = goal.plan
-    action = reverse("goals_admin:goal_edit", args=[goal.pk])
-    if request.method == "POST":
-        before = services.snapshot(goal)
+class GoalView(PlanView):
+    """A screen of one goal the reader may change (``action``); its plan is the goal's."""
+
+    action = "change"
+
+    def load(self, **kwargs) -> None:
+        self.goal = get_object_or_404(
+            Goal.objects.select_related("plan__unit", "parent", "updated_by"), pk=kwargs["pk"]
+        )
+        if not goal_rules.can_for(self.request.user, self.action, self.goal):
+            raise PermissionDenied
+        super().load(**kwargs)
+
+    def get_plan(self, pk):
+        return self.goal.plan
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(goal=self.goal, **kwargs)
+
+
+class GoalEditView(GoalDialogMixin, GoalView):
+    template_name = "goals/admin/goal_form.html"
+    page_title = gettext_lazy("Edit goal")
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", GoalForm(instance=self.goal))
+        action = reverse("goals_admin:goal_edit", args=[self.goal.pk])
+        return super().get_context_data(title=self.get_page_title(), action=action, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        goal = self.goal
+        before = services.goal_snapshot(goal)
         form = GoalForm(request.POST, instance=goal)
         if form.is_valid():
             try:
                 version = int(request.POST.get("version") or goal.version)
-                services.update_goal(form.instance, before, version, request.user)
+                services.goal_update(goal=form.instance, before=before, version=version, user=request.user)
             except services.StaleGoal as stale:
                 form.add_error(None, str(stale))
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                return _done(request, plan, goal, _("Saved “%(goal)s”.") % {"goal": goal})
-        return _render_goal_form(request, plan, form, title=_("Edit goal"), action=action, goal=goal, status=400)
-    return _render_goal_form(request, plan, GoalForm(instance=goal), title=_("Edit goal"), action=action, goal=goal)
+                return self.done(goal, _("Saved “%(goal)s”.") % {"goal": goal})
+        return self.invalid(form=form)
 
 
-@require_POST
-def goal_delete(request, pk):
-    goal = get_object_or_404(Goal.objects.select_related("plan__unit"), pk=pk)
-    if not goal_rules.can_for(request.user, "delete", goal):
-        raise PermissionDenied
-    plan, name = goal.plan, goal.name
-    count = services.delete_goal(goal, request.user)
-    message = _("Deleted “%(goal)s”.") % {"goal": name}
-    if count > 1:
-        message = _("Deleted “%(goal)s” and its %(count)s sub-goals.") % {"goal": name, "count": count - 1}
-    return _done(request, plan, None, message)
+class GoalDeleteView(GoalDialogMixin, GoalView):
+    """POST: delete the goal with its subtree."""
+
+    action = "delete"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        name = self.goal.name
+        count = services.goal_delete(goal=self.goal, user=request.user)
+        message = _("Deleted “%(goal)s”.") % {"goal": name}
+        if count > 1:
+            message = _("Deleted “%(goal)s” and its %(count)s sub-goals.") % {"goal": name, "count": count - 1}
+        return self.done(None, message)
 
 
-@require_POST
-def goal_move(request, pk):
-    """Move under another parent (``parent``, empty for top level) at
+class GoalMoveView(GoalDialogMixin, GoalView):
+    """POST: move under another parent (``parent``, empty for top level) at
     ``position``, or one step ``up``/``down`` (GOAL-3)."""
-    goal = _goal_for_edit(request, pk)
-    plan = goal.plan
-    try:
-        if request.POST.get("step") in ("up", "down"):
-            services.shift_goal(goal, -1 if request.POST["step"] == "up" else 1, request.user)
-        else:
-            parent_id = request.POST.get("parent") or None
-            new_parent = None
-            if parent_id is not None:
-                new_parent = Goal.objects.filter(pk=parent_id).first()
-                if new_parent is None:
-                    raise ValidationError(_("The chosen parent goal does not exist any more."))
-            position = request.POST.get("position")
-            services.move_goal(
-                goal, new_parent, int(position) if position and position.isdigit() else None, request.user
-            )
-    except ValidationError as error:
-        if _is_fetch(request):
-            return JsonResponse({"ok": False, "error": " ".join(error.messages)}, status=400)
-        messages.error(request, " ".join(error.messages))
-        return HttpResponseRedirect(_tree_url(plan, goal))
-    return _done(request, plan, goal)
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        goal = self.goal
+        try:
+            if request.POST.get("step") in ("up", "down"):
+                services.goal_shift(goal=goal, step=-1 if request.POST["step"] == "up" else 1, user=request.user)
+            else:
+                parent_id = request.POST.get("parent") or None
+                new_parent = None
+                if parent_id is not None:
+                    new_parent = Goal.objects.filter(pk=parent_id).first()
+                    if new_parent is None:
+                        raise ValidationError(_("The chosen parent goal does not exist any more."))
+                position = request.POST.get("position")
+                services.goal_move(
+                    goal=goal,
+                    new_parent=new_parent,
+                    position=int(position) if position and position.isdigit() else None,
+                    user=request.user,
+                )
+        except ValidationError as error:
+            if _is_fetch(request):
+                return JsonResponse({"ok": False, "error": _error_text(error)}, status=400)
+            messages.error(request, _error_text(error))
+            return HttpResponseRedirect(_tree_url(self.plan, goal))
+        return self.done(goal)
 
 
-@require_POST
-def bulk_action(request, pk):
-    """Delete, move or classify several goals at once (GOAL-3 bulk operations)."""
-    plan = _plan_for(request, pk, edit=True)
-    ids = [int(value) for value in request.POST.getlist("goal") if value.isdigit()]
-    goals = list(Goal.objects.filter(plan=plan, pk__in=ids).select_related("plan"))
-    action = request.POST.get("action")
-    if not goals:
-        messages.error(request, _("Tick the goals to act on first."))
-        return redirect("goals_admin:plan", plan.pk)
-    try:
-        with transaction.atomic():
+class BulkActionView(PlanView):
+    """POST: delete, move or classify several goals at once (GOAL-3 bulk operations)."""
+
+    edit = True
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        plan = self.plan
+        ids = [int(value) for value in request.POST.getlist("goal") if value.isdigit()]
+        goals = list(Goal.objects.filter(plan=plan, pk__in=ids).select_related("plan"))
+        action = request.POST.get("action")
+        if not goals:
+            messages.error(request, _("Tick the goals to act on first."))
+            return redirect("goals_admin:plan", plan.pk)
+        try:
             if action == "delete":
-                chosen = {goal.pk for goal in goals}
-                parents = dict(Goal.objects.filter(plan=plan).values_list("pk", "parent_id"))
-                # A goal inside a chosen subtree goes with its ancestor.
-                tops = [goal for goal in goals if not _has_chosen_ancestor(goal, chosen, parents)]
-                count = sum(services.delete_goal(goal, request.user) for goal in tops)
+                count = services.goals_delete(plan=plan, goals=goals, user=request.user)
                 messages.success(request, _("Deleted %(count)s goals.") % {"count": count})
             elif action == "move":
                 target_id = request.POST.get("target") or None
                 target = Goal.objects.filter(pk=target_id, plan=plan).first() if target_id else None
                 if target_id and target is None:
                     raise ValidationError(_("The chosen parent goal does not exist any more."))
-                for goal in goals:
-                    goal.refresh_from_db()
-                    services.move_goal(goal, target, None, request.user)
+                services.goals_move(goals=goals, new_parent=target, user=request.user)
                 messages.success(request, _("Moved %(count)s goals.") % {"count": len(goals)})
             elif action == "type":
                 goal_type = GoalType.objects.filter(pk=request.POST.get("goal_type") or 0).first()
                 if goal_type is None:
                     raise ValidationError(_("Choose a goal type."))
-                for goal in goals:
-                    before = services.snapshot(goal)
-                    goal.goal_type = goal_type
-                    services.update_goal(goal, before, goal.version, request.user)
+                services.goals_classify(goals=goals, goal_type=goal_type, user=request.user)
                 messages.success(request, _("Set the goal type of %(count)s goals.") % {"count": len(goals)})
             else:
                 raise ValidationError(_("Unknown action."))
-    except (ValidationError, services.StaleGoal) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-    return redirect("goals_admin:plan", plan.pk)
+        except (ValidationError, services.StaleGoal) as error:
+            messages.error(request, _error_text(error))
+        return redirect("goals_admin:plan", plan.pk)
 
 
-def _has_chosen_ancestor(goal, chosen, parents) -> bool:
-    parent_id = goal.parent_id
-    while parent_id:
-        if parent_id in chosen:
-            return True
-        parent_id = parents.get(parent_id)
-    return False
-
-
-def goal_assign(request, pk):
+class GoalAssignView(GoalDialogMixin, GoalView):
     """Decomposition: team members, their roles, and 纳入考核 (GOAL-5)."""
-    goal = _goal_for_edit(request, pk)
-    plan = goal.plan
-    cadres = team_cadres(plan.unit)
-    initial = [{"cadre": a.cadre_id, "role": a.role_id} for a in goal.assignments.all()]
-    if request.method == "POST":
-        formset = AssignmentFormSet(request.POST, cadres=cadres, initial=initial)
-        counts = request.POST.get("counts_in_assessment") == "on"
-        if formset.is_valid():
-            rows = [
-                (form.cleaned_data["cadre"], form.cleaned_data["role"])
-                for form in formset.forms
-                if form.cleaned_data and not form.cleaned_data.get("DELETE")
-            ]
-            services.set_assignments(goal, rows, counts, request.user)
-            return _done(request, plan, goal, _("Saved the decomposition of “%(goal)s”.") % {"goal": goal})
-        status = 400
-    else:
-        formset = AssignmentFormSet(cadres=cadres, initial=initial)
-        status = 200
-    base = "goals/admin/fragment.html" if _is_fetch(request) else "goals/admin/page.html"
-    return render(
-        request,
-        "goals/admin/goal_assign.html",
-        {
-            "base_template": base,
-            "plan": plan,
-            "goal": goal,
-            "formset": formset,
-            "has_cadres": cadres.exists(),
-            "action": reverse("goals_admin:goal_assign", args=[goal.pk]),
-            "title": _("Decompose “%(goal)s”") % {"goal": goal},
-        },
-        status=status,
-    )
+
+    template_name = "goals/admin/goal_assign.html"
+
+    def get_page_title(self):
+        return _("Decompose “%(goal)s”") % {"goal": self.goal}
+
+    cadres = None
+
+    def get_context_data(self, **kwargs):
+        if "formset" not in kwargs:
+            kwargs["formset"] = AssignmentFormSet(cadres=self.team(), initial=self.initial())
+        return super().get_context_data(
+            has_cadres=self.team().exists(),
+            action=reverse("goals_admin:goal_assign", args=[self.goal.pk]),
+            title=self.get_page_title(),
+            **kwargs,
+        )
+
+    def team(self):
+        if self.cadres is None:
+            self.cadres = selectors.plan_team_cadres(plan=self.plan)
+        return self.cadres
+
+    def initial(self):
+        return [{"cadre": a.cadre_id, "role": a.role_id} for a in self.goal.assignments.all()]
+
+    def post(self, request, *args, **kwargs):
+        formset = AssignmentFormSet(request.POST, cadres=self.team(), initial=self.initial())
+        if not formset.is_valid():
+            return self.invalid(formset=formset)
+        rows = [
+            (form.cleaned_data["cadre"], form.cleaned_data["role"])
+            for form in formset.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        services.goal_assign(
+            goal=self.goal,
+            rows=rows,
+            counts_in_assessment=request.POST.get("counts_in_assessment") == "on",
+            user=request.user,
+        )
+        return self.done(self.goal, _("Saved the decomposition of “%(goal)s”.") % {"goal": self.goal})
 
 
-@require_POST
-def plan_publish(request, pk):
-    plan = _plan_for(request, pk, edit=True)
-    if plan.is_published:
-        messages.info(request, _("These goals are already published."))
-    elif not plan.goals.exists():
-        messages.error(request, _("There are no goals to publish yet."))
-    else:
-        services.publish_plan(plan, request.user)
-        log(plan, "wagtail.publish", user=request.user)
-        messages.success(request, _("Published. From now on every change is recorded and marked."))
-    return redirect("goals_admin:plan", plan.pk)
+class PlanPublishView(PlanView):
+    """POST: publish the plan; from then on every change is recorded (GOAL-6)."""
+
+    edit = True
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        if self.plan.is_published:
+            messages.info(request, _("These goals are already published."))
+            return redirect("goals_admin:plan", self.plan.pk)
+        try:
+            services.plan_publish(plan=self.plan, user=request.user)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Published. From now on every change is recorded and marked."))
+        return redirect("goals_admin:plan", self.plan.pk)
 
 
-def plan_changes(request, pk):
+class PlanChangesView(PlanView):
     """What changed after publishing, when and by whom (GOAL-6)."""
-    plan = _plan_for(request, pk)
-    changes = plan.changes.select_related("changed_by", "goal")
-    goal_id = request.GET.get("goal")
-    if goal_id and goal_id.isdigit():
-        changes = changes.filter(goal_id=int(goal_id))
-    page = Paginator(changes, 50).get_page(request.GET.get("page"))
-    return render(
-        request, "goals/admin/plan_changes.html", {"plan": plan, "page_obj": page, "actions": GoalChange.Action}
-    )
+
+    template_name = "goals/admin/plan_changes.html"
+    page_title = gettext_lazy("Changes after publishing")
+    header_icon = "history"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        goal_id = self.request.GET.get("goal")
+        changes = selectors.plan_changes(
+            plan=self.plan, goal_id=int(goal_id) if goal_id and goal_id.isdigit() else None
+        )
+        context.update({"page_obj": admin_page(self.request, changes), "actions": GoalChange.Action})
+        return context

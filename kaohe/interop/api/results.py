@@ -19,7 +19,8 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 
 from kaohe.goals.models import Assignment, GoalPlan
-from kaohe.goals.permissions import assignment_rules, visible_plans
+from kaohe.goals.permissions import assignment_rules
+from kaohe.goals.selectors import visible_plans
 from kaohe.org.models import Cadre
 from kaohe.results.models import AssessmentYear, YearResult
 from kaohe.results.permissions import result_rules

@@ -1,0 +1,317 @@
+"""Reading goals, plans and progress: what each reader may see, and the lists the screens show.
+
+Visibility (GOAL-9, SUP-7): the office sees every plan and report; a unit's own
+people also see their unit's drafts and unsubmitted reports; the public sees
+published plans, the goals whose goal type (or nearest ancestor's) the office
+marks public, and submitted reports. ``visible_plans``, ``visible_goals``,
+``can_view_goal``, ``visible_reports`` and ``reports_visible_q`` are the one
+place this is decided for reading; other apps import them from here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from kaohe.core.rules import is_office
+from kaohe.org.selectors import active_units, team_cadres
+
+from .models import PERIOD_ORDER, Assignment, Goal, GoalChange, GoalPlan, ProgressEntry, ProgressReport
+from .permissions import is_public_reader, own_unit_id, sees_all_plans, sees_unsubmitted_reports
+from .tree import FlatNode, Tree, attach_latest_progress, load_tree
+
+if TYPE_CHECKING:
+    from kaohe.org.models import Cadre, Unit
+
+ANCESTOR_LEVELS = 6
+
+
+def visible_plans(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Plans ``user`` may read: all for the office, published ones plus their
+    own unit's drafts for other signed-in people, published ones for the public."""
+    queryset = GoalPlan.objects.all() if queryset is None else queryset
+    if sees_all_plans(user):
+        return queryset
+    published = Q(status=GoalPlan.Status.PUBLISHED)
+    unit_id = own_unit_id(user)
+    if unit_id is not None:
+        return queryset.filter(published | Q(unit_id=unit_id))
+    return queryset.filter(published)
+
+
+def public_goal_q(prefix: str = "") -> Q:
+    """Goals whose own goal type, or nearest ancestor's, is marked public."""
+    q = Q()
+    path = prefix
+    missing = Q()
+    for _level in range(ANCESTOR_LEVELS):
+        q |= missing & Q(**{f"{path}goal_type__is_public": True})
+        missing &= Q(**{f"{path}goal_type__isnull": True})
+        path += "parent__"
+    return q
+
+
+def visible_goals(user) -> QuerySet:
+    """Goals ``user`` may read: of the visible plans, and for the public only public goal types."""
+    goals = Goal.objects.filter(plan__in=visible_plans(user))
+    if is_public_reader(user):
+        goals = goals.filter(public_goal_q())
+    return goals
+
+
+def can_view_goal(user, goal: Goal) -> bool:
+    return visible_goals(user).filter(pk=goal.pk).exists()
+
+
+def visible_reports(user, plan: GoalPlan) -> QuerySet:
+    """The plan's reports ``user`` may read: unsubmitted ones only for the unit and the office."""
+    reports = plan.reports.all()
+    if not sees_unsubmitted_reports(user, plan):
+        reports = reports.filter(submitted=True)
+    return reports
+
+
+def reports_visible_q(user) -> Q:
+    """Reports the reader may see, across plans."""
+    if sees_all_plans(user):
+        return Q()
+    unit_id = own_unit_id(user)
+    q = Q(submitted=True)
+    if unit_id is not None:
+        q |= Q(plan__unit_id=unit_id)
+    return q
+
+
+def reports_up_to(reports: QuerySet, period: str) -> QuerySet:
+    """Reports of ``period`` and earlier: progress as it stood then (SUP-6)."""
+    if not period:
+        return reports
+    rank = PERIOD_ORDER.get(period, 99)
+    return reports.filter(period__in=[key for key, value in PERIOD_ORDER.items() if value <= rank])
+
+
+def plan_years(*, user) -> list[int]:
+    """The years of the plans ``user`` may read, latest first."""
+    return sorted(set(visible_plans(user).values_list("year", flat=True)), reverse=True)
+
+
+def plan_tree_for_reader(*, user, plan: GoalPlan, period: str = "") -> tuple[Tree, list, list]:
+    """The plan's tree with the reader's progress as of ``period``: the tree, every node
+    in display order and the roots, both without the goals the public may not see."""
+    tree = load_tree(plan, reports=reports_up_to(visible_reports(user, plan), period))
+    public = is_public_reader(user)
+    nodes = [node for node in tree.walk() if not public or node.effective_type_public]
+    roots = [node for node in tree.roots if not public or node.effective_type_public]
+    return tree, nodes, roots
+
+
+def goal_search(
+    *,
+    user,
+    year: int | None = None,
+    unit: Unit | None = None,
+    supervising_unit: Unit | None = None,
+    goal_type=None,
+    cadre: Cadre | None = None,
+    text: str = "",
+) -> QuerySet:
+    """Visible goals matching every given criterion, by unit and tree order (GOAL-7, SUP-6)."""
+    goals = (
+        visible_goals(user)
+        .select_related("plan__unit", "goal_type", "indicator__measure_unit", "supervising_unit")
+        .order_by(
+            "plan__unit__kind__sort_order", "plan__unit__sort_order", "plan__unit__name", "parent_id", "sort_order"
+        )
+    )
+    if year:
+        goals = goals.filter(plan__year=year)
+    if unit is not None:
+        goals = goals.filter(plan__unit=unit)
+    if supervising_unit is not None:
+        goals = goals.filter(supervising_unit=supervising_unit)
+    if goal_type is not None:
+        goals = goals.filter(goal_type=goal_type)
+    if cadre is not None:
+        goals = goals.filter(assignments__cadre=cadre)
+    if text:
+        goals = goals.filter(name__icontains=text)
+    return goals.distinct()
+
+
+def goal_flat_nodes(*, user, goals: list[Goal], period: str = "") -> list[FlatNode]:
+    """The goals outside their trees, each with its latest visible progress and its assignments."""
+    by_id = {goal.pk: FlatNode(goal) for goal in goals}
+    if by_id:
+        reports = reports_up_to(ProgressReport.objects.filter(reports_visible_q(user)), period)
+        attach_latest_progress(by_id, reports)
+        for assignment in Assignment.objects.filter(goal_id__in=list(by_id)).select_related("cadre", "role"):
+            by_id[assignment.goal_id].assignments.append(assignment)
+    return [by_id[goal.pk] for goal in goals]
+
+
+def unit_completion_overview(*, user, year: int, period: str = "") -> list[dict]:
+    """Per unit: goals, completed, late, average completion of goals with
+    progress; for comparing units at a glance (SUP-6)."""
+    goals = list(
+        visible_goals(user)
+        .filter(plan__year=year)
+        .select_related("plan__unit__kind", "indicator")
+        .order_by("plan__unit__kind__sort_order", "plan__unit__sort_order", "plan__unit__name")
+    )
+    by_id = {goal.pk: FlatNode(goal) for goal in goals}
+    if by_id:
+        attach_latest_progress(
+            by_id, reports_up_to(ProgressReport.objects.filter(reports_visible_q(user), plan__year=year), period)
+        )
+    rows: dict[int, dict] = {}
+    for node in by_id.values():
+        unit = node.goal.plan.unit
+        row = rows.setdefault(
+            unit.pk, {"unit": unit.name, "unit_id": unit.pk, "goals": 0, "completed": 0, "late": 0, "values": []}
+        )
+        row["goals"] += 1
+        row["completed"] += node.completed
+        row["late"] += node.late
+        if node.completion is not None:
+            row["values"].append(float(min(node.completion, 100)))
+    result = []
+    for row in rows.values():
+        values = row.pop("values")
+        row["average"] = round(sum(values) / len(values), 1) if values else None
+        result.append(row)
+    return result
+
+
+def goal_for_reader(*, user, pk: int) -> Goal | None:
+    """The goal with what its page shows beside it, or None when ``user`` may not read it."""
+    goal = (
+        Goal.objects.select_related(
+            "plan__unit", "goal_type", "source", "supervising_unit", "indicator__measure_unit", "parent"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if goal is None or not can_view_goal(user, goal):
+        return None
+    return goal
+
+
+def goal_entries(*, user, goal: Goal) -> list[ProgressEntry]:
+    """The goal's progress entries of the reports ``user`` may read, in period order."""
+    entries = list(
+        ProgressEntry.objects.filter(goal=goal)
+        .filter(report__in=visible_reports(user, goal.plan))
+        .select_related("report")
+    )
+    entries.sort(key=lambda entry: PERIOD_ORDER.get(entry.report.period, 0))
+    return entries
+
+
+def goal_effective_type(goal: Goal):
+    """The goal's own goal type, or its nearest ancestor's."""
+    goal_type, ancestor = goal.goal_type, goal.parent
+    while goal_type is None and ancestor is not None:
+        goal_type, ancestor = ancestor.goal_type, ancestor.parent
+    return goal_type
+
+
+def goal_chart(*, user, goal: Goal) -> dict:
+    """Plan and actual of every reported period, this year and the years
+    before, on one line: the same unit's goals on the same indicator (GOAL-8)."""
+    history = (
+        Goal.objects.filter(
+            plan__unit_id=goal.plan.unit_id, indicator_id=goal.indicator_id, plan__in=visible_plans(user)
+        )
+        .select_related("plan")
+        .order_by("plan__year")
+    )
+    goals = {other.pk: other for other in history}
+    points = (
+        ProgressEntry.objects.filter(goal_id__in=list(goals))
+        .filter(report__in=ProgressReport.objects.filter(reports_visible_q(user)))
+        .select_related("report")
+    )
+    rows = sorted(
+        ((goals[e.goal_id].plan.year, PERIOD_ORDER.get(e.report.period, 0), e) for e in points),
+        key=lambda row: (row[0], row[1], row[2].report.period),
+    )
+    return {
+        "unit": goal.indicator.measure_unit.name if goal.indicator_id else "",
+        "labels": {"plan": _("plan value"), "actual": _("actual value")},
+        "periods": [f"{year} {e.report.get_period_display()}" for year, _rank, e in rows],
+        "plan": [_float(goals[e.goal_id].plan_value) for _year, _rank, e in rows],
+        "actual": [_float(e.actual_value) for _year, _rank, e in rows],
+        "years": [{"year": other.plan.year, "plan": _float(other.plan_value)} for other in goals.values()],
+    }
+
+
+def _float(value):
+    return float(value) if value is not None else None
+
+
+def cadre_assignments(*, user, cadre: Cadre) -> QuerySet:
+    """The visible goals assigned to ``cadre``, latest year first."""
+    return (
+        Assignment.objects.filter(cadre=cadre, goal__in=visible_goals(user))
+        .select_related("goal__plan__unit", "goal__indicator__measure_unit", "goal__goal_type", "role")
+        .order_by("-goal__plan__year", "goal__plan__unit__name", "goal__sort_order")
+    )
+
+
+def unit_latest_published_plan(*, user, unit: Unit) -> GoalPlan | None:
+    return visible_plans(user).filter(unit=unit, status=GoalPlan.Status.PUBLISHED).order_by("-year").first()
+
+
+def plan_list(*, user, year: int | None = None, status: str = "", text: str = "") -> QuerySet:
+    """The plans ``user`` may read with their number of goals, latest year first, then by unit."""
+    plans = (
+        visible_plans(user)
+        .select_related("unit__kind")
+        .annotate(goal_count=Count("goals"))
+        .order_by("-year", "unit__kind__sort_order", "unit__sort_order", "unit__name")
+    )
+    if year is not None:
+        plans = plans.filter(year=year)
+    if status:
+        plans = plans.filter(status=status)
+    if text:
+        plans = plans.filter(Q(unit__name__icontains=text) | Q(unit__short_name__icontains=text))
+    return plans
+
+
+def all_plan_years() -> list[int]:
+    """Every year any plan exists for, latest first (the admin's year filter)."""
+    return sorted(set(GoalPlan.objects.values_list("year", flat=True)), reverse=True)
+
+
+def units_for_new_plan(*, user) -> QuerySet:
+    """The units ``user`` may start a year's goals for: every active unit for the office, else their own."""
+    units = active_units().select_related("kind")
+    if is_office(user):
+        return units
+    return units.filter(pk=getattr(user, "unit_id", None))
+
+
+def plan_reports_in_order(*, user, plan: GoalPlan) -> list[ProgressReport]:
+    """The plan's reports ``user`` may read, months and quarters in the year's order."""
+    reports = visible_reports(user, plan).order_by("period")
+    return sorted(reports, key=lambda r: r.period_rank * 10 + (0 if r.period.startswith("M") else 1))
+
+
+def plan_changes(*, plan: GoalPlan, goal_id: int | None = None) -> QuerySet:
+    """What changed in the plan after publishing, newest first; of one goal when ``goal_id`` is given (GOAL-6)."""
+    changes = plan.changes.select_related("changed_by", "goal")
+    if goal_id is not None:
+        changes = changes.filter(goal_id=goal_id)
+    return changes
+
+
+def recent_goal_changes(*, goal: Goal, limit: int = 20) -> list[GoalChange]:
+    return list(goal.changes.select_related("changed_by")[:limit])
+
+
+def plan_team_cadres(*, plan: GoalPlan) -> QuerySet:
+    """The people the plan's goals can go to: its unit's current leadership-team members (GOAL-5)."""
+    return team_cadres(unit=plan.unit)
