@@ -31,7 +31,6 @@ class SignInEventViewSet(RuleSnippetViewSet):
     list_export = ["timestamp", "username", "user", "outcome", "ip_address", "user_agent"]
     export_filename = "sign_in_log"
     search_fields = ["username", "ip_address"]
-    search_backend_name = None
     ordering = ["-timestamp"]
 
     def get_queryset(self, request):

@@ -44,7 +44,6 @@ class CommentTypeViewSet(RuleSnippetViewSet):
     list_export = ["name", "is_report", "moderation", "description", "is_active", "sort_order"]
     export_filename = "comment_types"
     search_fields = ["name", "description"]
-    search_backend_name = None
     panels = [
         FieldPanel("name"),
         FieldPanel("description"),
@@ -74,7 +73,6 @@ class CommentRightViewSet(RuleSnippetViewSet):
     export_filename = "comment_rights"
     list_per_page = 50
     search_fields = ["commenter_kind", "target_type"]
-    search_backend_name = None
     panels = [
         FieldRowPanel([FieldPanel("commenter_kind"), FieldPanel("target_type")]),
         FieldRowPanel([FieldPanel("may_read"), FieldPanel("may_comment")]),

@@ -30,7 +30,6 @@ class EvaluatorCategoryViewSet(RuleSnippetViewSet):
     list_export = ["name", "description", "can_read_info", "can_give_feedback", "can_evaluate", "sort_order"]
     export_filename = "evaluator_categories"
     search_fields = ["name", "description"]
-    search_backend_name = None
     panels = [
         FieldPanel("name"),
         FieldPanel("description"),
@@ -52,7 +51,6 @@ class TargetCategoryViewSet(RuleSnippetViewSet):
     list_export = ["name", "kind", "description", "sort_order"]
     export_filename = "target_categories"
     search_fields = ["name", "description"]
-    search_backend_name = None
     panels = [FieldPanel("name"), FieldPanel("kind"), FieldPanel("description"), FieldPanel("sort_order")]
 
 
@@ -82,7 +80,6 @@ class IndicatorSystemViewSet(RuleSnippetViewSet):
     list_export = ["name", "year", "scale", "is_template", "description"]
     export_filename = "indicator_systems"
     search_fields = ["name", "description"]
-    search_backend_name = None
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("name"), FieldPanel("year"), FieldPanel("is_template")]),
@@ -127,7 +124,6 @@ class EvaluationTaskViewSet(RuleSnippetViewSet):
     list_export = ["name", "year", "mode", "starts_at", "ends_at", "min_ballots", "trim_extremes", "closed_at"]
     export_filename = "evaluation_tasks"
     search_fields = ["name", "description"]
-    search_backend_name = None
     edit_handler = ObjectList(
         [
             MultiFieldPanel(

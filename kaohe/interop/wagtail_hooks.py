@@ -169,7 +169,6 @@ class ApiClientViewSet(RuleSnippetViewSet):
     ]
     export_filename = "api_clients"
     search_fields = ["name", "description", "key_prefix"]
-    search_backend_name = None
     inspect_view_fields = [
         "name",
         "description",
@@ -257,7 +256,6 @@ class ExchangeRecordViewSet(RuleSnippetViewSet):
     ]
     export_filename = "exchange_log"
     search_fields = ["operation", "path", "message", "client__name"]
-    search_backend_name = None
     ordering = ["-started_at", "-pk"]
     inspect_view_fields = [
         "started_at",

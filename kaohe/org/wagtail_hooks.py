@@ -21,7 +21,6 @@ class UnitKindViewSet(RuleSnippetViewSet):
     menu_order = 100
     list_display = ["name", "sort_order"]
     search_fields = ["name"]
-    search_backend_name = None
     panels = [FieldPanel("name"), FieldPanel("sort_order")]
 
 
@@ -48,7 +47,6 @@ class UnitViewSet(RuleSnippetViewSet):
     ]
     export_filename = "units"
     search_fields = ["name", "short_name", "duties"]
-    search_backend_name = None
     ordering = ["kind__sort_order", "sort_order", "name"]
     edit_handler = ObjectList(
         [
@@ -89,7 +87,6 @@ class TeamViewSet(RuleSnippetViewSet):
     list_export = ["name", "unit", "team_type", "external_id"]
     export_filename = "teams"
     search_fields = ["name", "unit__name"]
-    search_backend_name = None
     edit_handler = ObjectList(
         [
             FieldPanel("name"),
@@ -132,7 +129,6 @@ class MembershipViewSet(RuleSnippetViewSet):
     ]
     export_filename = "memberships"
     search_fields = ["cadre__name", "team__name", "party_post", "administrative_post", "work_in_charge"]
-    search_backend_name = None
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("team", widget=forms.Select), FieldPanel("cadre")]),
@@ -171,7 +167,6 @@ class CadreViewSet(RuleSnippetViewSet):
     ]
     export_filename = "cadres"
     search_fields = ["name", "position", "profession", "external_id"]
-    search_backend_name = None
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("name"), FieldPanel("sex"), FieldPanel("birth_date")]),
@@ -196,7 +191,6 @@ class WorkGroupViewSet(RuleSnippetViewSet):
     list_export = ["name", "kind", "year", "duties"]
     export_filename = "work_groups"
     search_fields = ["name", "duties"]
-    search_backend_name = None
     edit_handler = ObjectList(
         [
             FieldPanel("name"),

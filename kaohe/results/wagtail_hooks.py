@@ -43,7 +43,6 @@ class ResultSchemeViewSet(RuleSnippetViewSet):
     list_display = ["year", "target_category", "goal_weight", "evaluation_weight"]
     list_filter = ["year", "target_category"]
     search_fields = ["target_category__name"]
-    search_backend_name = None
     panels = [
         FieldRowPanel([FieldPanel("year"), FieldPanel("target_category")]),
         FieldRowPanel([FieldPanel("goal_weight"), FieldPanel("evaluation_weight")]),
@@ -58,7 +57,6 @@ class AssessmentYearViewSet(RuleSnippetViewSet):
     menu_order = 160
     list_display = ["year", "excellent_limit", "cadre_grades", "team_grades", "archived_at"]
     search_fields = ["year"]
-    search_backend_name = None
     panels = [FieldPanel("year"), FieldPanel("excellent_limit"), FieldPanel("cadre_grades"), FieldPanel("team_grades")]
 
 

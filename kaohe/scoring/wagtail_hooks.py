@@ -43,7 +43,6 @@ class ScoreGradeViewSet(RuleSnippetViewSet):
     list_export = ["name", "share", "description", "sort_order"]
     export_filename = "goal_grades"
     search_fields = ["name", "description"]
-    search_backend_name = None
     panels = [FieldPanel("name"), FieldPanel("share"), FieldPanel("description"), FieldPanel("sort_order")]
 
 
@@ -58,7 +57,6 @@ class RoleWeightViewSet(RuleSnippetViewSet):
     list_export = ["role", "weight"]
     export_filename = "role_weights"
     search_fields = ["role__name"]
-    search_backend_name = None
     panels = [FieldPanel("role"), FieldPanel("weight")]
 
 
