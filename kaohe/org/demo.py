@@ -12,6 +12,7 @@ from django.db import transaction
 from .models import Cadre, Membership, Team, Unit, UnitKind, WorkGroup, WorkGroupMember
 
 ORDER = 10
+FORMER_SEATS = 90  # seats numbered from here are held by cadres who have left
 
 KINDS = ["县委工作部门", "县政府工作部门", "乡镇", "街道", "群团组织"]
 
@@ -231,10 +232,65 @@ def load(*, stdout=None) -> dict:
                 },
             )
         # Seats beyond this run's size (from an older demo) are removed.
-        Membership.objects.filter(team=team, sort_order__gte=len(posts)).delete()
+        Membership.objects.filter(team=team, sort_order__gte=len(posts), sort_order__lt=FORMER_SEATS).delete()
 
+    _last_year_changes()
     _load_work_groups(rng, units)
     return {"units": len(units), "cadres": Cadre.objects.count()}
+
+
+def _last_year_changes() -> None:
+    """Seats that changed hands last year, so the yearly results have mid-year cases:
+    a deputy who joined in March (a full assessment), one who joined in September
+    (under six months), and one who left at the end of June for a post outside
+    the teams, succeeded on 1 July (the former seat is numbered from ``FORMER_SEATS``)."""
+    year = date.today().year - 1
+    joined = [("县商务局", date(year, 3, 1)), ("青山镇", date(year, 9, 1))]
+    for unit_name, start in joined:
+        seat = (
+            Membership.objects.filter(team__unit__name=unit_name, sort_order__lt=FORMER_SEATS)
+            .order_by("-sort_order")
+            .first()
+        )
+        if seat is not None and seat.start_date != start:
+            seat.start_date = start
+            seat.save(update_fields=["start_date"])
+    successor = (
+        Membership.objects.filter(team__unit__name="县水利局", sort_order__lt=FORMER_SEATS)
+        .order_by("-sort_order")
+        .first()
+    )
+    if successor is None:
+        return
+    successor.start_date = date(year, 7, 1)
+    successor.save(update_fields=["start_date"])
+    former, _ = Cadre.objects.update_or_create(
+        external_id="GB09001",
+        defaults={
+            "name": "程文斌",
+            "sex": Cadre.Sex.MALE,
+            "birth_date": date(1972, 4, 16),
+            "unit": None,
+            "position": "县政协文史委员会主任（原县水利局副局长）",
+            "rank": Cadre.Rank.SECTION_DEPUTY,
+            "profession": "工程技术",
+            "education": "大学本科",
+        },
+    )
+    Membership.objects.update_or_create(
+        team=successor.team,
+        cadre=former,
+        defaults={
+            "party_post": successor.party_post,
+            "administrative_post": successor.administrative_post,
+            "work_in_charge": successor.work_in_charge,
+            "departments_in_charge": successor.departments_in_charge,
+            "telephone": "13907976215",
+            "start_date": date(2021, 3, 1),
+            "end_date": date(year, 6, 30),
+            "sort_order": FORMER_SEATS,
+        },
+    )
 
 
 def _load_work_groups(rng: random.Random, units: list[Unit]) -> None:

@@ -216,8 +216,54 @@ class Cadre(RevisionMixin, index.Indexed, models.Model):
         return self.name
 
 
+class PostGroup(models.TextChoices):
+    """Groups of team posts (职务) that are ranked and graded together in the yearly results (RES-3)."""
+
+    PRINCIPAL = "principal", _("Principal leader (党政正职)")
+    DEPUTY = "deputy", _("Deputy leader (副职)")
+    OTHER = "other", _("Other team member (其他班子成员)")
+
+
+# Posts held by discipline inspection, armed forces and committee members are
+# neither principal nor deputy, whatever their title ends with.
+_OTHER_POST_MARKERS = ("纪委", "纪工委", "纪检", "监察", "武装部", "人武部", "委员")
+_HEAD_TITLES = ("书记", "长", "主任", "主席")
+
+
+def post_group_of(party_post: str, administrative_post: str) -> str:
+    """The post group that a seat's party and administrative posts suggest.
+
+    A seat is principal when any of its posts is a head's (书记, 局长, 镇长, 主任...),
+    deputy when any is a deputy's (副...), and otherwise another team member
+    (纪委书记, 组织委员, 党组成员...)."""
+    posts = [
+        post.strip()
+        for text in (party_post or "", administrative_post or "")
+        for post in text.replace(",", "、").replace("，", "、").split("、")
+        if post.strip()
+    ]
+    groups = set()
+    for post in posts:
+        if "副" in post:
+            groups.add(PostGroup.DEPUTY)
+        elif any(marker in post for marker in _OTHER_POST_MARKERS):
+            groups.add(PostGroup.OTHER)
+        elif post.endswith(_HEAD_TITLES):
+            groups.add(PostGroup.PRINCIPAL)
+    for group in (PostGroup.PRINCIPAL, PostGroup.DEPUTY):
+        if group in groups:
+            return group
+    return PostGroup.OTHER
+
+
 class Membership(Orderable):
-    """A cadre's seat in a leadership team, with posts and division of work (SYS-2)."""
+    """A cadre's seat in a leadership team, with posts and division of work (SYS-2).
+
+    ``start_date`` and ``end_date`` say when the cadre held the seat; the
+    yearly results assess every cadre who held a seat during the year, for the
+    days they held it. ``post_group`` (职务) groups seats for ranking; left
+    empty, it follows from the posts (``group``).
+    """
 
     team = ParentalKey(Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="memberships")
     cadre = models.ForeignKey(Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="memberships")
@@ -230,6 +276,16 @@ class Membership(Orderable):
     telephone = models.CharField(_("telephone"), max_length=30, blank=True)
     start_date = models.DateField(_("from"), null=True, blank=True)
     end_date = models.DateField(_("to"), null=True, blank=True, help_text=_("Empty while the cadre holds the seat."))
+    post_group = models.CharField(
+        _("post group"),
+        max_length=16,
+        choices=PostGroup.choices,
+        blank=True,
+        help_text=_(
+            "How the seat ranks in the yearly results (党政正职, 副职, 其他班子成员). "
+            "Left empty, it follows from the posts."
+        ),
+    )
     external_id = models.CharField(_("external identifier"), max_length=64, null=True, blank=True, unique=True)
 
     class Meta(Orderable.Meta):
@@ -252,6 +308,22 @@ class Membership(Orderable):
     @property
     def posts(self) -> str:
         return "、".join(p for p in (self.party_post, self.administrative_post) if p)
+
+    @property
+    def group(self) -> str:
+        """The post group: the one set by hand, else the one the posts suggest."""
+        return self.post_group or post_group_of(self.party_post, self.administrative_post)
+
+    def get_group_display(self) -> str:
+        return str(PostGroup(self.group).label)
+
+    get_group_display.short_description = _("post group")
+
+    def days_within(self, start, end) -> int:
+        """How many days between ``start`` and ``end`` (both included) the seat was held."""
+        first = max(start, self.start_date) if self.start_date else start
+        last = min(end, self.end_date) if self.end_date else end
+        return max(0, (last - first).days + 1)
 
     def clean(self):
         super().clean()

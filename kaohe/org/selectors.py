@@ -3,6 +3,7 @@
 Each selector runs a fixed number of queries whatever the number of rows.
 """
 
+from datetime import date
 from itertools import groupby
 
 from django.db.models import Count, Prefetch, Q
@@ -33,6 +34,33 @@ def team_cadres(*, unit: Unit):
     """Today's members of the unit's leadership teams, by name: the people its goals can go to."""
     ids = Membership.objects.filter(current_membership_q(), team__unit=unit).values("cadre_id")
     return Cadre.objects.filter(pk__in=ids).order_by("name")
+
+
+def period_membership_q(*, start: date, end: date, prefix: str = "") -> Q:
+    """Memberships held on at least one day between ``start`` and ``end``."""
+    return (Q(**{f"{prefix}start_date__isnull": True}) | Q(**{f"{prefix}start_date__lte": end})) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": start})
+    )
+
+
+def memberships_in_period(*, start: date, end: date, active_units_only: bool = True) -> list[Membership]:
+    """Every seat held at some time between ``start`` and ``end``, with its cadre,
+    team, unit and unit kind; in team order. One query."""
+    memberships = Membership.objects.filter(period_membership_q(start=start, end=end)).select_related(
+        "cadre", "team__unit__kind"
+    )
+    if active_units_only:
+        memberships = memberships.filter(team__unit__is_active=True)
+    return list(memberships.order_by("team__unit__kind__sort_order", "team__unit__sort_order", "team_id", "sort_order"))
+
+
+def cadre_teams_in_period(*, cadre_id: int, start: date, end: date) -> list[int]:
+    """Ids of the teams in which the cadre held a seat between ``start`` and ``end``."""
+    return list(
+        Membership.objects.filter(period_membership_q(start=start, end=end), cadre_id=cadre_id)
+        .values_list("team_id", flat=True)
+        .distinct()
+    )
 
 
 def unit_kind_counts() -> list[UnitKind]:

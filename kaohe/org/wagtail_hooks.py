@@ -111,6 +111,7 @@ class MembershipViewSet(RuleSnippetViewSet):
         "team",
         "party_post",
         "administrative_post",
+        "get_group_display",
         "departments_in_charge",
         "start_date",
         "end_date",
@@ -121,6 +122,7 @@ class MembershipViewSet(RuleSnippetViewSet):
         "team",
         "party_post",
         "administrative_post",
+        "get_group_display",
         "work_in_charge",
         "departments_in_charge",
         "telephone",
@@ -132,7 +134,7 @@ class MembershipViewSet(RuleSnippetViewSet):
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("team", widget=forms.Select), FieldPanel("cadre")]),
-            FieldRowPanel([FieldPanel("party_post"), FieldPanel("administrative_post")]),
+            FieldRowPanel([FieldPanel("party_post"), FieldPanel("administrative_post"), FieldPanel("post_group")]),
             FieldPanel("work_in_charge"),
             FieldPanel("departments_in_charge"),
             FieldPanel("telephone"),
