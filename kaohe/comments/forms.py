@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from kaohe.org.models import Team, Unit
+from kaohe.org.models import Unit
+from kaohe.org.selectors import all_units, unit_teams
 
 from . import spam
 from .models import BODY_MAX_LENGTH, Comment, CommenterKind, CommentType, TargetType
@@ -45,7 +46,7 @@ class CommentForm(forms.Form):
     )
     team = forms.ModelChoiceField(
         label=pgettext_lazy("comment form", "On"),
-        queryset=Team.objects.none(),
+        queryset=unit_teams(unit=None).none(),
         required=False,
         empty_label=_("the unit as a whole"),
     )
@@ -63,7 +64,7 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["comment_type"].queryset = CommentType.objects.filter(is_active=True)
         if unit is not None:
-            self.fields["team"].queryset = Team.objects.filter(unit=unit).order_by("name")
+            self.fields["team"].queryset = unit_teams(unit=unit)
         else:
             del self.fields["team"]
         if not self.is_bound:
@@ -133,7 +134,7 @@ class CommentFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("commenter kind"), required=False)
     type = forms.ModelChoiceField(label=_("comment type"), queryset=CommentType.objects.all(), required=False)
     target = forms.ChoiceField(label=_("target type"), required=False)
-    unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.all(), required=False)
+    unit = forms.ModelChoiceField(label=_("unit"), queryset=all_units(), required=False)
     goal = forms.IntegerField(label=_("goal"), required=False, min_value=1, widget=forms.HiddenInput)
     status = forms.ChoiceField(label=pgettext_lazy("comment", "status"), required=False)
     date_from = forms.DateField(label=_("posted from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

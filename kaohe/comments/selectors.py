@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from kaohe.core.rules import is_office
+from kaohe.goals.models import Goal
+from kaohe.goals.permissions import own_unit_id
 
 from .models import Answer, Comment, CommentRead, TargetType
 from .permissions import manageable_comments, readable_q, rights_table
@@ -24,7 +26,7 @@ def public_answers_prefetch() -> Prefetch:
     )
 
 
-def readable_comments(user, table=None) -> QuerySet:
+def readable_comments(*, user, table=None) -> QuerySet:
     """Published comments ``user`` may read on the portal, newest first, with
     their public answers (CMT-2, CMT-5)."""
     return (
@@ -35,21 +37,27 @@ def readable_comments(user, table=None) -> QuerySet:
     )
 
 
-def goal_comments(user, goal, table=None) -> QuerySet:
-    return readable_comments(user, table).filter(goal=goal, target_type=TargetType.GOAL)
+def goal_comments(*, user, goal, table=None) -> QuerySet:
+    return readable_comments(user=user, table=table).filter(goal=goal, target_type=TargetType.GOAL)
 
 
-def unit_comments(user, unit, table=None) -> QuerySet:
-    """Everything readable about a unit: on the unit, its teams and its goals."""
-    return readable_comments(user, table).filter(unit=unit)
+def unit_comments(*, user, unit, table=None, target_type: str = "", goal_id: int | None = None) -> QuerySet:
+    """Everything readable about a unit: on the unit, its teams and its goals; only those
+    on ``target_type`` targets, or on one goal, when given."""
+    comments = readable_comments(user=user, table=table).filter(unit=unit)
+    if target_type:
+        comments = comments.filter(target_type=target_type)
+    if goal_id is not None:
+        comments = comments.filter(goal_id=goal_id)
+    return comments
 
 
-def with_new_marker(queryset: QuerySet, user) -> QuerySet:
+def _with_new_marker(queryset: QuerySet, user) -> QuerySet:
     """Annotate ``is_new``: ``user`` has not opened the comment yet (CMT-4)."""
     return queryset.annotate(is_read=Exists(CommentRead.objects.filter(user_id=user.pk, comment_id=OuterRef("pk"))))
 
 
-def management_list(user, data: dict) -> QuerySet:
+def management_list(*, user, data: dict) -> QuerySet:
     """The comments of the management list for ``user`` after the filters in
     ``data`` (cleaned ``CommentFilterForm`` data), newest first (CMT-4)."""
     comments = manageable_comments(user).select_related("comment_type", "unit", "goal", "team")
@@ -76,15 +84,16 @@ def management_list(user, data: dict) -> QuerySet:
         comments = comments.filter(created_at__lte=datetime.combine(data["date_to"], time.max, tzinfo=tz))
     if data.get("q"):
         comments = comments.filter(Q(body__icontains=data["q"]) | Q(author_name__icontains=data["q"]))
-    comments = with_new_marker(comments, user)
+    comments = _with_new_marker(comments, user)
     if data.get("new"):
         comments = comments.filter(is_read=False)
     return comments.order_by("-created_at", "-pk")
 
 
-def unread_count(user) -> int:
+def unread_count(*, user) -> int:
+    """How many live comments ``user`` manages and has not opened yet (CMT-4)."""
     return (
-        with_new_marker(
+        _with_new_marker(
             manageable_comments(user).filter(status__in=[Comment.Status.PENDING, Comment.Status.PUBLISHED]), user
         )
         .filter(is_read=False)
@@ -92,7 +101,7 @@ def unread_count(user) -> int:
     )
 
 
-def comments_for_goals(goal_ids, user=None) -> dict[int, list[Comment]]:
+def comments_for_goals(*, goal_ids, user=None) -> dict[int, list[Comment]]:
     """Comments on each goal with all their answers, for the scoring screen
     (SCORE-3). The office sees reports too; others see what they may read."""
     comments = Comment.objects.filter(goal_id__in=list(goal_ids), target_type=TargetType.GOAL)
@@ -111,3 +120,49 @@ def comments_for_goals(goal_ids, user=None) -> dict[int, list[Comment]]:
     for comment in comments:
         result.setdefault(comment.goal_id, []).append(comment)
     return result
+
+
+def pending_count() -> int:
+    """How many comments wait for the office's review."""
+    return Comment.objects.filter(status=Comment.Status.PENDING).count()
+
+
+def managed_comment(*, user, pk: int) -> Comment | None:
+    """A comment ``user`` may manage, with what its screen shows; None for anything else, reports included."""
+    return (
+        manageable_comments(user)
+        .select_related(
+            "comment_type", "unit", "goal__plan", "team", "author", "merged_into", "removed_by", "moderated_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def managed_comments(*, user, ids) -> list[Comment]:
+    """The comments of ``ids`` that ``user`` may manage."""
+    return list(manageable_comments(user).filter(pk__in=ids).select_related("comment_type", "unit", "goal", "team"))
+
+
+def comment_answers(*, user, comment: Comment) -> list[Answer]:
+    """The answers ``user`` may read on the comment's screen: private answers are between the
+    commented unit (and the office) and the commenter (CMT-5)."""
+    answers = list(comment.answers.select_related("author"))
+    if not is_office(user) and own_unit_id(user) != comment.unit_id:
+        answers = [answer for answer in answers if answer.is_public]
+    return answers
+
+
+def filter_goal(*, pk: int) -> Goal | None:
+    """The goal the management list is filtered by, with its unit, for the filter's label."""
+    return Goal.objects.filter(pk=pk).select_related("plan__unit").first()
+
+
+def goal_comment_counts(*, user, goal_ids) -> dict[int, int]:
+    """How many comments ``user`` may read on each goal (GOAL-7 badges), one query."""
+    rows = (
+        Comment.objects.filter(readable_q(user), goal_id__in=goal_ids, target_type=TargetType.GOAL)
+        .values("goal_id")
+        .annotate(count=Count("pk"))
+    )
+    return {row["goal_id"]: row["count"] for row in rows}

@@ -4,6 +4,7 @@ can fail raises ``ValidationError`` with a message for them, before anything cha
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,21 +15,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from kaohe.core.rules import is_office
 from kaohe.goals.models import Goal
 from kaohe.org.models import Team
 
 from .models import Answer, Comment, CommentRead, CommentRight, CommentType, Moderation
 from .permissions import commenter_kind, right_for, target_type_of
 
+if TYPE_CHECKING:
+    from kaohe.accounts.models import User
 
-def effective_moderation(comment_type: CommentType, right: CommentRight) -> str:
+
+def _moderation(comment_type: CommentType, right: CommentRight) -> str:
     """The comment type's own setting if the office set one, else the rights table's."""
     return comment_type.moderation or right.moderation
 
 
 @transaction.atomic
 def comment_post(
-    *, target, comment_type: CommentType, body: str, user, author_name: str = "", email: str = ""
+    *, target, comment_type: CommentType, body: str, user: User, author_name: str = "", email: str = ""
 ) -> Comment:
     """Record a comment on ``target`` (Unit, Team or Goal) by ``user``, with the
     commenter kind derived from them (CMT-1, CMT-3). Published at once or kept
@@ -58,16 +63,16 @@ def comment_post(
         comment.unit_id = target.unit_id
     else:
         comment.unit = target
-    if effective_moderation(comment_type, right) == Moderation.POST:
+    if _moderation(comment_type, right) == Moderation.POST:
         comment.status = Comment.Status.PUBLISHED
     comment.full_clean(exclude=["author", "moderated_by", "removed_by", "merged_into"])
     comment.save()
     if comment.status == Comment.Status.PUBLISHED:
-        notify_unit(comment)
+        _notify_unit(comment)
     return comment
 
 
-def notify_unit(comment: Comment) -> None:
+def _notify_unit(comment: Comment) -> None:
     """Tell the unit by e-mail that a comment on it is published, so it can answer
     (CMT-5). Never for a report (举报): the unit must not learn of it. Sent after
     the transaction commits; a mail server that fails loses the notice, not the comment."""
@@ -95,37 +100,47 @@ def notify_unit(comment: Comment) -> None:
     transaction.on_commit(send)
 
 
-@transaction.atomic
-def comments_publish(comments: Iterable[Comment], *, user) -> int:
-    """Publish comments awaiting review (or rejected ones, on second thoughts)."""
-    done = 0
+def _moderate(comments: Iterable[Comment], user: User, *, allowed: tuple, status: str, action: str) -> list[Comment]:
+    """Give the comments whose status is one of ``allowed`` the new ``status``, logged as ``action``."""
+    done = []
     now = timezone.now()
     for comment in comments:
-        if comment.status not in (Comment.Status.PENDING, Comment.Status.REJECTED):
+        if comment.status not in allowed:
             continue
-        comment.status = Comment.Status.PUBLISHED
+        comment.status = status
         comment.moderated_at, comment.moderated_by = now, user
         comment.save(update_fields=["status", "moderated_at", "moderated_by"])
-        log(comment, "kaohe_comments.publish", user=user)
-        notify_unit(comment)
-        done += 1
+        log(comment, action, user=user)
+        done.append(comment)
     return done
 
 
 @transaction.atomic
-def comments_reject(comments: Iterable[Comment], *, user) -> int:
+def comments_publish(*, comments: Iterable[Comment], user: User) -> int:
+    """Publish comments awaiting review (or rejected ones, on second thoughts); the units are told."""
+    published = _moderate(
+        comments,
+        user,
+        allowed=(Comment.Status.PENDING, Comment.Status.REJECTED),
+        status=Comment.Status.PUBLISHED,
+        action="kaohe_comments.publish",
+    )
+    for comment in published:
+        _notify_unit(comment)
+    return len(published)
+
+
+@transaction.atomic
+def comments_reject(*, comments: Iterable[Comment], user: User) -> int:
     """Keep comments off the portal (spam, abuse); they stay on record."""
-    done = 0
-    now = timezone.now()
-    for comment in comments:
-        if comment.status not in (Comment.Status.PENDING, Comment.Status.PUBLISHED):
-            continue
-        comment.status = Comment.Status.REJECTED
-        comment.moderated_at, comment.moderated_by = now, user
-        comment.save(update_fields=["status", "moderated_at", "moderated_by"])
-        log(comment, "kaohe_comments.reject", user=user)
-        done += 1
-    return done
+    rejected = _moderate(
+        comments,
+        user,
+        allowed=(Comment.Status.PENDING, Comment.Status.PUBLISHED),
+        status=Comment.Status.REJECTED,
+        action="kaohe_comments.reject",
+    )
+    return len(rejected)
 
 
 def _reason(reason: str) -> str:
@@ -136,7 +151,7 @@ def _reason(reason: str) -> str:
 
 
 @transaction.atomic
-def comment_remove(comment: Comment, *, reason: str, user) -> Comment:
+def comment_remove(*, comment: Comment, reason: str, user: User) -> Comment:
     """Remove a comment from every list and page, keeping it on record with the reason (CMT-4)."""
     reason = _reason(reason)
     comment = Comment.objects.select_for_update(of=("self",)).get(pk=comment.pk)
@@ -150,7 +165,7 @@ def comment_remove(comment: Comment, *, reason: str, user) -> Comment:
 
 
 @transaction.atomic
-def comments_merge(comments: list[Comment], *, keep: Comment, reason: str, user) -> int:
+def comments_merge(*, comments: list[Comment], keep: Comment, reason: str, user: User) -> int:
     """Merge duplicates into ``keep``: the others leave the lists and pages and
     point to the one kept, with the reason on record (CMT-4)."""
     reason = _reason(reason)
@@ -175,30 +190,28 @@ def comments_merge(comments: list[Comment], *, keep: Comment, reason: str, user)
     return len(others)
 
 
-def mark_read(user, comments: Iterable[Comment]) -> None:
+def comments_mark_read(*, user: User, comments: Iterable[Comment]) -> None:
     """The comments are no longer "new" for ``user`` (CMT-4)."""
     rows = [CommentRead(user=user, comment=comment) for comment in comments]
     if rows:
         CommentRead.objects.bulk_create(rows, ignore_conflicts=True)
 
 
-def answered_for(user, comment: Comment) -> str:
-    from kaohe.core.rules import is_office
-
+def _answered_for(user: User, comment: Comment) -> str:
     if is_office(user) and getattr(user, "unit_id", None) != comment.unit_id:
         return _("Assessment office")
     return comment.unit.name
 
 
 @transaction.atomic
-def answer_post(comment: Comment, *, body: str, is_public: bool, user) -> Answer:
+def answer_post(*, comment: Comment, body: str, is_public: bool, user: User) -> Answer:
     """Record the answer to a comment (CMT-5). A private answer is e-mailed to
     the commenter and goes nowhere else; if there is no address, or the mail
     server refuses it, nothing is recorded and the reason is raised."""
     if comment.is_report and is_public:
         raise ValidationError(_("An answer to a report cannot be public: it would reveal the report."))
     answer = Answer(
-        comment=comment, body=body.strip(), is_public=is_public, author=user, answered_for=answered_for(user, comment)
+        comment=comment, body=body.strip(), is_public=is_public, author=user, answered_for=_answered_for(user, comment)
     )
     if not is_public:
         address = comment.reply_address

@@ -24,6 +24,7 @@ from kaohe.goals.models import Goal
 from kaohe.goals.permissions import can_view_plan
 from kaohe.goals.selectors import can_view_goal
 from kaohe.org.models import Unit
+from kaohe.org.selectors import active_units
 
 from . import selectors, services, spam
 from .forms import CommentForm
@@ -55,7 +56,7 @@ def _visible_goal(request, pk) -> Goal:
 
 
 def _unit(pk) -> Unit:
-    return get_object_or_404(Unit.objects.filter(is_active=True).select_related("parent"), pk=pk)
+    return get_object_or_404(active_units().select_related("parent"), pk=pk)
 
 
 def _accept(request, form, target, *, next_url):
@@ -139,13 +140,15 @@ def unit_comments(request, pk):
             if response is not None:
                 return response
         return _form_page(request, form, unit, next_url=next_url, status=400)
-    comments = selectors.unit_comments(request.user, unit, table)
     target = request.GET.get("target") or ""
-    if target in TargetType.values:
-        comments = comments.filter(target_type=target)
     goal_id = request.GET.get("goal") or ""
-    if goal_id.isdigit():
-        comments = comments.filter(goal_id=int(goal_id))
+    comments = selectors.unit_comments(
+        user=request.user,
+        unit=unit,
+        table=table,
+        target_type=target if target in TargetType.values else "",
+        goal_id=int(goal_id) if goal_id.isdigit() else None,
+    )
     page = Paginator(comments, 20).get_page(request.GET.get("page"))
     return render(
         request,
@@ -175,7 +178,7 @@ def goal_section(request, goal) -> str | None:
     """Under a goal's progress: its comments with their public answers, and the form."""
     user = request.user if request is not None else None
     table = rights_table()
-    comments = list(selectors.goal_comments(user, goal, table)[: SECTION_COMMENTS + 1])
+    comments = list(selectors.goal_comments(user=user, goal=goal, table=table)[: SECTION_COMMENTS + 1])
     may_comment = _may_comment(user, goal, table)
     if not comments and not may_comment:
         return None
@@ -199,7 +202,7 @@ def unit_section(request, unit) -> str | None:
     """On a unit's page: the latest comments and public answers, and the form."""
     user = request.user if request is not None else None
     table = rights_table()
-    comments = list(selectors.unit_comments(user, unit, table)[: SECTION_COMMENTS // 2 + 1])
+    comments = list(selectors.unit_comments(user=user, unit=unit, table=table)[: SECTION_COMMENTS // 2 + 1])
     may_comment = _may_comment(user, unit, table)
     if not comments and not may_comment:
         return None

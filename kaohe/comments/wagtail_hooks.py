@@ -13,7 +13,7 @@ from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from kaohe.core.viewsets import ProtectedDeleteView, RuleSnippetViewSet
 
-from . import admin_urls, permissions
+from . import admin_urls, permissions, selectors
 from .models import CommentRight, CommentType
 
 
@@ -108,13 +108,8 @@ class NewCommentsPanel(Component):
         self.user = user
 
     def get_context_data(self, parent_context):
-        from .models import Comment
-        from .selectors import unread_count
-
-        pending = None
-        if permissions.can_moderate(self.user):
-            pending = Comment.objects.filter(status=Comment.Status.PENDING).count()
-        return {"unread": unread_count(self.user), "pending": pending}
+        pending = selectors.pending_count() if permissions.can_moderate(self.user) else None
+        return {"unread": selectors.unread_count(user=self.user), "pending": pending}
 
 
 @hooks.register("construct_homepage_panels")
@@ -151,26 +146,17 @@ def register_comment_log_actions(actions):
 @hooks.register("register_goal_badges")
 def goal_comment_badges(request, goal_ids):
     """A count of the comments a reader may see, beside each goal in the trees (GOAL-7)."""
-    from django.db.models import Count
     from django.urls import reverse
     from django.utils.translation import ngettext
 
-    from .models import Comment, TargetType
-    from .permissions import readable_q
-
-    user = getattr(request, "user", None)
-    counts = (
-        Comment.objects.filter(readable_q(user), goal_id__in=goal_ids, target_type=TargetType.GOAL)
-        .values("goal_id")
-        .annotate(count=Count("pk"))
-    )
+    counts = selectors.goal_comment_counts(user=getattr(request, "user", None), goal_ids=goal_ids)
     return {
-        row["goal_id"]: [
+        goal_id: [
             (
-                ngettext("%(count)d comment", "%(count)d comments", row["count"]) % {"count": row["count"]},
-                reverse("goals:goal", args=[row["goal_id"]]) + "#goal-comments",
+                ngettext("%(count)d comment", "%(count)d comments", count) % {"count": count},
+                reverse("goals:goal", args=[goal_id]) + "#goal-comments",
                 "",
             )
         ]
-        for row in counts
+        for goal_id, count in counts.items()
     }

@@ -25,6 +25,16 @@ def active_units():
     return Unit.objects.filter(is_active=True)
 
 
+def all_units():
+    """Every unit, wound up or not (filters over records that may name an old unit)."""
+    return Unit.objects.all()
+
+
+def unit_teams(*, unit: Unit | None):
+    """The unit's leadership teams by name."""
+    return Team.objects.filter(unit=unit).order_by("name")
+
+
 def active_cadres():
     """Cadres in use, as a queryset for choices and filters."""
     return Cadre.objects.filter(is_active=True)

@@ -172,7 +172,7 @@ def scoring_sheet(plan: GoalPlan, user) -> dict:
     _attach_history(plan, items)
     from kaohe.comments.selectors import comments_for_goals
 
-    for goal_id, comments in comments_for_goals(items.keys(), user).items():
+    for goal_id, comments in comments_for_goals(goal_ids=items.keys(), user=user).items():
         items[goal_id].comments = comments
     result = UnitGoalScore.objects.filter(unit_id=plan.unit_id, year=plan.year).first()
     return {

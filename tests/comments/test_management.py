@@ -90,7 +90,7 @@ def test_cmt4_filters_by_kind_type_unit_goal_target_date_and_text(client, office
 def test_cmt4_nonsense_filter_values_are_ignored_not_an_error(client, office_user, goal):
     CommentFactory(goal=goal)
     client.force_login(office_user)
-    response = client.get(LIST + "?kind=martian&unit=abc&date_from=yesterday&goal=-3&page=999")
+    response = client.get(LIST + "?kind=martian&unit=abc&date_from=yesterday&goal=-3&p=999")
     assert response.status_code == 200
     assert len(rows(response)) == 1
 
@@ -242,3 +242,14 @@ def test_cmt3_a_comment_type_in_use_cannot_be_deleted(client, office_user, goal)
     response = client.post(reverse("wagtailsnippets_comments_commenttype:delete", args=[kind.pk]), follow=True)
     assert response.status_code == 200 and "不能删除" in response.content.decode()
     assert Comment.objects.filter(comment_type=kind).exists()
+
+
+def test_cmt4_the_list_pages_like_every_admin_list_and_keeps_its_filters(client, office_user, goal):
+    """CMT-4: 51 comments fill two pages; Wagtail's bar keeps the filter, and the reader's count of new ones shows."""
+    CommentFactory.create_batch(51, goal=goal, commenter_kind=CommenterKind.COUNTY_LEADER)
+    client.force_login(office_user)
+    first = client.get(LIST + "?kind=county_leader")
+    page = first.content.decode()
+    assert len(rows(first)) == 50 and "51 条新点评" in page
+    assert 'class="pagination"' in page and "kind=county_leader&amp;p=2" in page
+    assert len(rows(client.get(LIST + "?kind=county_leader&p=2"))) == 1

@@ -41,7 +41,7 @@ def test_cmt5_unit_is_told_when_the_office_publishes_a_pending_comment(
     pending = CommentFactory(goal=goal, unit=unit_with_mail, status=Comment.Status.PENDING)
     assert not mail.outbox
     with django_capture_on_commit_callbacks(execute=True):
-        services.comments_publish([pending], user=office_user)
+        services.comments_publish(comments=[pending], user=office_user)
     assert len(mail.outbox) == 1
 
 

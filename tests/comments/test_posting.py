@@ -246,6 +246,6 @@ def test_xss_answer_e_mail_is_plain_text(mailoutbox, make_user, goal):
     from kaohe.comments.services import answer_post
 
     comment = CommentFactory(goal=goal, body="<b>粗体</b>", email="a@example.com")
-    answer_post(comment, body="<script>x</script>", is_public=False, user=make_user(R.OFFICE))
+    answer_post(comment=comment, body="<script>x</script>", is_public=False, user=make_user(R.OFFICE))
     message = mailoutbox[0]
     assert message.alternatives == [] and "<script>x</script>" in message.body
