@@ -16,6 +16,14 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_access_cache():
+    """The public's rights kept in the shared cache never outlive the test that set them (SYS-11)."""
+    from kaohe.access.selectors import rules_changed
+
+    rules_changed()
+
+
 @pytest.fixture
 def unit(db):
     return UnitFactory(name="县发展和改革局")

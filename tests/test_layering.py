@@ -16,6 +16,7 @@ LAYERS = [
     ["kaohe.core"],  # roles, rule framework, base admin views, client address, rounding, CJK tokens
     ["kaohe.org"],  # units, teams, cadres, memberships, work groups
     ["kaohe.accounts"],  # users (with their unit and cadre), role groups, sign-in log
+    ["kaohe.access"],  # the rights the office sets: who may query and comment on what (SYS-11, CMT-2)
     ["kaohe.goals"],  # goal plans and trees, decomposition, progress
     ["kaohe.comments", "kaohe.evaluation"],  # public supervision; online evaluation
     ["kaohe.scoring"],  # goal scores

@@ -1,7 +1,7 @@
 """Comments on units', teams' and goals' plans and progress, and the units' answers (CMT-1..CMT-5).
 
-Who may read and who may comment on what is a table the office keeps
-(``CommentRight``: commenter kind x target type). The commenter's kind is
+Who may read and who may comment on what is the office's rights table in
+``kaohe.access`` (SYS-11, CMT-2), asked through ``permissions``. The commenter's kind is
 derived from who they are when they post (``permissions.commenter_kind``) and
 stored on the comment, so the record says who spoke even after people move.
 
@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kaohe.access.models import Moderation
 from kaohe.goals.models import Goal
 from kaohe.org.models import Team, Unit
 
@@ -35,11 +36,6 @@ class TargetType(models.TextChoices):
     UNIT = "unit", pgettext_lazy("comment target", "Unit")
     TEAM = "team", pgettext_lazy("comment target", "Leadership team")
     GOAL = "goal", pgettext_lazy("comment target", "Goal")
-
-
-class Moderation(models.TextChoices):
-    PRE = "pre", _("Review before publishing")
-    POST = "post", _("Publish first, review afterwards")
 
 
 class CommentType(models.Model):
@@ -72,31 +68,6 @@ class CommentType(models.Model):
 
     def __str__(self):
         return self.name
-
-
-class CommentRight(models.Model):
-    """One row of the rights table (CMT-2): what a kind of person may do on a kind of target."""
-
-    commenter_kind = models.CharField(_("commenter kind"), max_length=16, choices=CommenterKind.choices)
-    target_type = models.CharField(_("target type"), max_length=8, choices=TargetType.choices)
-    may_read = models.BooleanField(_("may read comments"), default=True)
-    may_comment = models.BooleanField(_("may comment"), default=True)
-    moderation = models.CharField(_("moderation"), max_length=4, choices=Moderation.choices, default=Moderation.PRE)
-
-    class Meta:
-        ordering = ["commenter_kind", "target_type"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["commenter_kind", "target_type"],
-                name="commentright_unique_kind_target",
-                violation_error_message=_("The table already has a row for this commenter kind and target type."),
-            )
-        ]
-        verbose_name = _("comment right")
-        verbose_name_plural = _("comment rights")
-
-    def __str__(self):
-        return f"{self.get_commenter_kind_display()} · {self.get_target_type_display()}"
 
 
 class Comment(models.Model):

@@ -5,9 +5,10 @@ Two layers:
 - the rule tables (``Rules``) say who may open the management list, who
   moderates, merges and removes (the office) and who answers (the office, and
   a unit administrator for their own unit);
-- the rights table the office keeps in the admin (``CommentRight``) says, per
-  commenter kind and target type, who may read published comments and who may
-  comment. ``commenter_kind`` derives the kind from the person and the target.
+- the office's rights table (``kaohe.access``, SYS-11 and CMT-2) says, per kind of
+  person, on whose units, teams and goals they may read published comments and
+  comment, and whether their comments wait for review. ``commenter_kind`` derives
+  the kind recorded on a comment from the person and the target.
 
 Reports (举报) are for the office alone: every other reader's queries go
 through ``readable_q``, which excludes them, and the detail and answer views
@@ -18,13 +19,15 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from kaohe.access.models import Subject
+from kaohe.access.selectors import NOTHING, Reader, reader_for
 from kaohe.core.roles import RoleCode
 from kaohe.core.rules import ACTIONS, STAFF_ROLES, Rules, has_role, is_office
 from kaohe.goals.models import Goal
 from kaohe.goals.permissions import own_unit_id
 from kaohe.org.models import Team, Unit
 
-from .models import Comment, CommenterKind, CommentRight, CommentType, TargetType
+from .models import Comment, CommenterKind, CommentType, TargetType
 
 OFFICE = {RoleCode.OFFICE}
 
@@ -32,11 +35,6 @@ OFFICE = {RoleCode.OFFICE}
 class CommentTypeRules(Rules):
     model = CommentType
     anywhere = {action: OFFICE for action in ACTIONS} | {"view": STAFF_ROLES}
-
-
-class CommentRightRules(Rules):
-    model = CommentRight
-    anywhere = {action: OFFICE for action in ACTIONS}
 
 
 class CommentRules(Rules):
@@ -53,7 +51,6 @@ class CommentRules(Rules):
 
 
 comment_type_rules = CommentTypeRules()
-comment_right_rules = CommentRightRules()
 comment_rules = CommentRules()
 
 
@@ -93,39 +90,51 @@ def target_type_of(target) -> str:
     return TargetType.UNIT
 
 
-def rights_table() -> dict[tuple[str, str], CommentRight]:
-    """The office's rights table, one query. A missing row allows nothing."""
-    return {(row.commenter_kind, row.target_type): row for row in CommentRight.objects.all()}
+SUBJECT_OF = {
+    TargetType.UNIT: Subject.UNIT_COMMENTS,
+    TargetType.TEAM: Subject.TEAM_COMMENTS,
+    TargetType.GOAL: Subject.GOAL_COMMENTS,
+}
 
 
-def right_for(kind: str, target_type: str, table=None) -> CommentRight | None:
-    table = rights_table() if table is None else table
-    return table.get((kind, target_type))
+def subject_of(target) -> str:
+    return SUBJECT_OF[target_type_of(target)]
 
 
-def _readable_targets(table, kind) -> list[str]:
-    return [target for target in TargetType.values if (row := table.get((kind, target))) and row.may_read]
+def _relations(target) -> dict:
+    """The unit of ``target``, the unit's parent and (for a goal) its supervising department."""
+    if isinstance(target, Goal):
+        unit = target.plan.unit
+        return {"unit_id": unit.pk, "parent_id": unit.parent_id, "supervising_unit_id": target.supervising_unit_id}
+    unit = target.unit if isinstance(target, Team) else target
+    return {"unit_id": unit.pk, "parent_id": unit.parent_id}
 
 
-def readable_q(user, table=None) -> Q:
-    """Comments ``user`` may read on the portal: published, not reports, on a
-    target type their kind may read by the rights table, plus every published
-    comment on their own unit."""
-    table = rights_table() if table is None else table
+def may_comment(user, target, reader: Reader | None = None) -> bool:
+    """May ``user`` comment on ``target`` (a Unit, Team or Goal), by the office's table (CMT-2)?"""
+    reader = reader_for(user) if reader is None else reader
+    return reader.may_comment(subject_of(target), **_relations(target))
+
+
+def moderation_for(user, target, reader: Reader | None = None) -> str:
+    """Whether ``user``'s comment on ``target`` waits for review, by the office's table."""
+    reader = reader_for(user) if reader is None else reader
+    return reader.moderation(subject_of(target))
+
+
+def readable_q(user, reader: Reader | None = None) -> Q:
+    """Comments ``user`` may read on the portal: published, not reports, on units, teams
+    and goals whose comments the office's table lets them read (their own unit's always)."""
+    reader = reader_for(user) if reader is None else reader
     base = Q(status=Comment.Status.PUBLISHED, is_report=False)
-    if is_office(user):
+    if reader.office:
         return base
-    if user is not None and getattr(user, "is_authenticated", False) and has_role(user, RoleCode.COUNTY_LEADER):
-        return base & Q(target_type__in=_readable_targets(table, CommenterKind.COUNTY_LEADER))
-    unit_id = own_unit_id(user) if user is not None and getattr(user, "is_authenticated", False) else None
-    if unit_id is None:
-        return base & Q(target_type__in=_readable_targets(table, CommenterKind.PUBLIC))
-    supervises = Q(target_type=TargetType.GOAL, goal__supervising_unit_id=unit_id) | Q(
-        target_type__in=[TargetType.UNIT, TargetType.TEAM], unit__parent_id=unit_id
-    )
-    as_supervisor = supervises & Q(target_type__in=_readable_targets(table, CommenterKind.SUPERVISING))
-    as_grassroots = ~supervises & Q(target_type__in=_readable_targets(table, CommenterKind.GRASSROOTS))
-    return base & (as_supervisor | as_grassroots | Q(unit_id=unit_id))
+    readable = NOTHING
+    for target_type, subject in SUBJECT_OF.items():
+        supervising = "goal__supervising_unit_id" if target_type == TargetType.GOAL else None
+        where = reader.read_q(subject, unit="unit_id", parent="unit__parent_id", supervising=supervising)
+        readable |= Q(target_type=target_type) & where
+    return base & readable
 
 
 def can_open_list(user) -> bool:

@@ -17,7 +17,7 @@ from kaohe.goals.models import Goal
 from kaohe.goals.permissions import own_unit_id
 
 from .models import Answer, Comment, CommentRead, TargetType
-from .permissions import manageable_comments, readable_q, rights_table
+from .permissions import manageable_comments, readable_q
 
 
 def public_answers_prefetch() -> Prefetch:
@@ -26,25 +26,25 @@ def public_answers_prefetch() -> Prefetch:
     )
 
 
-def readable_comments(*, user, table=None) -> QuerySet:
+def readable_comments(*, user) -> QuerySet:
     """Published comments ``user`` may read on the portal, newest first, with
     their public answers (CMT-2, CMT-5)."""
     return (
-        Comment.objects.filter(readable_q(user, table))
+        Comment.objects.filter(readable_q(user))
         .select_related("comment_type", "goal", "team")
         .prefetch_related(public_answers_prefetch())
         .order_by("-created_at", "-pk")
     )
 
 
-def goal_comments(*, user, goal, table=None) -> QuerySet:
-    return readable_comments(user=user, table=table).filter(goal=goal, target_type=TargetType.GOAL)
+def goal_comments(*, user, goal) -> QuerySet:
+    return readable_comments(user=user).filter(goal=goal, target_type=TargetType.GOAL)
 
 
-def unit_comments(*, user, unit, table=None, target_type: str = "", goal_id: int | None = None) -> QuerySet:
+def unit_comments(*, user, unit, target_type: str = "", goal_id: int | None = None) -> QuerySet:
     """Everything readable about a unit: on the unit, its teams and its goals; only those
     on ``target_type`` targets, or on one goal, when given."""
-    comments = readable_comments(user=user, table=table).filter(unit=unit)
+    comments = readable_comments(user=user).filter(unit=unit)
     if target_type:
         comments = comments.filter(target_type=target_type)
     if goal_id is not None:
@@ -106,7 +106,7 @@ def comments_for_goals(*, goal_ids, user=None) -> dict[int, list[Comment]]:
     (SCORE-3). The office sees reports too; others see what they may read."""
     comments = Comment.objects.filter(goal_id__in=list(goal_ids), target_type=TargetType.GOAL)
     if user is not None and not is_office(user):
-        comments = comments.filter(readable_q(user, rights_table()))
+        comments = comments.filter(readable_q(user))
     else:
         comments = comments.filter(status__in=[Comment.Status.PENDING, Comment.Status.PUBLISHED])
     comments = (

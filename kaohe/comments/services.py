@@ -19,16 +19,16 @@ from kaohe.core.rules import is_office
 from kaohe.goals.models import Goal
 from kaohe.org.models import Team
 
-from .models import Answer, Comment, CommentRead, CommentRight, CommentType, Moderation
-from .permissions import commenter_kind, right_for, target_type_of
+from .models import Answer, Comment, CommentRead, CommentType, Moderation
+from .permissions import commenter_kind, may_comment, moderation_for, target_type_of
 
 if TYPE_CHECKING:
     from kaohe.accounts.models import User
 
 
-def _moderation(comment_type: CommentType, right: CommentRight) -> str:
+def _moderation(comment_type: CommentType, moderation: str) -> str:
     """The comment type's own setting if the office set one, else the rights table's."""
-    return comment_type.moderation or right.moderation
+    return comment_type.moderation or moderation
 
 
 @transaction.atomic
@@ -40,8 +40,7 @@ def comment_post(
     for review according to the rights table and the comment type (CMT-2)."""
     target_type = target_type_of(target)
     kind = commenter_kind(user, target)
-    right = right_for(kind, target_type)
-    if right is None or not right.may_comment:
+    if not may_comment(user, target):
         raise ValidationError(_("People like you may not comment here."))
     if not comment_type.is_active:
         raise ValidationError(_("Choose one of the comment types offered."))
@@ -63,7 +62,7 @@ def comment_post(
         comment.unit_id = target.unit_id
     else:
         comment.unit = target
-    if _moderation(comment_type, right) == Moderation.POST:
+    if _moderation(comment_type, moderation_for(user, target)) == Moderation.POST:
         comment.status = Comment.Status.PUBLISHED
     comment.full_clean(exclude=["author", "moderated_by", "removed_by", "merged_into"])
     comment.save()

@@ -21,7 +21,6 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from kaohe.goals.models import Goal
-from kaohe.goals.permissions import can_view_plan
 from kaohe.goals.selectors import can_view_goal
 from kaohe.org.models import Unit
 from kaohe.org.selectors import active_units
@@ -29,7 +28,7 @@ from kaohe.org.selectors import active_units
 from . import selectors, services, spam
 from .forms import CommentForm
 from .models import Comment, TargetType
-from .permissions import commenter_kind, right_for, rights_table, target_type_of
+from .permissions import may_comment
 
 SECTION_COMMENTS = 10
 
@@ -43,14 +42,9 @@ def _safe_next(request, fallback: str) -> str:
     return fallback
 
 
-def _may_comment(user, target, table) -> bool:
-    right = right_for(commenter_kind(user, target), target_type_of(target), table)
-    return right is not None and right.may_comment
-
-
 def _visible_goal(request, pk) -> Goal:
     goal = get_object_or_404(Goal.objects.select_related("plan__unit", "supervising_unit"), pk=pk)
-    if not can_view_plan(request.user, goal.plan) or not can_view_goal(request.user, goal):
+    if not can_view_goal(request.user, goal):
         raise Http404
     return goal
 
@@ -109,7 +103,7 @@ def goal_comment(request, pk):
     """Post a comment on a goal; GET shows the form alone (CMT-1)."""
     goal = _visible_goal(request, pk)
     next_url = _safe_next(request, reverse("goals:goal", args=[goal.pk]))
-    if not _may_comment(request.user, goal, rights_table()):
+    if not may_comment(request.user, goal):
         return _refused(request, goal)
     form = CommentForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -125,15 +119,14 @@ def unit_comments(request, pk):
     """A unit's comments (on the unit, its teams and goals) with their public
     answers, paginated; POST comments on the unit or one of its teams."""
     unit = _unit(pk)
-    table = rights_table()
-    may_comment = _may_comment(request.user, unit, table)
+    may_comment_here = may_comment(request.user, unit)
     form = CommentForm(request.POST or None, unit=unit, user=request.user)
     next_url = _safe_next(request, reverse("comments:unit", args=[unit.pk]))
     if request.method == "POST":
         team = None
         if form.is_valid():
             team = form.cleaned_data.get("team")
-        if not _may_comment(request.user, team or unit, table):
+        if not may_comment(request.user, team or unit):
             return _refused(request, team or unit)
         if form.is_valid():
             response = _accept(request, form, unit, next_url=next_url)
@@ -145,7 +138,6 @@ def unit_comments(request, pk):
     comments = selectors.unit_comments(
         user=request.user,
         unit=unit,
-        table=table,
         target_type=target if target in TargetType.values else "",
         goal_id=int(goal_id) if goal_id.isdigit() else None,
     )
@@ -156,7 +148,7 @@ def unit_comments(request, pk):
         {
             "unit": unit,
             "page_obj": page,
-            "form": form if may_comment else None,
+            "form": form if may_comment_here else None,
             "next": request.get_full_path(),
             "targets": TargetType.choices,
             "target": target,
@@ -177,12 +169,11 @@ def _refused(request, target):
 def goal_section(request, goal) -> str | None:
     """Under a goal's progress: its comments with their public answers, and the form."""
     user = request.user if request is not None else None
-    table = rights_table()
-    comments = list(selectors.goal_comments(user=user, goal=goal, table=table)[: SECTION_COMMENTS + 1])
-    may_comment = _may_comment(user, goal, table)
-    if not comments and not may_comment:
+    comments = list(selectors.goal_comments(user=user, goal=goal)[: SECTION_COMMENTS + 1])
+    may_comment_here = may_comment(user, goal)
+    if not comments and not may_comment_here:
         return None
-    form = CommentForm(user=user) if may_comment else None
+    form = CommentForm(user=user) if may_comment_here else None
     return render_to_string(
         "comments/goal_section.html",
         {
@@ -201,12 +192,11 @@ def goal_section(request, goal) -> str | None:
 def unit_section(request, unit) -> str | None:
     """On a unit's page: the latest comments and public answers, and the form."""
     user = request.user if request is not None else None
-    table = rights_table()
-    comments = list(selectors.unit_comments(user=user, unit=unit, table=table)[: SECTION_COMMENTS // 2 + 1])
-    may_comment = _may_comment(user, unit, table)
-    if not comments and not may_comment:
+    comments = list(selectors.unit_comments(user=user, unit=unit)[: SECTION_COMMENTS // 2 + 1])
+    may_comment_here = may_comment(user, unit)
+    if not comments and not may_comment_here:
         return None
-    form = CommentForm(unit=unit, user=user) if may_comment else None
+    form = CommentForm(unit=unit, user=user) if may_comment_here else None
     return render_to_string(
         "comments/unit_section.html",
         {

@@ -5,16 +5,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from kaohe.access.menu import RightsMenuItem
 from kaohe.core.viewsets import ProtectedDeleteView, RuleSnippetViewSet
 
 from . import admin_urls, permissions, selectors
-from .models import CommentRight, CommentType
+from .models import CommentType
 
 
 @hooks.register("register_admin_urls")
@@ -54,34 +55,8 @@ class CommentTypeViewSet(RuleSnippetViewSet):
     ]
 
 
-class CommentRightViewSet(RuleSnippetViewSet):
-    """The rights table (CMT-2): per commenter kind and target type, read, comment, moderation."""
-
-    model = CommentRight
-    rules = permissions.comment_right_rules
-    icon = "key"
-    menu_order = 120
-    list_display = [
-        "commenter_kind",
-        "target_type",
-        BooleanColumn("may_read"),
-        BooleanColumn("may_comment"),
-        "moderation",
-    ]
-    list_filter = ["commenter_kind", "target_type", "may_read", "may_comment", "moderation"]
-    list_export = ["commenter_kind", "target_type", "may_read", "may_comment", "moderation"]
-    export_filename = "comment_rights"
-    list_per_page = 50
-    search_fields = ["commenter_kind", "target_type"]
-    panels = [
-        FieldRowPanel([FieldPanel("commenter_kind"), FieldPanel("target_type")]),
-        FieldRowPanel([FieldPanel("may_read"), FieldPanel("may_comment")]),
-        FieldPanel("moderation"),
-    ]
-
-
 class CommentViewSetGroup(SnippetViewSetGroup):
-    items = (CommentTypeViewSet, CommentRightViewSet)
+    items = (CommentTypeViewSet,)
     menu_icon = "comment"
     menu_label = pgettext_lazy("comment model", "Comments")
     menu_name = "comments"
@@ -91,7 +66,9 @@ class CommentViewSetGroup(SnippetViewSetGroup):
         listing = CommentListMenuItem(
             _("Comment management"), reverse_lazy("comments_admin:index"), icon_name="comment", order=100
         )
-        return [listing] + super().get_submenu_items()
+        # The rights live in the office's one rights table (SYS-11); it is also found here.
+        rights = RightsMenuItem(_("Comment rights"), reverse_lazy("access_admin:rights"), icon_name="key", order=120)
+        return [listing] + super().get_submenu_items() + [rights]
 
 
 register_snippet(CommentViewSetGroup)

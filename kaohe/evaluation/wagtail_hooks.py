@@ -251,3 +251,21 @@ def evaluation_nav_item(request):
 @hooks.register("insert_global_admin_css")
 def evaluation_admin_css():
     return format_html('<link rel="stylesheet" href="{}">', static("evaluation/admin.css"))
+
+
+def evaluator_kind(category_id: int) -> str:
+    """The key of an evaluator category in the office's rights table (SYS-11, BG-3)."""
+    return f"evaluator:{category_id}"
+
+
+@hooks.register("register_access_person_kinds")
+def evaluator_person_kinds():
+    """Each evaluator category is a kind of person in the office's rights table: what its
+    evaluators may read about a target from the ballot form (SYS-11, BG-3, EVAL-7)."""
+    from kaohe.access.kinds import PersonKind
+
+    group = str(_("Evaluator categories"))
+    return [
+        PersonKind(evaluator_kind(category.pk), category.name, group)
+        for category in EvaluatorCategory.objects.order_by("sort_order", "name")
+    ]

@@ -1,18 +1,24 @@
 """Who may see and change goals and progress (GOAL-9).
 
 Editing follows the rule tables: the office edits every unit's goals, a unit
-administrator only their own unit's. Reading has one more dimension, the
-plan's state: the questions about one reader are answered here
+administrator only their own unit's. Reading asks the office's rights table
+(``kaohe.access``, SYS-11): whose published goals and submitted progress reports
+each kind of person may query. The questions about one reader are answered here
 (``can_view_plan``, ``is_public_reader``, ``sees_unsubmitted_reports``), the
 querysets of what a reader sees are in ``selectors`` (``visible_plans``,
 ``visible_goals``, ``visible_reports``): unpublished plans and unsubmitted
-reports are seen only by the unit's own people and the office; the public sees
-published goals of the goal types the office has marked public, and submitted
-reports.
+reports are seen only by the unit's own people and the office; the public sees,
+of what the table opens to it, the goals of the goal types the office has marked
+public.
+
+The reading functions take a user or an access ``Reader`` (an evaluator reading a
+target from the ballot form is a reader, not a user).
 """
 
 from __future__ import annotations
 
+from kaohe.access.models import Subject
+from kaohe.access.selectors import Reader, reader_for
 from kaohe.core.roles import RoleCode
 from kaohe.core.rules import STAFF_ROLES, Rules, is_office, office_keeps, roles_of
 
@@ -96,12 +102,21 @@ assignment_rules = AssignmentRules()
 report_rules = ProgressReportRules()
 
 
+def as_reader(who) -> Reader:
+    """The access reader for a user (or None: the public), or ``who`` itself if it is one."""
+    return who if isinstance(who, Reader) else reader_for(who)
+
+
 def sees_all_plans(user) -> bool:
+    if isinstance(user, Reader):
+        return user.office
     return is_office(user)
 
 
 def own_unit_id(user):
     """The unit whose drafts ``user`` sees: any signed-in person of the unit."""
+    if isinstance(user, Reader):
+        return user.unit_id
     if roles_of(user) or getattr(user, "is_superuser", False):
         return getattr(user, "unit_id", None)
     return None
@@ -109,11 +124,24 @@ def own_unit_id(user):
 
 def is_public_reader(user) -> bool:
     """Anonymous visitors and signed-in people with no role read as the public."""
+    if isinstance(user, Reader):
+        return user.is_public
     return not roles_of(user) and not getattr(user, "is_superuser", False)
 
 
 def can_view_plan(user, plan: GoalPlan) -> bool:
-    return plan.is_published or sees_unsubmitted_reports(user, plan)
+    """The plan's own unit and the office always; others a published plan of a unit the
+    office's rights table opens to them (SYS-11), or of a goal their unit supervises."""
+    if sees_unsubmitted_reports(user, plan):
+        return True
+    if not plan.is_published:
+        return False
+    reader = as_reader(user)
+    if reader.may_read(Subject.GOALS, unit_id=plan.unit_id, parent_id=plan.unit.parent_id):
+        return True
+    if "supervised" in reader.read_reach(Subject.GOALS) and reader.unit_id is not None:
+        return plan.goals.filter(supervising_unit_id=reader.unit_id).exists()
+    return False
 
 
 def sees_unsubmitted_reports(user, plan: GoalPlan) -> bool:

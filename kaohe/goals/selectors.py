@@ -1,11 +1,13 @@
 """Reading goals, plans and progress: what each reader may see, and the lists the screens show.
 
-Visibility (GOAL-9, SUP-7): the office sees every plan and report; a unit's own
-people also see their unit's drafts and unsubmitted reports; the public sees
-published plans, the goals whose goal type (or nearest ancestor's) the office
-marks public, and submitted reports. ``visible_plans``, ``visible_goals``,
-``can_view_goal``, ``visible_reports`` and ``reports_visible_q`` are the one
-place this is decided for reading; other apps import them from here.
+Visibility (GOAL-9, SUP-7, SYS-11): the office sees every plan and report; a unit's
+own people also see their unit's drafts and unsubmitted reports; everyone else sees
+the published plans and submitted reports of the units the office's rights table
+(``kaohe.access``) opens to them, and the public only the goals whose goal type (or
+nearest ancestor's) the office marks public. ``visible_plans``, ``visible_goals``,
+``can_view_goal``, ``visible_reports`` and ``reports_visible_q`` are the one place
+this is decided for reading; other apps import them from here. Each takes a user or
+an access ``Reader`` (an evaluator from the ballot form).
 """
 
 from __future__ import annotations
@@ -15,11 +17,19 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from kaohe.access.models import Subject
 from kaohe.core.rules import is_office
 from kaohe.org.selectors import active_units, team_cadres
 
 from .models import PERIOD_ORDER, Assignment, Goal, GoalChange, GoalPlan, ProgressEntry, ProgressReport
-from .permissions import is_public_reader, own_unit_id, sees_all_plans, sees_unsubmitted_reports
+from .permissions import (
+    as_reader,
+    can_view_plan,
+    is_public_reader,
+    own_unit_id,
+    sees_all_plans,
+    sees_unsubmitted_reports,
+)
 from .tree import FlatNode, Tree, attach_latest_progress, load_tree
 
 if TYPE_CHECKING:
@@ -29,16 +39,32 @@ ANCESTOR_LEVELS = 6
 
 
 def visible_plans(user, queryset: QuerySet | None = None) -> QuerySet:
-    """Plans ``user`` may read: all for the office, published ones plus their
-    own unit's drafts for other signed-in people, published ones for the public."""
+    """Plans ``user`` may read: all for the office; for others the published plans of
+    the units the rights table opens to them, plus their own unit's drafts."""
     queryset = GoalPlan.objects.all() if queryset is None else queryset
     if sees_all_plans(user):
         return queryset
-    published = Q(status=GoalPlan.Status.PUBLISHED)
+    q = Q(status=GoalPlan.Status.PUBLISHED) & as_reader(user).read_q(
+        Subject.GOALS, unit="unit_id", parent="unit__parent_id"
+    )
     unit_id = own_unit_id(user)
     if unit_id is not None:
-        return queryset.filter(published | Q(unit_id=unit_id))
-    return queryset.filter(published)
+        q |= Q(unit_id=unit_id)
+    return queryset.filter(q)
+
+
+def visible_goals_q(user) -> Q:
+    """Goals ``user`` may read: those of the plans they may read, and for a supervising
+    department with that scope the goals it supervises in other units' published plans."""
+    if sees_all_plans(user):
+        return Q()
+    q = Q(plan__status=GoalPlan.Status.PUBLISHED) & as_reader(user).read_q(
+        Subject.GOALS, unit="plan__unit_id", parent="plan__unit__parent_id", supervising="supervising_unit_id"
+    )
+    unit_id = own_unit_id(user)
+    if unit_id is not None:
+        q |= Q(plan__unit_id=unit_id)
+    return q
 
 
 def public_goal_q(prefix: str = "") -> Q:
@@ -55,7 +81,7 @@ def public_goal_q(prefix: str = "") -> Q:
 
 def visible_goals(user) -> QuerySet:
     """Goals ``user`` may read: of the visible plans, and for the public only public goal types."""
-    goals = Goal.objects.filter(plan__in=visible_plans(user))
+    goals = Goal.objects.filter(visible_goals_q(user))
     if is_public_reader(user):
         goals = goals.filter(public_goal_q())
     return goals
@@ -66,19 +92,27 @@ def can_view_goal(user, goal: Goal) -> bool:
 
 
 def visible_reports(user, plan: GoalPlan) -> QuerySet:
-    """The plan's reports ``user`` may read: unsubmitted ones only for the unit and the office."""
+    """The plan's reports ``user`` may read: unsubmitted ones only for the unit and the office;
+    submitted ones if the rights table opens the unit's progress to them (SYS-11)."""
     reports = plan.reports.all()
-    if not sees_unsubmitted_reports(user, plan):
-        reports = reports.filter(submitted=True)
-    return reports
+    if sees_unsubmitted_reports(user, plan):
+        return reports
+    reader = as_reader(user)
+    if not reader.may_read(Subject.PROGRESS, unit_id=plan.unit_id, parent_id=plan.unit.parent_id):
+        if not ("supervised" in reader.read_reach(Subject.PROGRESS) and can_view_plan(reader, plan)):
+            return reports.none()
+    return reports.filter(submitted=True)
 
 
 def reports_visible_q(user) -> Q:
-    """Reports the reader may see, across plans."""
+    """Progress reports ``user`` may read, across plans: submitted ones of the units the
+    rights table opens to them, and every report of their own unit."""
     if sees_all_plans(user):
         return Q()
+    q = Q(submitted=True) & as_reader(user).read_q(
+        Subject.PROGRESS, unit="plan__unit_id", parent="plan__unit__parent_id"
+    )
     unit_id = own_unit_id(user)
-    q = Q(submitted=True)
     if unit_id is not None:
         q |= Q(plan__unit_id=unit_id)
     return q

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     # Our apps come first so their templates override Wagtail's where needed.
     "kaohe.core",
     "kaohe.accounts",
+    "kaohe.access",
     "kaohe.interop",
     "kaohe.org",
     "kaohe.goals",

@@ -11,8 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from kaohe.comments.models import Comment, CommenterKind, CommentRight
+from kaohe.access.models import Scope, Subject
+from kaohe.comments.models import Comment, CommenterKind
 from kaohe.core.roles import RoleCode
+from tests.access.helpers import set_right
 from tests.comments.factories import CommentFactory, comment_type
 from tests.factories import UnitFactory
 from tests.goals.factories import GoalFactory
@@ -39,13 +41,13 @@ def test_cmt4_who_opens_the_management_list(client, make_user, unit, role):
 def test_cmt4_unit_admin_lists_published_comments_on_their_unit(client, make_user, unit, other_unit, goal):
     mine = CommentFactory(goal=goal)
     pending = CommentFactory(goal=goal, status=Comment.Status.PENDING)
-    CommentRight.objects.filter(commenter_kind=CommenterKind.GRASSROOTS).update(may_read=False)
+    set_right("role:unit_admin", Subject.UNIT_COMMENTS, read=Scope.OWN)
     theirs = CommentFactory(unit=other_unit)
     client.force_login(make_user(R.UNIT_ADMIN, unit=unit))
     listed = rows(client.get(LIST))
     assert mine.pk in listed
     assert pending.pk not in listed  # awaiting review: only the office
-    assert theirs.pk not in listed  # another unit's, and grassroots may not read them
+    assert theirs.pk not in listed  # another unit's, and unit administrators may not read them
 
 
 def test_cmt4_unit_admin_also_lists_what_the_rights_table_lets_them_read(client, make_user, unit, other_unit):

@@ -5,8 +5,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from kaohe.access.models import Subject
 from kaohe.comments import services
-from kaohe.comments.models import Comment, CommentRight, Moderation
+from kaohe.comments.models import Comment, Moderation
+from tests.access.helpers import set_right
 from tests.comments.conftest import form_data
 from tests.comments.factories import CommentFactory, comment_type
 
@@ -25,7 +27,7 @@ def post(client, goal, kind, **extra):
 
 
 def test_cmt5_unit_is_told_of_a_published_comment(client, goal, unit_with_mail, django_capture_on_commit_callbacks):
-    CommentRight.objects.filter(commenter_kind="public", target_type="goal").update(moderation=Moderation.POST)
+    set_right("public", Subject.GOAL_COMMENTS, moderation=Moderation.POST)
     with django_capture_on_commit_callbacks(execute=True):
         post(client, goal, comment_type("建议"), body="建议公开项目进度表。")
     comment = Comment.objects.get()
@@ -61,7 +63,7 @@ def test_cmt5_a_failing_mail_server_loses_no_comment(
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
-    CommentRight.objects.filter(commenter_kind="public", target_type="goal").update(moderation=Moderation.POST)
+    set_right("public", Subject.GOAL_COMMENTS, moderation=Moderation.POST)
     with django_capture_on_commit_callbacks(execute=True):
         response = post(client, goal, comment_type("建议"))
     assert response.status_code in (200, 302)

@@ -1,11 +1,14 @@
-"""CMT-2: the office sets, per kind of person and target, who may read and who
-may comment, and whether comments are reviewed first, in the admin, without code."""
+"""CMT-2 (and SYS-11): the office sets, per kind of person, on whose units, teams and goals
+they may read and write comments, and whether their comments are reviewed first, in the
+office's one rights table (``kaohe.access``), without code."""
 
 import pytest
 from django.urls import reverse
 
-from kaohe.comments.models import Comment, CommenterKind, CommentRight, Moderation, TargetType
+from kaohe.access.models import AccessRule, Moderation, Scope, Subject
+from kaohe.comments.models import Comment, CommenterKind
 from kaohe.core.roles import RoleCode
+from tests.access.helpers import rights_form_data, set_right
 from tests.comments.conftest import form_data
 from tests.comments.factories import CommentFactory, comment_type
 from tests.factories import TeamFactory
@@ -14,40 +17,29 @@ pytestmark = pytest.mark.django_db
 R = RoleCode
 
 
-def right(kind, target):
-    return CommentRight.objects.get(commenter_kind=kind, target_type=target)
-
-
-def test_cmt2_every_kind_and_target_has_a_row_to_start_with():
-    rows = {(row.commenter_kind, row.target_type) for row in CommentRight.objects.all()}
-    assert rows == {(kind, target) for kind in CommenterKind.values for target in TargetType.values}
+def test_cmt2_everyone_may_read_and_comment_to_start_with_the_public_reviewed_first(client, make_user, goal):
+    """The defaults equal what the portal did before the office could change them."""
+    assert not AccessRule.objects.exists()
+    client.post(reverse("comments:goal", args=[goal.pk]), form_data(comment_type(), body="公众意见"))
+    client.force_login(make_user(R.CADRE, unit=goal.plan.unit))
+    client.post(reverse("comments:goal", args=[goal.pk]), form_data(comment_type(), body="干部意见"))
+    assert dict(Comment.objects.values_list("body", "status")) == {"公众意见": "pending", "干部意见": "published"}
 
 
 @pytest.mark.parametrize("role", list(RoleCode))
 def test_cmt2_only_the_office_edits_the_rights_table(client, make_user, role):
-    """The table is edited in Wagtail's admin (snippets) by the office alone."""
-    row = right(CommenterKind.PUBLIC, TargetType.GOAL)
+    """The table is edited on the office's rights screen alone; anyone else is refused."""
     client.force_login(make_user(role))
-    url = reverse("wagtailsnippets_comments_commentright:edit", args=[row.pk])
-    client.post(url, {"commenter_kind": "public", "target_type": "goal", "may_read": "on", "moderation": "post"})
-    row.refresh_from_db()
-    assert (row.may_comment is False and row.moderation == "post") == (role == R.OFFICE)
-
-
-def test_cmt2_the_table_refuses_a_second_row_for_the_same_kind_and_target(client, office_user):
-    client.force_login(office_user)
-    response = client.post(
-        reverse("wagtailsnippets_comments_commentright:add"),
-        {"commenter_kind": "public", "target_type": "goal", "may_read": "on", "may_comment": "on", "moderation": "pre"},
-    )
-    assert response.status_code == 200  # the form again, with the message
-    assert CommentRight.objects.filter(commenter_kind="public", target_type="goal").count() == 1
+    url = reverse("access_admin:rights")
+    assert (client.get(url).status_code == 200) == (role == R.OFFICE)
+    data = rights_form_data(client) if role == R.OFFICE else {}
+    client.post(url, {**data, f"public|{Subject.GOAL_COMMENTS}|comment": "none"})
+    changed = AccessRule.objects.filter(kind="public", subject=Subject.GOAL_COMMENTS, comment_scope="none").exists()
+    assert changed == (role == R.OFFICE)
 
 
 def test_cmt2_closing_comments_for_the_public_refuses_their_comment(client, goal):
-    row = right(CommenterKind.PUBLIC, TargetType.GOAL)
-    row.may_comment = False
-    row.save()
+    set_right("public", Subject.GOAL_COMMENTS, comment=Scope.NONE)
     page = client.get(reverse("goals:goal", args=[goal.pk])).content.decode()
     assert 'action="/comments/goal/' not in page
     response = client.post(reverse("comments:goal", args=[goal.pk]), form_data(comment_type()))
@@ -56,9 +48,7 @@ def test_cmt2_closing_comments_for_the_public_refuses_their_comment(client, goal
 
 
 def test_cmt2_closing_for_one_kind_leaves_others_open(client, make_user, goal):
-    row = right(CommenterKind.PUBLIC, TargetType.GOAL)
-    row.may_comment = False
-    row.save()
+    set_right("public", Subject.GOAL_COMMENTS, comment=Scope.NONE)
     client.force_login(make_user(R.COUNTY_LEADER))
     assert client.post(reverse("comments:goal", args=[goal.pk]), form_data(comment_type())).status_code == 302
     assert Comment.objects.get().commenter_kind == CommenterKind.COUNTY_LEADER
@@ -66,47 +56,54 @@ def test_cmt2_closing_for_one_kind_leaves_others_open(client, make_user, goal):
 
 def test_cmt2_closing_comments_on_teams_only(client, unit):
     team = TeamFactory(unit=unit)
-    row = right(CommenterKind.PUBLIC, TargetType.TEAM)
-    row.may_comment = False
-    row.save()
+    set_right("public", Subject.TEAM_COMMENTS, comment=Scope.NONE)
     assert (
         client.post(reverse("comments:unit", args=[unit.pk]), form_data(comment_type(), team=team.pk)).status_code
         == 403
     )
     assert client.post(reverse("comments:unit", args=[unit.pk]), form_data(comment_type())).status_code == 302
-    assert Comment.objects.get().target_type == TargetType.UNIT
+    assert Comment.objects.get().target_type == "unit"
 
 
 def test_cmt2_reading_right_per_kind(client, make_user, goal):
     """Without the reading right the public sees no comments on goals; county leaders still do."""
     CommentFactory(goal=goal, body="公开的点评")
-    row = right(CommenterKind.PUBLIC, TargetType.GOAL)
-    row.may_read = False
-    row.save()
+    set_right("public", Subject.GOAL_COMMENTS, read=Scope.NONE)
     assert "公开的点评" not in client.get(reverse("goals:goal", args=[goal.pk])).content.decode()
     assert "公开的点评" not in client.get(reverse("comments:unit", args=[goal.plan.unit_id])).content.decode()
     client.force_login(make_user(R.COUNTY_LEADER))
     assert "公开的点评" in client.get(reverse("goals:goal", args=[goal.pk])).content.decode()
 
 
-def test_cmt2_supervising_department_reads_by_its_own_row(client, make_user, goal, other_unit):
-    """The goal's supervising department reads by the supervising row, other units by the grassroots row."""
+def test_cmt2_supervising_department_reads_what_its_scope_reaches(client, make_user, goal, other_unit):
+    """With "own and supervised units", the goal's supervising department reads, other units do not."""
     from tests.factories import UnitFactory
 
     CommentFactory(goal=goal, body="只给主管部门看")
-    row = right(CommenterKind.GRASSROOTS, TargetType.GOAL)
-    row.may_read = False
-    row.save()
+    set_right(f"role:{R.CADRE}", Subject.GOAL_COMMENTS, read=Scope.SUPERVISED)
     client.force_login(make_user(R.CADRE, unit=other_unit))
     assert "只给主管部门看" in client.get(reverse("goals:goal", args=[goal.pk])).content.decode()
     client.force_login(make_user(R.CADRE, unit=UnitFactory()))
     assert "只给主管部门看" not in client.get(reverse("goals:goal", args=[goal.pk])).content.decode()
 
 
+def test_cmt2_people_of_a_kind_of_unit_read_more_than_their_role(client, make_user, goal):
+    """A row for a kind of unit (towns, say) adds to what its people's roles give them (SYS-11)."""
+    from tests.factories import UnitFactory, UnitKindFactory
+
+    CommentFactory(goal=goal, body="乡镇可见")
+    town = UnitFactory(kind=UnitKindFactory(name="乡镇"))
+    set_right(f"role:{R.CADRE}", Subject.GOAL_COMMENTS, read=Scope.OWN)
+    client.force_login(make_user(R.CADRE, unit=town))
+    assert "乡镇可见" not in client.get(reverse("goals:goal", args=[goal.pk])).content.decode()
+    set_right(f"unit_kind:{town.kind_id}", Subject.GOAL_COMMENTS, read=Scope.ALL)
+    assert "乡镇可见" in client.get(reverse("goals:goal", args=[goal.pk])).content.decode()
+
+
 def test_cmt2_the_unit_commented_on_always_reads_its_comments(client, make_user, unit, goal):
     CommentFactory(goal=goal, body="对本单位的点评")
-    for kind in CommenterKind.values:
-        CommentRight.objects.filter(commenter_kind=kind).update(may_read=False)
+    for role in RoleCode:
+        set_right(f"role:{role}", Subject.GOAL_COMMENTS, read=Scope.NONE)
     client.force_login(make_user(R.CADRE, unit=unit))
     assert "对本单位的点评" in client.get(reverse("goals:goal", args=[goal.pk])).content.decode()
 
@@ -124,7 +121,7 @@ def test_cmt2_public_comments_are_reviewed_first_unless_switched(
     client, goal, row_moderation, type_moderation, published
 ):
     """Public comments wait for review; the office can switch to publish-first per row or per comment type."""
-    CommentRight.objects.filter(commenter_kind="public", target_type="goal").update(moderation=row_moderation)
+    set_right("public", Subject.GOAL_COMMENTS, moderation=row_moderation)
     kind = comment_type("建议")
     kind.moderation = type_moderation
     kind.save()
