@@ -2,7 +2,7 @@
 
 Issue target: under 2 s. Loads the demo county (organisation, users, goals,
 comments, last year's locked goal scores) into a fresh database, then times
-``compute_goal_scores`` for last year (every unit scored) and for this year
+``goal_scores_compute`` for last year (every unit scored) and for this year
 after scoring every counting goal at every level (the largest tree walk),
 with the number of queries each takes. Also times the one-page scoring sheet
 of the largest unit (SCORE-3).
@@ -43,11 +43,11 @@ def score_everything(year, office):
     """A draft score for every counting goal of ``year`` (what a full year of scoring leaves)."""
     from kaohe.core.numbers import round_score
     from kaohe.goals.models import Goal, GoalPlan
-    from kaohe.scoring import compute, services
+    from kaohe.scoring import compute, selectors
     from kaohe.scoring.models import GoalScore
 
     goals = Goal.objects.filter(plan__year=year, plan__status=GoalPlan.Status.PUBLISHED)
-    forest = compute.build_forest(services.goal_rows(goals))
+    forest = compute.build_forest(selectors.goal_rows(goals))
     records = []
     for pk, counts in forest.counts.items():
         if counts and forest.standard[pk] > 0:
@@ -81,7 +81,7 @@ def main():
     from kaohe.org.models import Cadre, Unit
     from kaohe.scoring import demo as scoring_demo
     from kaohe.scoring.models import CadreGoalScore, GoalScore, UnitGoalScore
-    from kaohe.scoring.services import compute_goal_scores
+    from kaohe.scoring.services import goal_scores_compute
 
     started = time.perf_counter()
     for module in (org_demo, accounts_demo, goals_demo, comments_demo, scoring_demo):
@@ -96,7 +96,7 @@ def main():
     )
 
     scored = GoalScore.objects.filter(goal__plan__year=last_year).count()
-    median, worst, queries = timed(lambda: compute_goal_scores(last_year))
+    median, worst, queries = timed(lambda: goal_scores_compute(year=last_year))
     print(
         f"{last_year} ({scored} goal scores): median {median * 1000:.0f} ms, worst {worst * 1000:.0f} ms, {queries} "
         "queries; "
@@ -107,7 +107,7 @@ def main():
 
     office = User.objects.get(username="kaoheban")
     count = score_everything(this_year, office)
-    median, worst, queries = timed(lambda: compute_goal_scores(this_year))
+    median, worst, queries = timed(lambda: goal_scores_compute(year=this_year))
     print(
         f"{this_year} (every counting goal at every level scored, {count} scores): median {median * 1000:.0f} ms, "
         f"worst {worst * 1000:.0f} ms, {queries} queries (target < {TARGET_S:.0f} s: "

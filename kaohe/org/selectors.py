@@ -73,6 +73,15 @@ def cadre_teams_in_period(*, cadre_id: int, start: date, end: date) -> list[int]
     )
 
 
+def unit_kinds():
+    """The kinds of unit, in the office's order."""
+    return UnitKind.objects.all()
+
+
+def unit_kind(*, pk: int) -> UnitKind | None:
+    return UnitKind.objects.filter(pk=pk).first()
+
+
 def unit_kind_counts() -> list[UnitKind]:
     """Kinds of unit, each with ``unit_count`` of its active units."""
     return list(

@@ -18,8 +18,8 @@ def goal_scores(year: int) -> tuple[dict[int, tuple[Decimal, str]], dict[int, tu
     from kaohe.org.models import Team
     from kaohe.scoring import selectors, services
 
-    services.compute_goal_scores(year)
-    units = {unit_id: row for unit_id, row in selectors.unit_goal_scores(year).items() if row.score is not None}
+    services.goal_scores_compute(year=year)
+    units = {unit_id: row for unit_id, row in selectors.unit_goal_scores(year=year).items() if row.score is not None}
     teams = {}
     for team_id, unit_id in Team.objects.filter(unit_id__in=list(units)).values_list("pk", "unit_id"):
         row = units[unit_id]
@@ -30,7 +30,7 @@ def goal_scores(year: int) -> tuple[dict[int, tuple[Decimal, str]], dict[int, tu
         )
     cadres = {
         cadre_id: (score, _("from the goals assigned to the cadre in %(year)s") % {"year": year})
-        for cadre_id, score in selectors.cadre_goal_scores(year).items()
+        for cadre_id, score in selectors.cadre_goal_scores(year=year).items()
         if score is not None
     }
     return teams, cadres

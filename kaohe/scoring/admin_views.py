@@ -4,65 +4,30 @@
 score; ``/admin/scoring/<year>/unit/<id>/``: the scoring sheet of one unit,
 with the plan, every report, the history and the comments of each goal beside
 its score form; ``/admin/scoring/<year>/cadres/``: the cadres' goal scores.
-Every view checks the rules on the server.
+Every view checks the rules on the server. The screens are Wagtail's generic
+class-based views on its generic templates; they read through ``selectors`` and
+write through ``services``.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from kaohe.goals.models import Goal, GoalPlan
-from kaohe.org.models import UnitKind
+from kaohe.core.pagination import admin_page
+from kaohe.org.selectors import unit_kind, unit_kinds
 
 from . import selectors, services
 from .forms import GoalScoreForm, ReopenForm
-from .models import CadreGoalScore, GoalScore
+from .models import GoalScore
 from .permissions import goal_score_rules
-
-
-def _require(request, action):
-    if not goal_score_rules.can(request.user, action):
-        raise PermissionDenied
-
-
-def scoring_home(request):
-    _require(request, "view")
-    years = selectors.scoring_years()
-    if not years:
-        return render(request, "scoring/admin/empty.html", {})
-    return redirect("scoring_admin:year", years[0])
-
-
-def scoring_year(request, year):
-    """Every unit with a published plan this year: scores by status and the unit's goal score."""
-    _require(request, "view")
-    kind_id = request.GET.get("kind") or ""
-    query = (request.GET.get("q") or "").strip()
-    kind = UnitKind.objects.filter(pk=int(kind_id)).first() if kind_id.isdigit() else None
-    rows = selectors.overview(year, kind=kind, query=query)
-    if request.GET.get("export") == "xlsx":
-        return _overview_sheet(year, rows)
-    return render(
-        request,
-        "scoring/admin/year.html",
-        {
-            "year": year,
-            "years": selectors.scoring_years(),
-            "rows": rows,
-            "kinds": UnitKind.objects.all(),
-            "kind": kind,
-            "query": query,
-            "may_score": goal_score_rules.can(request.user, "score"),
-        },
-    )
 
 
 def _xlsx(name, header, rows):
@@ -79,54 +44,141 @@ def _xlsx(name, header, rows):
     return response
 
 
-def _overview_sheet(year, rows):
-    header = [
-        _("unit"),
-        _("unit kind"),
-        _("goal score"),
-        _("goals counted"),
-        _("goals scored"),
-        _("goals not yet scored"),
-        _("drafts"),
-        _("reviewed"),
-        _("locked"),
-    ]
-    data = []
-    for row in rows:
-        result = row["result"]
-        data.append(
-            [
-                row["unit"].name,
-                row["unit"].kind.name,
-                result.score if result else None,
-                result.counted_goals if result else None,
-                result.scored_goals if result else None,
-                result.unscored_goals if result else None,
-                row["draft"],
-                row["reviewed"],
-                row["locked"],
-            ]
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+class ScoringView(WagtailAdminTemplateMixin, TemplateView):
+    """Base of the scoring screens: the reader must have the rule's ``action``;
+    ``load`` then loads what the URL names (after the method check)."""
+
+    action = "view"
+    header_icon = "pick"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method.lower() in self.http_method_names:
+            if not goal_score_rules.can(request.user, self.get_action()):
+                raise PermissionDenied
+            self.load(**kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_action(self) -> str:
+        return self.action
+
+    def load(self, **kwargs) -> None:
+        self.year = kwargs.get("year")
+
+    def get_page_title(self):
+        return str(self.page_title)
+
+    def get_breadcrumbs_items(self):
+        items = [*self.breadcrumbs_items, {"url": reverse("scoring_admin:home"), "label": _("Goal scoring")}]
+        if self.year:
+            items.append({"url": reverse("scoring_admin:year", args=[self.year]), "label": str(self.year)})
+        items.append({"url": "", "label": self.get_page_title()})
+        return items
+
+    def get_context_data(self, **kwargs):
+        kwargs.update(year=self.year, years=selectors.scoring_years())
+        return super().get_context_data(**kwargs)
+
+
+class ScoringHomeView(ScoringView):
+    """The latest year with published goals, or a word that there is none."""
+
+    template_name = "scoring/admin/empty.html"
+    page_title = gettext_lazy("Goal scoring")
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+    def get(self, request, *args, **kwargs):
+        years = selectors.scoring_years()
+        if years:
+            return redirect("scoring_admin:year", years[0])
+        return super().get(request, *args, **kwargs)
+
+
+class ScoringYearView(ScoringView):
+    """Every unit with a published plan this year: scores by status and the unit's goal score."""
+
+    template_name = "scoring/admin/year.html"
+
+    def get_page_title(self):
+        return _("Goal scoring %(year)s") % {"year": self.year}
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("scoring_admin:home"), "label": _("Goal scoring")},
+            {"url": "", "label": str(self.year)},
+        ]
+
+    def get(self, request, *args, **kwargs):
+        kind_id = request.GET.get("kind") or ""
+        self.query = (request.GET.get("q") or "").strip()
+        self.kind = unit_kind(pk=int(kind_id)) if kind_id.isdigit() else None
+        self.rows = selectors.unit_scoring_overview(year=self.year, kind=self.kind, query=self.query)
+        if request.GET.get("export") == "xlsx":
+            return self.spreadsheet()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            rows=self.rows,
+            kinds=unit_kinds(),
+            kind=self.kind,
+            query=self.query,
+            may_score=goal_score_rules.can(self.request.user, "score"),
+            **kwargs,
         )
-    return _xlsx(f"unit-goal-scores-{year}", header, data)
+
+    def spreadsheet(self):
+        header = [
+            _("unit"),
+            _("unit kind"),
+            _("goal score"),
+            _("goals counted"),
+            _("goals scored"),
+            _("goals not yet scored"),
+            _("drafts"),
+            _("reviewed"),
+            _("locked"),
+        ]
+        data = []
+        for row in self.rows:
+            result = row["result"]
+            data.append(
+                [
+                    row["unit"].name,
+                    row["unit"].kind.name,
+                    result.score if result else None,
+                    result.counted_goals if result else None,
+                    result.scored_goals if result else None,
+                    result.unscored_goals if result else None,
+                    row["draft"],
+                    row["reviewed"],
+                    row["locked"],
+                ]
+            )
+        return _xlsx(f"unit-goal-scores-{self.year}", header, data)
 
 
-def scoring_cadres(request, year):
+class ScoringCadresView(ScoringView):
     """The cadres' goal scores of the year, from their goals and roles."""
-    _require(request, "view")
-    scores = (
-        CadreGoalScore.objects.filter(year=year)
-        .select_related("cadre__unit")
-        .order_by("cadre__unit__name", "cadre__name")
-    )
-    query = (request.GET.get("q") or "").strip()
-    if query:
-        scores = scores.filter(Q(cadre__name__icontains=query) | Q(cadre__unit__name__icontains=query))
-    if request.GET.get("export") == "xlsx":
-        header = [_("cadre"), _("unit"), _("position"), _("goal score"), _("goals assigned"), _("goals scored")]
-        return _xlsx(
-            f"cadre-goal-scores-{year}",
-            header,
-            (
+
+    template_name = "scoring/admin/cadres.html"
+    header_icon = "user"
+
+    def get_page_title(self):
+        return _("Cadres' goal scores %(year)s") % {"year": self.year}
+
+    def get(self, request, *args, **kwargs):
+        self.query = (request.GET.get("q") or "").strip()
+        self.scores = selectors.cadre_scores(year=self.year, query=self.query)
+        if request.GET.get("export") == "xlsx":
+            header = [_("cadre"), _("unit"), _("position"), _("goal score"), _("goals assigned"), _("goals scored")]
+            rows = (
                 [
                     s.cadre.name,
                     s.cadre.unit.name if s.cadre.unit else "",
@@ -135,179 +187,194 @@ def scoring_cadres(request, year):
                     s.assigned_goals,
                     s.scored_goals,
                 ]
-                for s in scores
-            ),
-        )
-    page = Paginator(scores, 100).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "scoring/admin/cadres.html",
-        {"year": year, "years": selectors.scoring_years(), "page_obj": page, "query": query},
-    )
-
-
-def _plan(year, unit_id) -> GoalPlan:
-    plan = (
-        GoalPlan.objects.filter(year=year, unit_id=unit_id, status=GoalPlan.Status.PUBLISHED)
-        .select_related("unit")
-        .first()
-    )
-    if plan is None:
-        raise Http404
-    return plan
-
-
-def scoring_sheet(request, year, unit_id, *, forms=None, status=200):
-    """The scoring sheet of one unit (SCORE-3)."""
-    _require(request, "view")
-    plan = _plan(year, unit_id)
-    sheet = selectors.scoring_sheet(plan, request.user)
-    may_score = goal_score_rules.can(request.user, "score")
-    forms = forms or {}
-    # One list of grades for every form's drop-down, not one query per goal.
-    grade_choices = [("", "---------")] + [(grade.pk, str(grade)) for grade in sheet["grades"]]
-    for item in sheet["goals"]:
-        if item.goal.pk in forms:
-            item.form = forms[item.goal.pk]
-        elif may_score and item.counts and not (item.score and item.score.is_locked):
-            initial = {
-                "method": item.score.method if item.score else GoalScore.Method.GRADE,
-                "standard_score": item.score.standard_score if item.score else item.default_standard,
-            }
-            if item.score:
-                initial.update({"score": item.score.score, "grade": item.score.grade_id, "reason": item.score.reason})
-            item.form = GoalScoreForm(initial=initial, prefix=f"g{item.goal.pk}")
-        else:
-            item.form = None
-        if item.form is not None:
-            item.form.fields["grade"].choices = grade_choices
-    return render(
-        request,
-        "scoring/admin/sheet.html",
-        {"plan": plan, "year": year, "may_score": may_score, **sheet},
-        status=status,
-    )
-
-
-def _goal(pk) -> Goal:
-    return get_object_or_404(Goal.objects.select_related("plan__unit"), pk=pk)
-
-
-def _back(goal):
-    return redirect(reverse("scoring_admin:sheet", args=[goal.plan.year, goal.plan.unit_id]) + f"#goal-{goal.pk}")
-
-
-@require_POST
-def score_goal(request, pk):
-    """Score one goal directly or by grade (SCORE-1, SCORE-2)."""
-    _require(request, "score")
-    goal = _goal(pk)
-    form = GoalScoreForm(request.POST, prefix=f"g{goal.pk}")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.goal_score(
-                goal,
-                method=data["method"],
-                user=request.user,
-                score=data.get("score"),
-                grade=data.get("grade"),
-                standard_score=data.get("standard_score"),
-                reason=data.get("reason", ""),
+                for s in self.scores
             )
+            return _xlsx(f"cadre-goal-scores-{self.year}", header, rows)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            page_obj=admin_page(self.request, self.scores, per_page=100), query=self.query, **kwargs
+        )
+
+
+class SheetView(ScoringView):
+    """The scoring sheet of one unit (SCORE-3)."""
+
+    template_name = "scoring/admin/sheet.html"
+
+    def load(self, **kwargs) -> None:
+        super().load(**kwargs)
+        self.plan = selectors.published_plan(year=self.year, unit_id=kwargs["unit_id"])
+        if self.plan is None:
+            raise Http404
+
+    def get_page_title(self):
+        return _("Scoring %(unit)s %(year)s") % {"unit": self.plan.unit.name, "year": self.year}
+
+    def get_context_data(self, forms=None, **kwargs):
+        user = self.request.user
+        sheet = selectors.scoring_sheet(plan=self.plan, user=user)
+        may_score = goal_score_rules.can(user, "score")
+        forms = forms or {}
+        # One list of grades for every form's drop-down, not one query per goal.
+        grade_choices = [("", "---------")] + [(grade.pk, str(grade)) for grade in sheet["grades"]]
+        for item in sheet["goals"]:
+            if item.goal.pk in forms:
+                item.form = forms[item.goal.pk]
+            elif may_score and item.counts and not (item.score and item.score.is_locked):
+                initial = {
+                    "method": item.score.method if item.score else GoalScore.Method.GRADE,
+                    "standard_score": item.score.standard_score if item.score else item.default_standard,
+                }
+                if item.score:
+                    initial.update(
+                        {"score": item.score.score, "grade": item.score.grade_id, "reason": item.score.reason}
+                    )
+                item.form = GoalScoreForm(initial=initial, prefix=f"g{item.goal.pk}")
+            else:
+                item.form = None
+            if item.form is not None:
+                item.form.fields["grade"].choices = grade_choices
+        return super().get_context_data(plan=self.plan, may_score=may_score, **sheet, **kwargs)
+
+
+class SheetBulkView(SheetView):
+    """POST: review all drafts, or lock all reviewed scores, of a unit."""
+
+    http_method_names = ["post"]
+
+    def get_action(self) -> str:
+        return "review" if self.request.POST.get("action") == "review" else "lock"
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action")
+        try:
+            if action == "review":
+                count = services.plan_scores_review(plan=self.plan, user=request.user)
+                messages.success(request, _("%(count)d scores reviewed.") % {"count": count})
+            elif action == "lock":
+                count = services.plan_scores_lock(plan=self.plan, user=request.user)
+                messages.success(request, _("%(count)d scores locked.") % {"count": count})
+            else:
+                messages.error(request, _("Unknown action."))
         except ValidationError as error:
-            form.add_error(None, error)
+            messages.error(request, _error_text(error))
+        return redirect("scoring_admin:sheet", self.year, self.plan.unit_id)
+
+
+class RecomputeView(ScoringView):
+    """POST: compute every unit's and cadre's goal score of the year again."""
+
+    action = "score"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        counts = services.goal_scores_compute(year=self.year)
+        messages.success(request, _("Goal scores of %(units)d units and %(cadres)d cadres computed.") % counts)
+        return redirect("scoring_admin:year", self.year)
+
+
+class GoalActionView(SheetView):
+    """POST: one action on one goal's score; back to the goal on its unit's sheet."""
+
+    http_method_names = ["post"]
+
+    def load(self, **kwargs) -> None:
+        self.goal = selectors.goal_for_scoring(pk=kwargs["pk"])
+        if self.goal is None:
+            raise Http404
+        self.year = self.goal.plan.year
+        self.plan = self.goal.plan
+
+    def back(self):
+        url = reverse("scoring_admin:sheet", args=[self.year, self.plan.unit_id])
+        return redirect(f"{url}#goal-{self.goal.pk}")
+
+    def score(self) -> GoalScore:
+        record = selectors.score_of_goal(goal=self.goal)
+        if record is None:
+            raise Http404
+        return record
+
+    def post(self, request, *args, **kwargs):
+        try:
+            message = self.perform()
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
         else:
-            messages.success(request, _("“%(goal)s” is scored.") % {"goal": goal.name})
-            return _back(goal)
-    messages.error(request, _("“%(goal)s” was not scored: see the message at the goal.") % {"goal": goal.name})
-    return scoring_sheet(request, goal.plan.year, goal.plan.unit_id, forms={goal.pk: form}, status=400)
+            messages.success(request, message % {"goal": self.goal.name})
+        return self.back()
+
+    def perform(self) -> str:
+        """Act on the goal's score; returns the message for the office (with ``%(goal)s``)."""
+        raise NotImplementedError
 
 
-def _score_of(goal) -> GoalScore:
-    record = GoalScore.objects.filter(goal=goal).first()
-    if record is None:
-        raise Http404
-    return record
+class ScoreGoalView(GoalActionView):
+    """POST: score one goal directly or by grade (SCORE-1, SCORE-2)."""
+
+    action = "score"
+
+    def post(self, request, *args, **kwargs):
+        goal = self.goal
+        form = GoalScoreForm(request.POST, prefix=f"g{goal.pk}")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.goal_score(
+                    goal=goal,
+                    method=data["method"],
+                    user=request.user,
+                    score=data.get("score"),
+                    grade=data.get("grade"),
+                    standard_score=data.get("standard_score"),
+                    reason=data.get("reason", ""),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("“%(goal)s” is scored.") % {"goal": goal.name})
+                return self.back()
+        messages.error(request, _("“%(goal)s” was not scored: see the message at the goal.") % {"goal": goal.name})
+        self.plan = selectors.published_plan(year=self.year, unit_id=goal.plan.unit_id)
+        if self.plan is None:
+            raise Http404
+        return self.render_to_response(self.get_context_data(forms={goal.pk: form}), status=400)
 
 
-@require_POST
-def review_goal(request, pk):
-    _require(request, "review")
-    goal = _goal(pk)
-    services.scores_review([_score_of(goal)], user=request.user)
-    messages.success(request, _("The score of “%(goal)s” is reviewed.") % {"goal": goal.name})
-    return _back(goal)
+class ReviewGoalView(GoalActionView):
+    action = "review"
+
+    def perform(self):
+        services.scores_review(scores=[self.score()], user=self.request.user)
+        return _("The score of “%(goal)s” is reviewed.")
 
 
-@require_POST
-def lock_goal(request, pk):
-    _require(request, "lock")
-    goal = _goal(pk)
-    try:
-        services.scores_lock([_score_of(goal)], user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The score of “%(goal)s” is locked.") % {"goal": goal.name})
-    return _back(goal)
+class LockGoalView(GoalActionView):
+    action = "lock"
+
+    def perform(self):
+        services.scores_lock(scores=[self.score()], user=self.request.user)
+        return _("The score of “%(goal)s” is locked.")
 
 
-@require_POST
-def reopen_goal(request, pk):
-    """Reopen a locked score, with the reason logged."""
-    _require(request, "reopen")
-    goal = _goal(pk)
-    form = ReopenForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(form.errors["reason"]))
-        return _back(goal)
-    try:
-        services.score_reopen(_score_of(goal), reason=form.cleaned_data["reason"], user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The score of “%(goal)s” is reopened.") % {"goal": goal.name})
-    return _back(goal)
+class ReopenGoalView(GoalActionView):
+    """POST: reopen a locked score, with the reason logged."""
+
+    action = "reopen"
+
+    def perform(self):
+        form = ReopenForm(self.request.POST)
+        if not form.is_valid():
+            raise ValidationError(form.errors["reason"])
+        services.score_reopen(score=self.score(), reason=form.cleaned_data["reason"], user=self.request.user)
+        return _("The score of “%(goal)s” is reopened.")
 
 
-@require_POST
-def withdraw_goal(request, pk):
-    _require(request, "score")
-    goal = _goal(pk)
-    try:
-        services.score_withdraw(_score_of(goal), user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The score of “%(goal)s” is withdrawn.") % {"goal": goal.name})
-    return _back(goal)
+class WithdrawGoalView(GoalActionView):
+    action = "score"
 
-
-@require_POST
-def sheet_bulk(request, year, unit_id):
-    """Review all drafts, or lock all reviewed scores, of a unit."""
-    action = request.POST.get("action")
-    _require(request, "review" if action == "review" else "lock")
-    plan = _plan(year, unit_id)
-    scores = list(GoalScore.objects.filter(goal__plan=plan))
-    try:
-        if action == "review":
-            count = services.scores_review(scores, user=request.user)
-            messages.success(request, _("%(count)d scores reviewed.") % {"count": count})
-        elif action == "lock":
-            count = services.scores_lock([s for s in scores if s.status != GoalScore.Status.LOCKED], user=request.user)
-            messages.success(request, _("%(count)d scores locked.") % {"count": count})
-        else:
-            messages.error(request, _("Unknown action."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("scoring_admin:sheet", year, unit_id)
-
-
-@require_POST
-def recompute(request, year):
-    _require(request, "score")
-    counts = services.compute_goal_scores(year)
-    messages.success(request, _("Goal scores of %(units)d units and %(cadres)d cadres computed.") % counts)
-    return redirect("scoring_admin:year", year)
+    def perform(self):
+        services.score_withdraw(score=self.score(), user=self.request.user)
+        return _("The score of “%(goal)s” is withdrawn.")

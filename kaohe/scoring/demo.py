@@ -16,7 +16,7 @@ from kaohe.accounts.models import User
 from kaohe.core.numbers import round_score
 from kaohe.goals.models import PERIOD_ORDER, Goal, GoalPlan, ProgressEntry, completion_percent
 
-from . import compute, services
+from . import compute, selectors, services
 from .models import GoalScore, GoalScoreEvent, ScoreGrade
 
 ORDER = 60
@@ -34,7 +34,7 @@ def load(*, stdout=None) -> dict:
     with transaction.atomic():
         if not GoalScore.objects.filter(goal__plan__year=last_year).exists():
             result[last_year] = _score_year(last_year, grades, office)
-            services.compute_goal_scores(last_year)
+            services.goal_scores_compute(year=last_year)
         if not GoalScore.objects.filter(goal__plan__year=this_year).exists():
             result[this_year] = _drafts(this_year, grades, office)
     return {"goal scores": result}
@@ -75,7 +75,7 @@ def _scored_goals(year):
     goals = Goal.objects.filter(plan__year=year, plan__status=GoalPlan.Status.PUBLISHED).select_related(
         "indicator", "plan"
     )
-    forest = compute.build_forest(services.goal_rows(goals))
+    forest = compute.build_forest(selectors.goal_rows(goals))
     chosen = [
         goal
         for goal in goals
@@ -147,13 +147,13 @@ def _drafts(year, grades, office) -> int:
     completions = _completions(goals)
     done = 0
     for number, goal in enumerate(goals):
-        forest = services.plan_forest(goal.plan_id)
+        forest = selectors.plan_forest(plan_id=goal.plan_id)
         if not forest.counts.get(goal.pk):
             continue
         standard = round_score(forest.standard[goal.pk])
         method, grade, score, reason = _judge(standard, completions.get(goal.pk), grades)
         record = services.goal_score(
-            goal,
+            goal=goal,
             method=method,
             grade=grade,
             score=score,
@@ -162,6 +162,6 @@ def _drafts(year, grades, office) -> int:
             user=office,
         )
         if number == 0:
-            services.scores_review([record], user=office)
+            services.scores_review(scores=[record], user=office)
         done += 1
     return done

@@ -8,7 +8,7 @@ and locked; a locked score changes only after the office reopens it, and every
 step is kept in ``GoalScoreEvent``.
 
 ``UnitGoalScore`` and ``CadreGoalScore`` are computed from the goal scores by
-``services.compute_goal_scores(year)``; read them through ``selectors``.
+``services.goal_scores_compute(year=…)``; read them through ``selectors``.
 """
 
 from __future__ import annotations

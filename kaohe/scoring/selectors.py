@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from kaohe.core.numbers import round_score
 from kaohe.goals.models import (
@@ -21,23 +21,47 @@ from kaohe.goals.models import (
 )
 
 from . import compute
-from .models import CadreGoalScore, GoalScore, GoalScoreEvent, ScoreGrade, UnitGoalScore
-from .services import goal_rows
+from .models import CadreGoalScore, GoalScore, GoalScoreEvent, RoleWeight, ScoreGrade, UnitGoalScore
 
 
-def unit_goal_score(unit, year: int) -> Decimal | None:
+def goal_rows(goals: QuerySet) -> list[compute.GoalRow]:
+    """The goals as ``compute`` reads them: one query."""
+    return [
+        compute.GoalRow(pk, unit_id, plan_id, parent_id, weight, counts, sort_order)
+        for pk, unit_id, plan_id, parent_id, weight, counts, sort_order in goals.values_list(
+            "pk", "plan__unit_id", "plan_id", "parent_id", "weight", "counts_in_assessment", "sort_order"
+        )
+    ]
+
+
+def plan_forest(*, plan_id: int) -> compute.Forest:
+    """The plan's goal tree with each goal's standard score and whether it counts."""
+    return compute.build_forest(goal_rows(Goal.objects.filter(plan_id=plan_id)))
+
+
+def default_standard(*, goal: Goal) -> Decimal:
+    """The goal's share of 100 points by the weights down its tree (SCORE-1)."""
+    return round_score(plan_forest(plan_id=goal.plan_id).standard[goal.pk])
+
+
+def role_weights() -> dict[int, Decimal]:
+    """{assignment role id: weight} for the cadres' goal scores."""
+    return dict(RoleWeight.objects.values_list("role_id", "weight"))
+
+
+def unit_goal_score(*, unit, year: int) -> Decimal | None:
     """The unit's goal score of ``year`` on a 100-point scale, or None before
     any of its goals is scored. For the yearly results (RES-1)."""
     unit_id = getattr(unit, "pk", unit)
     return UnitGoalScore.objects.filter(unit_id=unit_id, year=year).values_list("score", flat=True).first()
 
 
-def unit_goal_scores(year: int) -> dict[int, UnitGoalScore]:
+def unit_goal_scores(*, year: int) -> dict[int, UnitGoalScore]:
     """Every unit's stored result of ``year``, by unit id (with counts and the locked flag)."""
     return {row.unit_id: row for row in UnitGoalScore.objects.filter(year=year)}
 
 
-def cadre_goal_scores(year: int) -> dict[int, Decimal]:
+def cadre_goal_scores(*, year: int) -> dict[int, Decimal]:
     """{cadre id: goal score} of ``year`` for cadres with at least one scored goal (RES-1)."""
     return dict(CadreGoalScore.objects.filter(year=year, score__isnull=False).values_list("cadre_id", "score"))
 
@@ -48,7 +72,7 @@ def scoring_years() -> list[int]:
     )
 
 
-def overview(year: int, *, kind=None, query: str = ""):
+def unit_scoring_overview(*, year: int, kind=None, query: str = "") -> list[dict]:
     """One row per unit with a published plan of ``year``: goals counting,
     scores by status, the unit's goal score."""
     plans = GoalPlan.objects.filter(year=year, status=GoalPlan.Status.PUBLISHED).select_related("unit__kind")
@@ -67,7 +91,7 @@ def overview(year: int, *, kind=None, query: str = ""):
             locked=Count("pk", filter=Q(status=GoalScore.Status.LOCKED)),
         )
     }
-    results = unit_goal_scores(year)
+    results = unit_goal_scores(year=year)
     rows = []
     for plan in plans:
         count = counts.get(plan.pk, {})
@@ -82,6 +106,35 @@ def overview(year: int, *, kind=None, query: str = ""):
             }
         )
     return rows
+
+
+def cadre_scores(*, year: int, query: str = "") -> QuerySet:
+    """The cadres' goal scores of ``year`` by unit and name; those whose name or unit holds ``query``."""
+    scores = (
+        CadreGoalScore.objects.filter(year=year)
+        .select_related("cadre__unit")
+        .order_by("cadre__unit__name", "cadre__name")
+    )
+    if query:
+        scores = scores.filter(Q(cadre__name__icontains=query) | Q(cadre__unit__name__icontains=query))
+    return scores
+
+
+def published_plan(*, year: int, unit_id: int) -> GoalPlan | None:
+    """The unit's published plan of ``year``: the one scored."""
+    return (
+        GoalPlan.objects.filter(year=year, unit_id=unit_id, status=GoalPlan.Status.PUBLISHED)
+        .select_related("unit")
+        .first()
+    )
+
+
+def goal_for_scoring(*, pk: int) -> Goal | None:
+    return Goal.objects.select_related("plan__unit").filter(pk=pk).first()
+
+
+def score_of_goal(*, goal: Goal) -> GoalScore | None:
+    return GoalScore.objects.filter(goal=goal).first()
 
 
 @dataclass
@@ -111,7 +164,7 @@ class SheetGoal:
     latest_completion: Decimal | None = None
 
 
-def scoring_sheet(plan: GoalPlan, user) -> dict:
+def scoring_sheet(*, plan: GoalPlan, user) -> dict:
     """Everything the office weighs when scoring a unit's goals, on one page
     (SCORE-3): the plan, every progress report, earlier years' goals on the
     same indicator or copied into this one, the comments and answers."""

@@ -1,9 +1,12 @@
 """Writes of goal scoring (SCORE-1, SCORE-2). Each is one transaction; a check a
-person can fail raises ``ValidationError`` with their message before anything changes."""
+person can fail raises ``ValidationError`` with their message before anything changes.
+Each is named ``noun_verb`` and takes keyword arguments only."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,24 +18,11 @@ from kaohe.core.numbers import round_score
 from kaohe.goals.models import Assignment, Goal, GoalPlan
 
 from . import compute
-from .models import CadreGoalScore, GoalScore, GoalScoreEvent, RoleWeight, ScoreGrade, UnitGoalScore
+from .models import CadreGoalScore, GoalScore, GoalScoreEvent, ScoreGrade, UnitGoalScore
+from .selectors import goal_rows, plan_forest, role_weights
 
-
-def plan_forest(plan_id: int) -> compute.Forest:
-    return compute.build_forest(goal_rows(Goal.objects.filter(plan_id=plan_id)))
-
-
-def goal_rows(goals) -> list[compute.GoalRow]:
-    return [
-        compute.GoalRow(pk, unit_id, plan_id, parent_id, weight, counts, sort_order)
-        for pk, unit_id, plan_id, parent_id, weight, counts, sort_order in goals.values_list(
-            "pk", "plan__unit_id", "plan_id", "parent_id", "weight", "counts_in_assessment", "sort_order"
-        )
-    ]
-
-
-def default_standard(goal: Goal) -> Decimal:
-    return round_score(plan_forest(goal.plan_id).standard[goal.pk])
+if TYPE_CHECKING:
+    from kaohe.accounts.models import User
 
 
 def _decimal(value, message) -> Decimal | None:
@@ -59,7 +49,14 @@ def _grade(grade) -> ScoreGrade:
 
 @transaction.atomic
 def goal_score(
-    goal: Goal, *, method: str, user, score=None, grade=None, standard_score=None, reason: str = ""
+    *,
+    goal: Goal,
+    method: str,
+    user: User,
+    score: Decimal | str | None = None,
+    grade: ScoreGrade | int | str | None = None,
+    standard_score: Decimal | str | None = None,
+    reason: str = "",
 ) -> GoalScore:
     """Score ``goal`` directly (``score`` up to the standard score) or by ``grade``
     (its share of the standard score). Less than the standard score needs a
@@ -67,7 +64,7 @@ def goal_score(
     goal = Goal.objects.select_related("plan").get(pk=goal.pk)
     if goal.plan.status != GoalPlan.Status.PUBLISHED:
         raise ValidationError(_("Only goals of published plans are scored."))
-    forest = plan_forest(goal.plan_id)
+    forest = plan_forest(plan_id=goal.plan_id)
     if not forest.counts.get(goal.pk):
         raise ValidationError(
             _("“%(goal)s” does not count in the assessment (or sits under a goal that does not), so it is not scored.")
@@ -113,7 +110,7 @@ def goal_score(
     record.save()
     _event(goal, GoalScoreEvent.Action.CHANGED if existing else GoalScoreEvent.Action.SCORED, user, record, reason)
     log(record, "kaohe_scoring.score", user=user, data={"goal": goal.name, "score": str(record.score)})
-    compute_goal_scores(goal.plan.year)
+    goal_scores_compute(year=goal.plan.year)
     return record
 
 
@@ -130,7 +127,7 @@ def _event(goal, action, user, record=None, reason=""):
 
 
 @transaction.atomic
-def scores_review(scores, *, user) -> int:
+def scores_review(*, scores: Iterable[GoalScore], user: User) -> int:
     """Mark draft scores reviewed."""
     done = 0
     for record in (
@@ -149,7 +146,7 @@ def scores_review(scores, *, user) -> int:
 
 
 @transaction.atomic
-def scores_lock(scores, *, user) -> int:
+def scores_lock(*, scores: Iterable[GoalScore], user: User) -> int:
     """Lock reviewed scores; drafts must be reviewed first."""
     records = list(
         GoalScore.objects.select_for_update(of=("self",))
@@ -171,17 +168,29 @@ def scores_lock(scores, *, user) -> int:
         log(record, "kaohe_scoring.lock", user=user, data={"goal": record.goal.name})
         done += 1
     if records and done:
-        compute_goal_scores(records[0].goal.plan.year)
+        goal_scores_compute(year=records[0].goal.plan.year)
     return done
 
 
+def plan_scores_review(*, plan: GoalPlan, user: User) -> int:
+    """Mark every draft score of the plan's goals reviewed."""
+    return scores_review(scores=GoalScore.objects.filter(goal__plan=plan), user=user)
+
+
+def plan_scores_lock(*, plan: GoalPlan, user: User) -> int:
+    """Lock every reviewed score of the plan's goals; refused while any is a draft."""
+    return scores_lock(
+        scores=GoalScore.objects.filter(goal__plan=plan).exclude(status=GoalScore.Status.LOCKED), user=user
+    )
+
+
 @transaction.atomic
-def score_reopen(record: GoalScore, *, reason: str, user) -> GoalScore:
+def score_reopen(*, score: GoalScore, reason: str, user: User) -> GoalScore:
     """The office reopens a locked score, with a reason, logged; it is a draft again."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Say why the locked score is reopened; the reason is logged."))
-    record = GoalScore.objects.select_for_update(of=("self",)).select_related("goal__plan", "grade").get(pk=record.pk)
+    record = GoalScore.objects.select_for_update(of=("self",)).select_related("goal__plan", "grade").get(pk=score.pk)
     if not record.is_locked:
         raise ValidationError(_("Only a locked score is reopened."))
     record.status = GoalScore.Status.DRAFT
@@ -189,29 +198,25 @@ def score_reopen(record: GoalScore, *, reason: str, user) -> GoalScore:
     record.save(update_fields=["status", "reviewed_at", "reviewed_by", "locked_at", "locked_by"])
     _event(record.goal, GoalScoreEvent.Action.REOPENED, user, record, reason)
     log(record, "kaohe_scoring.reopen", user=user, data={"goal": record.goal.name, "reason": reason})
-    compute_goal_scores(record.goal.plan.year)
+    goal_scores_compute(year=record.goal.plan.year)
     return record
 
 
 @transaction.atomic
-def score_withdraw(record: GoalScore, *, user) -> None:
+def score_withdraw(*, score: GoalScore, user: User) -> None:
     """Take back a score that is not locked (scored at the wrong level, say)."""
-    record = GoalScore.objects.select_for_update(of=("self",)).select_related("goal__plan", "grade").get(pk=record.pk)
+    record = GoalScore.objects.select_for_update(of=("self",)).select_related("goal__plan", "grade").get(pk=score.pk)
     if record.is_locked:
         raise ValidationError(_("This score is locked. The office must reopen it before it can change."))
     goal = record.goal
     _event(goal, GoalScoreEvent.Action.WITHDRAWN, user, record)
     log(goal.plan, "kaohe_scoring.withdraw", user=user, data={"goal": goal.name, "score": str(record.score)})
     record.delete()
-    compute_goal_scores(goal.plan.year)
-
-
-def role_weights() -> dict[int, Decimal]:
-    return dict(RoleWeight.objects.values_list("role_id", "weight"))
+    goal_scores_compute(year=goal.plan.year)
 
 
 @transaction.atomic
-def compute_goal_scores(year: int) -> dict[str, int]:
+def goal_scores_compute(*, year: int) -> dict[str, int]:
     """Compute and store every unit's and cadre's goal score of ``year`` from the
     goal scores of the published plans (see ``compute``). A fixed number of
     queries whatever the county's size."""

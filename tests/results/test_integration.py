@@ -26,9 +26,14 @@ def test_bg1_goal_scores_flow_from_goals_to_team_and_cadre_results(unit, office_
     first = GoalFactory(plan=plan, weight=Decimal("50"))
     second = GoalFactory(plan=plan, weight=Decimal("50"))
     AssignmentFactory(goal=first, cadre=lead, role=role("主办"))
-    scoring.goal_score(first, method=GoalScore.Method.DIRECT, user=office_user, score="100", standard_score="100")
+    scoring.goal_score(goal=first, method=GoalScore.Method.DIRECT, user=office_user, score="100", standard_score="100")
     scoring.goal_score(
-        second, method=GoalScore.Method.DIRECT, user=office_user, score="80", standard_score="100", reason="进度滞后"
+        goal=second,
+        method=GoalScore.Method.DIRECT,
+        user=office_user,
+        score="80",
+        standard_score="100",
+        reason="进度滞后",
     )
     task = EvaluationTaskFactory(
         year=2026,

@@ -41,7 +41,7 @@ def test_cmt_score_demo_county_comments_answers_and_last_years_scores():
     )
     assert published_units and scored_units == published_units
     assert not GoalScore.objects.filter(goal__plan__year=last_year).exclude(status=GoalScore.Status.LOCKED).exists()
-    assert cadre_goal_scores(last_year)
+    assert cadre_goal_scores(year=last_year)
     counts = (Comment.objects.count(), Answer.objects.count(), GoalScore.objects.count())
     comments_demo.load()
     scoring_demo.load()

@@ -62,7 +62,7 @@ def test_score2_office_keeps_the_grade_table(client, office_user, tree):
     added = ScoreGrade.objects.get(name="较好完成")
     sheet = client.get(reverse("scoring_admin:sheet", args=[2025, tree["a"].plan.unit_id])).content.decode()
     assert "较好完成" in sheet
-    goal_score(tree["b"], method="grade", grade=added, reason="略有差距", user=office_user)
+    goal_score(goal=tree["b"], method="grade", grade=added, reason="略有差距", user=office_user)
     assert GoalScore.objects.get(goal=tree["b"]).score == D("36.00")
 
 
@@ -90,7 +90,7 @@ def test_score1_bad_input_gets_a_message_and_changes_nothing(client, office_user
 
 def test_score2_grade_missing_from_the_table_by_name(office_user, tree):
     with pytest.raises(ValidationError) as error:
-        goal_score(tree["b"], method="grade", grade="优秀", reason="x", user=office_user)
+        goal_score(goal=tree["b"], method="grade", grade="优秀", reason="x", user=office_user)
     assert "“优秀”不在等次表中" in error.value.messages[0]
     assert not GoalScore.objects.exists()
 
@@ -108,22 +108,22 @@ def test_score1_a_goal_that_does_not_count_is_not_scored(client, office_user, tr
 def test_score1_goals_of_unpublished_plans_are_not_scored(office_user, unit):
     goal = GoalFactory(plan=GoalPlanFactory(unit=unit, year=2024, status="draft"))
     with pytest.raises(ValidationError):
-        goal_score(goal, method="direct", score="1", reason="x", user=office_user)
+        goal_score(goal=goal, method="direct", score="1", reason="x", user=office_user)
     assert not GoalScore.objects.exists()
 
 
 def test_score1_changing_a_reviewed_score_makes_it_a_draft_again(office_user, tree):
-    record = goal_score(tree["b"], method="direct", score="40", user=office_user)
-    scores_review([record], user=office_user)
-    record = goal_score(tree["b"], method="direct", score="38", reason="复核扣分", user=office_user)
+    record = goal_score(goal=tree["b"], method="direct", score="40", user=office_user)
+    scores_review(scores=[record], user=office_user)
+    record = goal_score(goal=tree["b"], method="direct", score="38", reason="复核扣分", user=office_user)
     assert record.status == "draft" and record.reviewed_by is None
     assert list(GoalScoreEvent.objects.values_list("action", flat=True)) == ["scored", "reviewed", "changed"]
 
 
 def test_score1_review_lock_and_locked_scores_refuse_changes(client, office_user, tree):
-    record = goal_score(tree["b"], method="direct", score="40", user=office_user)
+    record = goal_score(goal=tree["b"], method="direct", score="40", user=office_user)
     with pytest.raises(ValidationError):
-        scores_lock([record], user=office_user)  # a draft is reviewed first
+        scores_lock(scores=[record], user=office_user)  # a draft is reviewed first
     client.force_login(office_user)
     client.post(reverse("scoring_admin:review", args=[tree["b"].pk]))
     client.post(reverse("scoring_admin:lock", args=[tree["b"].pk]))
@@ -136,9 +136,9 @@ def test_score1_review_lock_and_locked_scores_refuse_changes(client, office_user
 
 
 def test_score1_reopening_needs_a_reason_and_is_logged(client, office_user, tree):
-    record = goal_score(tree["b"], method="direct", score="40", user=office_user)
-    scores_review([record], user=office_user)
-    scores_lock([record], user=office_user)
+    record = goal_score(goal=tree["b"], method="direct", score="40", user=office_user)
+    scores_review(scores=[record], user=office_user)
+    scores_lock(scores=[record], user=office_user)
     client.force_login(office_user)
     client.post(reverse("scoring_admin:reopen", args=[tree["b"].pk]), {"reason": ""})
     record.refresh_from_db()
@@ -157,22 +157,22 @@ def test_score1_reopening_needs_a_reason_and_is_logged(client, office_user, tree
 
 
 def test_score1_reopen_only_a_locked_score(office_user, tree):
-    record = goal_score(tree["b"], method="direct", score="40", user=office_user)
+    record = goal_score(goal=tree["b"], method="direct", score="40", user=office_user)
     with pytest.raises(ValidationError):
-        score_reopen(record, reason="x", user=office_user)
+        score_reopen(score=record, reason="x", user=office_user)
 
 
 def test_score2_locked_grade_score_keeps_the_share_of_its_day(office_user, tree):
-    record = goal_score(tree["b"], method="grade", grade="基本完成", reason="有差距", user=office_user)
-    scores_review([record], user=office_user)
-    scores_lock([record], user=office_user)
+    record = goal_score(goal=tree["b"], method="grade", grade="基本完成", reason="有差距", user=office_user)
+    scores_review(scores=[record], user=office_user)
+    scores_lock(scores=[record], user=office_user)
     ScoreGrade.objects.filter(name="基本完成").update(share=D("70"))
     record.refresh_from_db()
     assert (record.score, record.grade_share) == (D("32.00"), D("80.00"))
 
 
 def test_score1_withdraw_a_draft_score(client, office_user, unit, tree):
-    goal_score(tree["b"], method="direct", score="40", user=office_user)
+    goal_score(goal=tree["b"], method="direct", score="40", user=office_user)
     client.force_login(office_user)
     client.post(reverse("scoring_admin:withdraw", args=[tree["b"].pk]))
     assert not GoalScore.objects.exists()
@@ -181,7 +181,7 @@ def test_score1_withdraw_a_draft_score(client, office_user, unit, tree):
 
 def test_score1_lock_all_reviewed_of_a_unit(client, office_user, unit, tree):
     for key in ("a1", "a2", "b"):
-        goal_score(tree[key], method="grade", grade="完成", user=office_user)
+        goal_score(goal=tree[key], method="grade", grade="完成", user=office_user)
     client.force_login(office_user)
     client.post(reverse("scoring_admin:bulk", args=[2025, unit.pk]), {"action": "review"})
     client.post(reverse("scoring_admin:bulk", args=[2025, unit.pk]), {"action": "lock"})
@@ -192,7 +192,7 @@ def test_score1_lock_all_reviewed_of_a_unit(client, office_user, unit, tree):
 
 
 def test_score2_a_grade_in_use_cannot_be_deleted(client, office_user, tree):
-    goal_score(tree["b"], method="grade", grade="完成", user=office_user)
+    goal_score(goal=tree["b"], method="grade", grade="完成", user=office_user)
     client.force_login(office_user)
     used = grade("完成")
     response = client.post(reverse("wagtailsnippets_scoring_scoregrade:delete", args=[used.pk]), follow=True)

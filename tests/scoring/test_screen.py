@@ -45,7 +45,7 @@ def history(unit, office_user):
     last_plan = GoalPlanFactory(unit=unit, year=2024, status="published")
     last = QuantitativeGoalFactory(plan=last_plan, indicator=indicator, name="二〇二四年就业目标", plan_value=D("900"))
     ProgressEntryFactory(report=ProgressReportFactory(plan=last_plan, period="Q4"), goal=last, actual_value=D("930"))
-    goal_score(last, method="grade", grade="完成", user=office_user)
+    goal_score(goal=last, method="grade", grade="完成", user=office_user)
     plan = GoalPlanFactory(unit=unit, year=2025, status="published")
     goal = QuantitativeGoalFactory(
         plan=plan,
@@ -139,13 +139,13 @@ def test_score3_sheet_queries_do_not_grow_with_goals(client, office_user, histor
         goal = GoalFactory(plan=plan, name=f"新目标{number}")
         ProgressEntryFactory(report=report, goal=goal, estimated_progress=50)
         CommentFactory(goal=goal)
-        goal_score(goal, method="grade", grade="完成", user=office_user)
+        goal_score(goal=goal, method="grade", grade="完成", user=office_user)
     assert count() <= few + 2  # the grade drop-down and the like; nothing per goal
 
 
 def test_score3_overview_lists_units_with_their_goal_scores(client, office_user, history):
     goal_score(
-        history["goal"], method="direct", score="90", standard_score="100", reason="未全部完成", user=office_user
+        goal=history["goal"], method="direct", score="90", standard_score="100", reason="未全部完成", user=office_user
     )
     client.force_login(office_user)
     page = client.get(reverse("scoring_admin:year", args=[2025])).content.decode()
@@ -158,7 +158,7 @@ def test_score3_overview_and_cadre_scores_as_spreadsheets(client, office_user, h
     from openpyxl import load_workbook
 
     goal_score(
-        history["goal"], method="direct", score="90", standard_score="100", reason="未全部完成", user=office_user
+        goal=history["goal"], method="direct", score="90", standard_score="100", reason="未全部完成", user=office_user
     )
     client.force_login(office_user)
     response = client.get(reverse("scoring_admin:year", args=[2025]) + "?export=xlsx")
@@ -166,3 +166,28 @@ def test_score3_overview_and_cadre_scores_as_spreadsheets(client, office_user, h
     assert rows[1][0] == history["plan"].unit.name and rows[1][2] == 90
     response = client.get(reverse("scoring_admin:cadres", args=[2025]) + "?export=xlsx")
     assert response.status_code == 200
+
+
+def test_score3_cadre_scores_page_like_every_admin_list(client, office_user, unit):
+    """The cadres' goal scores list 100 a page with Wagtail's bar (``?p=``), keeping the search."""
+    from kaohe.scoring.models import CadreGoalScore
+    from tests.factories import CadreFactory
+
+    CadreGoalScore.objects.bulk_create(
+        CadreGoalScore(cadre=CadreFactory(unit=unit, name=f"干部{number:03d}"), year=2025, score=D("90"))
+        for number in range(101)
+    )
+    client.force_login(office_user)
+    url = reverse("scoring_admin:cadres", args=[2025])
+    first = client.get(url, {"q": "干部"}).content.decode()
+    assert "干部000" in first and "干部100" not in first and "q=%E5%B9%B2%E9%83%A8&amp;p=2" in first
+    assert "干部100" in client.get(url, {"q": "干部", "p": "2"}).content.decode()
+
+
+@pytest.mark.parametrize("name", ["review", "lock", "reopen", "withdraw", "score"])
+def test_score1_goal_actions_take_a_post_only(client, office_user, history, name):
+    record = goal_score(goal=history["goal"], method="direct", score="100", standard_score="100", user=office_user)
+    client.force_login(office_user)
+    assert client.get(reverse(f"scoring_admin:{name}", args=[history["goal"].pk])).status_code == 405
+    record.refresh_from_db()
+    assert record.status == GoalScore.Status.DRAFT and record.score == D("100")

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from kaohe.scoring.services import compute_goal_scores
+from kaohe.scoring.services import goal_scores_compute
 
 
 class Command(BaseCommand):
@@ -12,5 +12,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, year=None, **options):
         year = year or timezone.localdate().year
-        counts = compute_goal_scores(year)
+        counts = goal_scores_compute(year=year)
         self.stdout.write(f"{year}: {counts['units']} units, {counts['cadres']} cadres")
