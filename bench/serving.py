@@ -36,8 +36,11 @@ def bench_env(database_url: str) -> dict:
 
 @contextmanager
 def gunicorn(env: dict, workers: int = 3):
-    """Serve the portal with gunicorn's sync workers; yields the base URL."""
-    port = free_port()
+    """Serve the portal with gunicorn's sync workers; yields the base URL.
+
+    ``BENCH_PORT`` picks the port (on a shared machine each person has a range); a free one otherwise.
+    """
+    port = int(os.environ.get("BENCH_PORT") or free_port())
     process = subprocess.Popen(
         [
             PYTHON,

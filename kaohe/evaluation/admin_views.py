@@ -108,7 +108,7 @@ class TaskDashboardView(TaskView):
                     row["target_category__name"]: row["n"] for row in _count_by(targets, "target_category__name")
                 },
                 "add_targets_form": AddTargetsForm(),
-                "has_ballots": self.task.ballots.exists(),
+                "has_ballots": self.task.has_cast_ballots(),
             }
         )
         return context
@@ -121,7 +121,12 @@ def _count_by(queryset, field):
 
 
 class AccountsView(TaskView):
-    """The task's accounts by number, category and state; generate and revoke (EVAL-2)."""
+    """The task's accounts by number and category; generate and revoke (EVAL-2).
+
+    The list says whether each account is in use or revoked, never whether it
+    has signed in or voted: the progress page counts those per category only
+    (EVAL-10), so no list of who has voted exists to be set against the ballots.
+    """
 
     rules = account_rules
     template_name = "evaluation/admin/accounts.html"
@@ -137,8 +142,10 @@ class AccountsView(TaskView):
         number = self.request.GET.get("q", "").strip()
         if category.isdigit():
             accounts = accounts.filter(category_id=int(category))
-        if status in EvaluationAccount.Status.values:
-            accounts = accounts.filter(status=status)
+        if status == "revoked":
+            accounts = accounts.filter(status=EvaluationAccount.Status.REVOKED)
+        elif status == "in_use":
+            accounts = accounts.exclude(status=EvaluationAccount.Status.REVOKED)
         if number.isdigit():
             accounts = accounts.filter(serial=int(number))
         page = Paginator(accounts, 50).get_page(self.request.GET.get("p"))
@@ -147,7 +154,7 @@ class AccountsView(TaskView):
                 "page_obj": page,
                 "elided_page_range": page.paginator.get_elided_page_range(page.number),
                 "categories": selectors.task_evaluator_categories(self.task),
-                "statuses": EvaluationAccount.Status.choices,
+                "statuses": [("in_use", _("In use")), ("revoked", EvaluationAccount.Status.REVOKED.label)],
                 "selected_category": category,
                 "selected_status": status,
                 "query": number,
@@ -382,7 +389,7 @@ class AddTargetsView(View):
         task = get_object_or_404(EvaluationTask, pk=pk)
         _require(task_rules, request.user, "change", task)
         form = AddTargetsForm(request.POST)
-        if task.is_closed or task.ballots.exists():
+        if task.is_closed or task.has_cast_ballots():
             messages.error(request, _("Ballots have been cast: the targets can no longer change."))
             return redirect("evaluation_admin:task", pk=task.pk)
         if not form.is_valid():

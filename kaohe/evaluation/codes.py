@@ -22,6 +22,7 @@ ENTROPY_BITS = CODE_LENGTH * math.log2(len(ALPHABET))
 
 _ACCOUNT_SALT = "kaohe.evaluation.account-code"
 _RECEIPT_SALT = "kaohe.evaluation.receipt-code"
+_BOX_RECEIPT_SALT = "kaohe.evaluation.box-receipt-code"
 # Typed look-alikes map to the symbol we print.
 _LOOK_ALIKES = str.maketrans({"0": "O", "1": "I", "L": "I"})
 
@@ -44,9 +45,17 @@ def grouped(code: str) -> str:
     return "-".join(code[i : i + GROUP] for i in range(0, len(code), GROUP))
 
 
+def secret() -> str:
+    """The key behind every evaluation hash and seal: ``EVALUATION_CODE_SECRET``, else ``SECRET_KEY``.
+
+    Changing it while a task is open makes its codes stop working and its sealed
+    drafts and ballot box unreadable, so it changes only between tasks.
+    """
+    return getattr(settings, "EVALUATION_CODE_SECRET", None) or settings.SECRET_KEY
+
+
 def _digest(salt: str, code: str) -> str:
-    secret = getattr(settings, "EVALUATION_CODE_SECRET", None) or settings.SECRET_KEY
-    return salted_hmac(salt, code, secret=secret, algorithm="sha256").hexdigest()
+    return salted_hmac(salt, code, secret=secret(), algorithm="sha256").hexdigest()
 
 
 def account_digest(code: str) -> str:
@@ -55,7 +64,17 @@ def account_digest(code: str) -> str:
 
 
 def receipt_digest(code: str) -> str:
+    """The keyed hash a counted ballot keeps of its receipt code."""
     return _digest(_RECEIPT_SALT, code)
+
+
+def box_receipt_digest(code: str) -> str:
+    """A second, unrelated keyed hash of a receipt code, kept while the ballot waits in the ballot box.
+
+    The box entry and the ballot it becomes hold different hashes, so the two
+    cannot be matched without the receipt itself.
+    """
+    return _digest(_BOX_RECEIPT_SALT, code)
 
 
 def prefix(code: str) -> str:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from kaohe.org.models import Membership, Team
 from kaohe.org.selectors import current_membership_q
 
-from . import codes, services
+from . import codes, sealing, services
 from .models import (
     Ballot,
     EvaluationAccount,
@@ -384,7 +384,11 @@ def _this_year(evaluators, targets, team_system, cadre_system) -> EvaluationTask
             services.ballot_submit(account_id=account.pk, answers=_check(sheet, _ballot_answers(rng, sheet, quality)))
         elif position < 5:
             partial = _ballot_answers(rng, sheet, quality)
-            services.draft_save(account_id=account.pk, answers=dict(list(partial.items())[: len(partial) // 2]))
+            services.draft_save(
+                account_id=account.pk,
+                draft_key=sealing.draft_key(demo[account.serial - 1]),
+                answers=dict(list(partial.items())[: len(partial) // 2]),
+            )
         elif position < 6:
             EvaluationAccount.objects.filter(pk=account.pk).update(status=EvaluationAccount.Status.SIGNED_IN)
     # The county leaders' last slip (signed in once) was lost: revoked and replaced by an unused one.

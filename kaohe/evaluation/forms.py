@@ -11,7 +11,15 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from kaohe.org.models import UnitKind
 
 from . import codes
-from .models import Ballot, EvaluationTask, EvaluatorCategory, IndicatorSystem, TargetCategory, TaskRater
+from .models import (
+    Ballot,
+    BallotBoxEntry,
+    EvaluationTask,
+    EvaluatorCategory,
+    IndicatorSystem,
+    TargetCategory,
+    TaskRater,
+)
 
 
 def _live_rows(formset):
@@ -61,7 +69,10 @@ class IndicatorSystemAdminForm(WagtailAdminModelForm):
                 problems.append(_("A level's key is one letter or digit."))
             if levels and max(row.get("points") or 0 for row in levels) <= 0:
                 problems.append(_("The best level must be worth more than zero points."))
-        if self.instance.pk and Ballot.objects.filter(task__raters__indicator_system=self.instance).exists():
+        if self.instance.pk and (
+            Ballot.objects.filter(task__raters__indicator_system=self.instance).exists()
+            or BallotBoxEntry.objects.filter(task__raters__indicator_system=self.instance).exists()
+        ):
             scoring_changed = (
                 _structure_changed(self.formsets.get("indicators"), {"weight"})
                 or _structure_changed(self.formsets.get("levels"), {"code", "points", "band"})
@@ -115,7 +126,7 @@ class EvaluationTaskAdminForm(WagtailAdminModelForm):
                 _("No evaluator category rates these target categories: %(names)s.") % {"names": "、".join(unrated)}
             )
         instance = self.instance
-        if instance.pk and instance.ballots.exists():
+        if instance.pk and instance.has_cast_ballots():
             if _structure_changed(
                 self.formsets.get("targets"), {"target_category", "team", "cadre"}
             ) or _structure_changed(

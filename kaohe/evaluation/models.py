@@ -1,12 +1,17 @@
 """Comprehensive evaluation (综合测评): evaluator categories, indicator systems,
 targets, tasks, one-time accounts, anonymous ballots and tallied results (EVAL-1 to EVAL-8).
 
-Anonymity is kept by the shape of the data: a ``Ballot`` has no link to the
-``EvaluationAccount`` that cast it, no precise time and no address; the account
-only records that it has voted (``status``). Ballot keys are random UUIDs so
-the order of rows says nothing about the order of voters.
+Anonymity is kept by the shape of the data and by how it is written (EVAL-10,
+see ``services.ballot_submit`` and the README): a ``Ballot`` has no link to the
+``EvaluationAccount`` that cast it, no time finer than the day and no address;
+the account only records that it has voted (``status``). A ballot is never
+written in the transaction that marks its account: it waits, sealed, in the
+``BallotBoxEntry`` table and enters the ballot table in a batch, in random
+order, under a random key; the whole table is rewritten in random order when
+the task closes.
 """
 
+import secrets
 import uuid
 from decimal import Decimal
 
@@ -286,6 +291,10 @@ class EvaluationTask(ClusterableModel):
         now = now or timezone.now()
         return not self.is_closed and self.starts_at <= now < self.ends_at
 
+    def has_cast_ballots(self) -> bool:
+        """Whether any ballot has been cast: counted, or still waiting in the ballot box."""
+        return self.ballots.exists() or self.box_entries.exists()
+
     @property
     def accepts_online(self) -> bool:
         return self.mode in (self.Mode.ONLINE, self.Mode.BOTH)
@@ -526,14 +535,17 @@ class EvaluationAccount(models.Model):
 
 
 class Draft(models.Model):
-    """An evaluator's unfinished answers; deleted when the ballot is submitted."""
+    """An evaluator's unfinished answers, sealed with the evaluator's own key (see ``sealing``).
+
+    Only the evaluator's browser holds the key (it comes from the code), so
+    neither this row nor a deleted copy of it left on disk shows their answers
+    to anyone else. Deleted when the ballot is submitted or the task closes.
+    """
 
     account = models.OneToOneField(
         EvaluationAccount, verbose_name=_("account"), on_delete=models.CASCADE, related_name="draft"
     )
-    answers = models.JSONField(_("answers"), default=dict)
-    remarks = models.JSONField(_("remarks"), default=dict)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    sealed = models.BinaryField(_("sealed answers"))
 
     class Meta:
         verbose_name = _("draft ballot")
@@ -543,8 +555,70 @@ class Draft(models.Model):
         return str(_("draft ballot"))
 
 
+def random_id() -> int:
+    """A random positive 62-bit key: rows keyed by it are not numbered in the order they were written."""
+    return secrets.randbits(62) + 1
+
+
+class RandomIdField(models.BigIntegerField):
+    """A primary key drawn at random (``random_id``).
+
+    On SQLite the column is declared ``INTEGER`` so that it is the table's rowid:
+    SQLite stores a table in rowid order, so the rows lie in random order on
+    disk too. (PostgreSQL keeps rows in the order they are written; see
+    ``services.ballot_box_flush`` for how that order is made random.)
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", random_id)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if kwargs.get("default") is random_id:
+            del kwargs["default"]
+        if kwargs.get("editable") is False:
+            del kwargs["editable"]
+        return name, path, args, kwargs
+
+    def db_type(self, connection):
+        if connection.vendor == "sqlite":
+            return "integer"
+        return super().db_type(connection)
+
+
+class BallotBoxEntry(models.Model):
+    """A cast online ballot waiting to enter the ballot table, sealed with the task's box key (EVAL-10).
+
+    Written in the same transaction as the account's “submitted”, so that a
+    ballot is never lost and never counted for an account that can still vote;
+    moved into ``Ballot`` by ``services.ballot_box_flush`` in a later
+    transaction, with others, in random order. It holds no account, no time and
+    not the receipt hash the ballot will hold.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    task = models.ForeignKey(
+        EvaluationTask, verbose_name=_("evaluation task"), on_delete=models.PROTECT, related_name="box_entries"
+    )
+    category = models.ForeignKey(
+        EvaluatorCategory, verbose_name=_("evaluator category"), on_delete=models.PROTECT, related_name="+"
+    )
+    cast_on = models.DateField(_("day cast"))
+    receipt_digest = models.CharField(_("receipt hash"), max_length=64, unique=True, editable=False)
+    sealed = models.BinaryField(_("sealed ballot"))
+
+    class Meta:
+        verbose_name = _("ballot in the box")
+        verbose_name_plural = _("ballots in the box")
+
+    def __str__(self):
+        return str(_("ballot in the box"))
+
+
 class Ballot(models.Model):
-    """A cast ballot, online or entered from paper. It knows its task, evaluator
+    """A counted ballot, online or entered from paper. It knows its task, evaluator
     category and day, never its account, time or address.
 
     ``answers`` maps a task target's id to ``{indicator id: level code or number}``,
@@ -555,7 +629,7 @@ class Ballot(models.Model):
         ONLINE = "online", _("Online")
         PAPER = "paper", _("Paper")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = RandomIdField(primary_key=True)
     # A cast ballot is never deleted with its task: the rule table refuses deleting such a task.
     task = models.ForeignKey(
         EvaluationTask, verbose_name=_("evaluation task"), on_delete=models.PROTECT, related_name="ballots"

@@ -53,7 +53,7 @@ class EvaluationTaskRules(Rules):
     anywhere = office_keeps(READERS)
 
     def can_for(self, user, action, instance):
-        if action == "delete" and (instance.ballots.exists() or instance.accounts.exists()):
+        if action == "delete" and (instance.has_cast_ballots() or instance.accounts.exists()):
             return False
         return super().can_for(user, action, instance)
 

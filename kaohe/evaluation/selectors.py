@@ -17,6 +17,7 @@ from wagtail import hooks
 from . import codes
 from .models import (
     Ballot,
+    BallotBoxEntry,
     CategoryResult,
     EvaluationAccount,
     EvaluationTask,
@@ -127,11 +128,12 @@ class TaskProgress:
 
 
 def task_progress(task: EvaluationTask) -> TaskProgress:
-    """Accounts and ballots per evaluator category, in three queries (EVAL-6).
+    """Accounts and ballots per evaluator category, in a few queries (EVAL-6).
 
     “Issued” counts accounts in use (not revoked); “signed in” counts those
     that have signed in at least once, including those that went on to save a
-    draft or submit.
+    draft or submit. Online ballots still waiting in the ballot box count as
+    cast. Counts only: never which account has voted (EVAL-10).
     """
     category_ids = set(TaskRater.objects.filter(task=task).values_list("evaluator_category_id", flat=True))
     accounts = (
@@ -154,9 +156,15 @@ def task_progress(task: EvaluationTask) -> TaskProgress:
             paper_invalid=Count("pk", filter=Q(source=Ballot.Source.PAPER, is_valid=False)),
         )
     )
+    waiting = dict(
+        BallotBoxEntry.objects.filter(task=task)
+        .values("category_id")
+        .annotate(n=Count("pk"))
+        .values_list("category_id", "n")
+    )
     account_rows = {row["category_id"]: row for row in accounts}
     ballot_rows = {row["category_id"]: row for row in ballots}
-    category_ids |= set(account_rows) | set(ballot_rows)
+    category_ids |= set(account_rows) | set(ballot_rows) | set(waiting)
     rows = []
     for category in EvaluatorCategory.objects.filter(pk__in=category_ids):
         a = account_rows.get(category.pk, {})
@@ -169,7 +177,7 @@ def task_progress(task: EvaluationTask) -> TaskProgress:
                 drafts=a.get("drafts", 0),
                 submitted=a.get("submitted", 0),
                 revoked=a.get("revoked", 0),
-                online_ballots=b.get("online", 0),
+                online_ballots=b.get("online", 0) + waiting.get(category.pk, 0),
                 paper_valid=b.get("paper_valid", 0),
                 paper_invalid=b.get("paper_invalid", 0),
             )
@@ -182,14 +190,21 @@ def task_evaluator_categories(task: EvaluationTask) -> list[EvaluatorCategory]:
     return list(EvaluatorCategory.objects.filter(pk__in=ids))
 
 
-def receipt_lookup(raw_code: str) -> Ballot | None:
-    """The ballot a receipt code belongs to, or None; it reveals the task, category and day only."""
+def receipt_lookup(raw_code: str) -> Ballot | BallotBoxEntry | None:
+    """The ballot a receipt code belongs to (counted, or still in the ballot box), or None.
+
+    Either reveals the task, category and day only.
+    """
     normalised = codes.normalise(raw_code)
     if not codes.looks_valid(normalised, codes.RECEIPT_LENGTH):
         return None
     return (
         Ballot.objects.select_related("task", "category")
         .filter(receipt_digest=codes.receipt_digest(normalised))
+        .first()
+    ) or (
+        BallotBoxEntry.objects.select_related("task", "category")
+        .filter(receipt_digest=codes.box_receipt_digest(normalised))
         .first()
     )
 

@@ -4,16 +4,34 @@ Every write that must be all-or-nothing is one function here inside
 ``transaction.atomic``; where two requests can race on one account the row is
 locked with ``select_for_update`` (on SQLite the portal's IMMEDIATE
 transactions serialise writers anyway).
+
+How a ballot is kept apart from its account (EVAL-10):
+
+1. ``ballot_submit``, one transaction: the account is locked and marked
+   submitted, its draft deleted, and the ballot put in the **ballot box**
+   (``BallotBoxEntry``) sealed with the task's box key. All or nothing: a ballot
+   is never lost and never counted for an account that can still vote.
+2. ``ballot_box_flush``, a later transaction that touches no account: once the
+   box holds ``EVALUATION_BALLOT_BATCH`` ballots they are opened and written to
+   the ballot table together, in random order, under random keys. A ballot
+   therefore shares no transaction id with any account, and its row tells at
+   most which batch it came in.
+3. ``task_close``: the rest of the box is emptied and the task's whole ballot
+   table rewritten in random order; then, in a transaction of its own, every
+   account of the task is rewritten, so that not even the order in which
+   accounts voted stays in the database's transaction ids.
 """
 
 from __future__ import annotations
 
+import logging
+import random
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -22,9 +40,10 @@ from kaohe.core.net import client_address
 from kaohe.org.models import Membership, Team
 from kaohe.org.selectors import current_membership_q
 
-from . import codes
+from . import codes, sealing
 from .models import (
     Ballot,
+    BallotBoxEntry,
     Draft,
     EvaluationAccount,
     EvaluationTask,
@@ -37,8 +56,10 @@ from .models import (
 )
 from .sheets import BallotSheet, ballot_sheet
 
-SESSION_KEY = "evaluation_account"
 MAX_ACCOUNTS_PER_BATCH = 5000
+
+logger = logging.getLogger(__name__)
+_shuffle = random.SystemRandom().shuffle
 
 Status = EvaluationAccount.Status
 
@@ -235,11 +256,22 @@ def check_task_accepts_online(task: EvaluationTask, now=None) -> None:
         )
 
 
-def evaluator_sign_in(*, request, raw_code: str) -> EvaluationAccount:
-    """Sign an evaluator in with their code alone; the session holds the account, not a user.
+@dataclass
+class Voter:
+    """A signed-in evaluator: the account, and the key that seals their draft (held by their browser only)."""
 
-    Wrong codes are counted per address and per code prefix; past the limit
-    every attempt is refused for the rest of the window.
+    account: EvaluationAccount
+    draft_key: bytes
+
+
+def evaluator_sign_in(*, request, raw_code: str) -> Voter:
+    """Check an evaluator's code; returns the account and the draft key made from the code.
+
+    Nothing is stored for the sign-in but the account's first “signed in”: the
+    view keeps the voter in a signed cookie of the evaluator's browser, not in a
+    session row, so the database holds no record of who is signed in, or since
+    when. Wrong codes are counted per address and per code prefix; past the
+    limit every attempt is refused for the rest of the window.
     """
     normalised = codes.normalise(raw_code)
     if throttled(request, normalised):
@@ -261,42 +293,75 @@ def evaluator_sign_in(*, request, raw_code: str) -> EvaluationAccount:
     if account.status == Status.SUBMITTED:
         raise EvaluationError(_("This code has already been used to submit a ballot; it cannot be used again."))
     check_task_accepts_online(account.task)
-    request.session.cycle_key()
-    request.session[SESSION_KEY] = account.pk
-    # A shared computer in a meeting room should not stay signed in for long; the draft is kept anyway.
-    request.session.set_expiry(getattr(settings, "EVALUATION_SESSION_SECONDS", 4 * 3600))
     if account.status == Status.ISSUED:
         EvaluationAccount.objects.filter(pk=account.pk, status=Status.ISSUED).update(status=Status.SIGNED_IN)
         account.status = Status.SIGNED_IN
-    return account
+    return Voter(account, sealing.draft_key(normalised))
 
 
-def evaluator_sign_out(request) -> None:
-    """End the evaluator's session; the session row is deleted, so nothing keeps the account."""
-    request.session.flush()
+def _lock_task_open(task: EvaluationTask) -> None:
+    """Hold the task row against closing until this transaction ends, and read its times again.
+
+    A key-share lock on PostgreSQL: evaluators do not wait for each other, only
+    ``task_close`` (which locks the row for update) waits for them, and they for
+    it, so no ballot enters the box of a task whose box has been emptied. On
+    SQLite the portal's IMMEDIATE transactions serialise writers already.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT closed_at, starts_at, ends_at, mode FROM {EvaluationTask._meta.db_table} "  # noqa: S608
+            "WHERE id = %s FOR KEY SHARE",
+            [task.pk],
+        )
+        task.closed_at, task.starts_at, task.ends_at, task.mode = cursor.fetchone()
 
 
 def _locked_voting_account(account_id: int) -> EvaluationAccount:
     account = (
-        EvaluationAccount.objects.select_for_update().select_related("task", "category").filter(pk=account_id).first()
+        EvaluationAccount.objects.select_for_update(of=("self",))
+        .select_related("task", "category")
+        .filter(pk=account_id)
+        .first()
     )
     if account is None or account.status == Status.REVOKED:
         raise EvaluationError(_("This code has been revoked. Ask the assessment office for your new slip."))
     if account.status == Status.SUBMITTED:
         raise EvaluationError(_("Your ballot has already been submitted; nothing more can be changed."))
+    _lock_task_open(account.task)
     check_task_accepts_online(account.task)
     if not account.category.can_evaluate:
         raise EvaluationError(_("Your evaluator category reads the targets' information but does not evaluate."))
     return account
 
 
-# --- Drafts and ballots (EVAL-7, anonymity) ------------------------------------------
+# --- Drafts and ballots (EVAL-7, EVAL-10) ----------------------------------------------
+
+
+def draft_contents(*, account: EvaluationAccount, draft_key: bytes | None) -> tuple[dict, dict]:
+    """The answers and remarks of the account's draft, opened with the evaluator's key; empty without one."""
+    draft = Draft.objects.filter(account=account).only("sealed").first()
+    if draft is None or draft_key is None:
+        return {}, {}
+    try:
+        content = sealing.unseal(draft_key, sealing.draft_context(account.pk), draft.sealed)
+    except sealing.Unreadable:
+        # Sealed under another key (the portal's secret changed): as good as no draft.
+        return {}, {}
+    return content.get("a", {}), content.get("r", {})
 
 
 def draft_save(
-    *, account_id: int, answers: dict, remarks: dict | None = None, sheet: BallotSheet | None = None
+    *,
+    account_id: int,
+    draft_key: bytes,
+    answers: dict,
+    remarks: dict | None = None,
+    sheet: BallotSheet | None = None,
 ) -> list[str]:
-    """Keep an evaluator's answers for later; returns values that were not ratings (and were dropped).
+    """Keep an evaluator's answers for later, sealed with their key; returns values that were not ratings
+    (and were dropped).
 
     Refused once the ballot is submitted, the account revoked or the task over.
     """
@@ -305,44 +370,122 @@ def draft_save(
         sheet = sheet or ballot_sheet(task_id=account.task_id, category_id=account.category_id)
         cleaned, errors = sheet.clean(answers)
         kept_remarks = sheet.clean_remarks(remarks or {}, allowed=account.category.can_give_feedback)
-        Draft.objects.update_or_create(account=account, defaults={"answers": cleaned, "remarks": kept_remarks})
+        sealed = sealing.seal(draft_key, sealing.draft_context(account.pk), {"a": cleaned, "r": kept_remarks})
+        Draft.objects.update_or_create(account=account, defaults={"sealed": sealed})
         if account.status in (Status.ISSUED, Status.SIGNED_IN):
             EvaluationAccount.objects.filter(pk=account.pk).update(status=Status.DRAFT)
     return errors
 
 
-def ballot_submit(*, account_id: int, answers: dict | None = None, remarks: dict | None = None) -> str:
-    """Cast the account's ballot for good and return the receipt code.
+def ballot_submit(
+    *,
+    account_id: int,
+    draft_key: bytes | None = None,
+    answers: dict | None = None,
+    remarks: dict | None = None,
+    sheet: BallotSheet | None = None,
+) -> str:
+    """Cast the account's ballot for good and return the receipt code (EVAL-7, EVAL-10).
 
-    With ``answers`` None the saved draft is cast. In one transaction: the
-    account row is locked, the ballot validated and created without any link
-    to the account, the draft deleted and the account marked submitted. A
-    second submission of the same account, however concurrent, is refused.
+    With ``answers`` None the saved draft is cast (opened with ``draft_key``).
+    In one transaction: the account row is locked, the ballot validated and put
+    in the ballot box sealed, without any link to the account, the draft deleted
+    and the account marked submitted. A second submission of the same account,
+    however concurrent, is refused. The ballot reaches the ballot table later,
+    in another transaction (``ballot_box_flush``); if this worker dies in
+    between, it is still in the box and counted.
     """
     with transaction.atomic():
         account = _locked_voting_account(account_id)
-        sheet = ballot_sheet(task_id=account.task_id, category_id=account.category_id)
+        if sheet is None or sheet.task_id != account.task_id or sheet.category_id != account.category_id:
+            sheet = ballot_sheet(task_id=account.task_id, category_id=account.category_id)
         if answers is None:
-            draft = Draft.objects.filter(account=account).first()
-            answers = draft.answers if draft else {}
-            remarks = draft.remarks if draft else {}
+            answers, remarks = draft_contents(account=account, draft_key=draft_key)
         cleaned, errors = sheet.clean(answers)
         errors = errors or sheet.validate(cleaned)
         if errors:
             raise EvaluationError(*errors)
         receipt = codes.new_code(codes.RECEIPT_LENGTH)
-        Ballot.objects.create(
+        content = {
+            "answers": cleaned,
+            "remarks": sheet.clean_remarks(remarks or {}, allowed=account.category.can_give_feedback),
+            "receipt": codes.receipt_digest(receipt),
+        }
+        EvaluationAccount.objects.filter(pk=account.pk).update(status=Status.SUBMITTED)
+        Draft.objects.filter(account=account).delete()
+        BallotBoxEntry.objects.create(
             task_id=account.task_id,
             category_id=account.category_id,
-            source=Ballot.Source.ONLINE,
             cast_on=timezone.localdate(),
-            receipt_digest=codes.receipt_digest(receipt),
-            answers=cleaned,
-            remarks=sheet.clean_remarks(remarks or {}, allowed=account.category.can_give_feedback),
+            receipt_digest=codes.box_receipt_digest(receipt),
+            sealed=sealing.seal(sealing.box_key(account.task_id), sealing.box_context(account.task_id), content),
         )
-        Draft.objects.filter(account=account).delete()
-        EvaluationAccount.objects.filter(pk=account.pk).update(status=Status.SUBMITTED)
+    try:
+        ballot_box_flush(task_id=account.task_id)
+    except Exception:
+        # The ballot is safe in the box; the next flush or the closing of the task counts it.
+        logger.exception("Emptying the ballot box of task %s failed", account.task_id)
     return receipt
+
+
+def _ballots_from_box(entries: list[BallotBoxEntry]) -> list[Ballot]:
+    ballots = []
+    for entry in entries:
+        content = sealing.unseal(sealing.box_key(entry.task_id), sealing.box_context(entry.task_id), entry.sealed)
+        ballots.append(
+            Ballot(
+                task_id=entry.task_id,
+                category_id=entry.category_id,
+                source=Ballot.Source.ONLINE,
+                cast_on=entry.cast_on,
+                receipt_digest=content["receipt"],
+                answers=content["answers"],
+                remarks=content["remarks"],
+            )
+        )
+    return ballots
+
+
+def ballot_batch_size() -> int:
+    return max(1, int(getattr(settings, "EVALUATION_BALLOT_BATCH", 10)))
+
+
+def ballot_box_flush(*, task_id: int, minimum: int | None = None) -> int:
+    """Move the ballots waiting in the task's box into the ballot table, in random order; returns how many.
+
+    Nothing happens while fewer than ``minimum`` (``EVALUATION_BALLOT_BATCH``)
+    wait, so every batch mixes at least that many evaluators. Touches no
+    account: the counted ballots share no transaction with the accounts that
+    cast them. Two workers flushing at once take disjoint entries (rows locked
+    with SKIP LOCKED on PostgreSQL; SQLite serialises writers).
+    """
+    minimum = ballot_batch_size() if minimum is None else minimum
+    if minimum > 1 and BallotBoxEntry.objects.filter(task_id=task_id).count() < minimum:
+        return 0
+    with transaction.atomic():
+        entries = list(BallotBoxEntry.objects.select_for_update(skip_locked=True).filter(task_id=task_id))
+        if not entries or len(entries) < minimum:
+            return 0
+        ballots = _ballots_from_box(entries)
+        _shuffle(ballots)
+        Ballot.objects.bulk_create(ballots, batch_size=500)
+        BallotBoxEntry.objects.filter(pk__in=[entry.pk for entry in entries]).delete()
+    return len(ballots)
+
+
+def _ballot_table_rewrite(task: EvaluationTask) -> None:
+    """Empty the box and write all the task's ballots again, in random order (inside the closing transaction).
+
+    PostgreSQL appends rewritten rows at the end of the table, so afterwards
+    neither their place on disk nor their transaction id follows the order in
+    which they were cast or typed; the keys stay (they are random already).
+    """
+    entries = list(BallotBoxEntry.objects.select_for_update().filter(task=task))
+    ballots = list(Ballot.objects.filter(task=task)) + _ballots_from_box(entries)
+    _shuffle(ballots)
+    Ballot.objects.filter(task=task).delete()
+    Ballot.objects.bulk_create(ballots, batch_size=500)
+    BallotBoxEntry.objects.filter(task=task).delete()
 
 
 def paper_ballot_record(
@@ -404,7 +547,13 @@ def paper_ballot_record(
 
 
 def task_close(*, task: EvaluationTask, user=None) -> EvaluationTask:
-    """Close a task and compute its results; idempotent. Drafts left behind are discarded."""
+    """Close a task and compute its results; idempotent (EVAL-8, EVAL-10).
+
+    Drafts left behind are discarded; the ballot box is emptied and the task's
+    ballots rewritten in random order; then, in a separate transaction, every
+    account of the task is rewritten so that its transaction id no longer tells
+    when it voted.
+    """
     from .tally import task_tally
 
     with transaction.atomic():
@@ -414,8 +563,11 @@ def task_close(*, task: EvaluationTask, user=None) -> EvaluationTask:
         locked.closed_at = timezone.now()
         locked.save(update_fields=["closed_at"])
         Draft.objects.filter(account__task=locked).delete()
+        _ballot_table_rewrite(locked)
         task_tally(locked)
         log(locked, "evaluation.task_close", user=user, data={})
+    with transaction.atomic():
+        EvaluationAccount.objects.filter(task=locked).update(status=F("status"))
     locked.refresh_from_db()
     return locked
 

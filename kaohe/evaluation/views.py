@@ -1,15 +1,21 @@
 """The evaluator's pages (EVAL-7): sign in with the code, fill in the one-page
 form, save a draft, submit after confirming, get a receipt; check a receipt.
 
-An evaluator is not a user: the session holds their account's id and nothing
-else, and the session is deleted when they submit or sign out. No URL carries
-an account, draft or ballot id, so there is nothing to guess.
+An evaluator is not a user and has no session row: their browser holds a signed
+cookie with the account's id and the key that seals their draft (EVAL-10), and
+the cookie is dropped when they submit or sign out. No URL carries an account,
+draft or ballot id, so there is nothing to guess.
 """
 
 from __future__ import annotations
 
+import base64
+
+from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -20,39 +26,80 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import selectors, services
 from .codes import grouped
 from .forms import ReceiptForm, SignInForm
-from .models import Draft, EvaluationAccount
+from .models import EvaluationAccount
 from .sheets import answers_from_post, ballot_sheet
 
 Status = EvaluationAccount.Status
+VOTER_COOKIE = "kaohe_ceping"
+_VOTER_SALT = "kaohe.evaluation.voter"
 
 
-def current_account(request) -> EvaluationAccount | None:
-    """The signed-in evaluator's account while it may still be used, else None (and the session ends)."""
-    account_id = request.session.get(services.SESSION_KEY)
-    if account_id is None:
+def _session_seconds() -> int:
+    return int(getattr(settings, "EVALUATION_SESSION_SECONDS", 4 * 3600))
+
+
+def _cookie_path() -> str:
+    return reverse("evaluation:sign_in")
+
+
+def keep_voter(response, voter: services.Voter) -> None:
+    """Remember the signed-in evaluator in their browser only: a signed, HTTP-only cookie that expires.
+
+    A shared computer in a meeting room should not stay signed in for long
+    (``EVALUATION_SESSION_SECONDS``); the draft is kept anyway.
+    """
+    value = signing.dumps(
+        {"a": voter.account.pk, "k": base64.urlsafe_b64encode(voter.draft_key).decode()}, salt=_VOTER_SALT
+    )
+    response.set_cookie(
+        VOTER_COOKIE,
+        value,
+        max_age=_session_seconds(),
+        path=_cookie_path(),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def forget_voter(response) -> None:
+    response.delete_cookie(VOTER_COOKIE, path=_cookie_path(), samesite="Lax")
+
+
+def current_voter(request) -> services.Voter | None:
+    """The signed-in evaluator while their account may still be used, else None."""
+    raw = request.COOKIES.get(VOTER_COOKIE)
+    if not raw:
+        return None
+    try:
+        data = signing.loads(raw, salt=_VOTER_SALT, max_age=_session_seconds())
+        account_id = int(data["a"])
+        key = base64.urlsafe_b64decode(data["k"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
     account = EvaluationAccount.objects.select_related("task", "category").filter(pk=account_id).first()
     if account is None or not account.can_still_vote:
-        services.evaluator_sign_out(request)
         return None
-    return account
+    return services.Voter(account, key)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sign_in(request):
     """Sign in with the code alone; wrong codes are throttled per address and per code prefix."""
-    if request.method == "GET" and current_account(request) is not None:
+    if request.method == "GET" and current_voter(request) is not None:
         return redirect("evaluation:form")
     form = SignInForm(request.POST or None)
     error = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.evaluator_sign_in(request=request, raw_code=form.cleaned_data["code"])
+            voter = services.evaluator_sign_in(request=request, raw_code=form.cleaned_data["code"])
         except services.EvaluationError as exc:
             error = exc.messages[0]
         else:
-            return redirect("evaluation:form")
+            response = redirect("evaluation:form")
+            keep_voter(response, voter)
+            return response
     status = 403 if error else 200
     return render(
         request,
@@ -64,9 +111,10 @@ def sign_in(request):
 
 @require_POST
 def sign_out(request):
-    services.evaluator_sign_out(request)
     messages.info(request, _("You have signed out. Your draft is kept until you submit or the evaluation ends."))
-    return redirect("evaluation:sign_in")
+    response = redirect("evaluation:sign_in")
+    forget_voter(response)
+    return response
 
 
 def _form_context(request, account, sheet, answers, remarks, errors=None):
@@ -155,19 +203,24 @@ def _reading_only(request, account):
 
 
 def _ended(request, message):
-    services.evaluator_sign_out(request)
     messages.error(request, message)
-    return redirect("evaluation:sign_in")
+    response = redirect("evaluation:sign_in")
+    forget_voter(response)
+    return response
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def ballot_form(request):
     """The one-page form of the evaluator's category: all its targets and indicators (EVAL-7)."""
-    account = current_account(request)
-    if account is None:
+    voter = current_voter(request)
+    if voter is None:
         messages.info(request, _("Sign in with the code on your slip."))
-        return redirect("evaluation:sign_in")
+        response = redirect("evaluation:sign_in")
+        if VOTER_COOKIE in request.COOKIES:
+            forget_voter(response)
+        return response
+    account = voter.account
     try:
         services.check_task_accepts_online(account.task)
     except services.EvaluationError as exc:
@@ -177,16 +230,18 @@ def ballot_form(request):
     sheet = ballot_sheet(task_id=account.task_id, category_id=account.category_id)
 
     if request.method == "GET":
-        draft = Draft.objects.filter(account=account).first()
-        context = _form_context(request, account, sheet, draft.answers if draft else {}, draft.remarks if draft else {})
+        answers, remarks = services.draft_contents(account=account, draft_key=voter.draft_key)
+        context = _form_context(request, account, sheet, answers, remarks)
         return render(request, "evaluation/ballot_form.html", context)
 
     action = request.POST.get("action", "draft")
     if action == "confirm":
-        return _submit(request, account, sheet)
+        return _submit(request, voter, sheet)
     answers, remarks = answers_from_post(request.POST, sheet)
     try:
-        dropped = services.draft_save(account_id=account.pk, answers=answers, remarks=remarks, sheet=sheet)
+        dropped = services.draft_save(
+            account_id=account.pk, draft_key=voter.draft_key, answers=answers, remarks=remarks, sheet=sheet
+        )
     except services.EvaluationError as exc:
         return _ended(request, exc.messages[0])
     cleaned, _errors = sheet.clean(answers)
@@ -229,30 +284,29 @@ def ballot_form(request):
     )
 
 
-def _submit(request, account, sheet):
+def _submit(request, voter, sheet):
+    account = voter.account
     try:
-        receipt = services.ballot_submit(account_id=account.pk)
+        receipt = services.ballot_submit(account_id=account.pk, draft_key=voter.draft_key, sheet=sheet)
     except services.EvaluationError as exc:
         account.refresh_from_db()
         if not account.can_still_vote or not account.task.is_open():
             return _ended(request, exc.messages[0])
-        draft = Draft.objects.filter(account=account).first()
-        answers = draft.answers if draft else {}
-        remarks = draft.remarks if draft else {}
+        answers, remarks = services.draft_contents(account=account, draft_key=voter.draft_key)
         return render(
             request,
             "evaluation/ballot_form.html",
             _form_context(request, account, sheet, answers, remarks, exc.messages),
             status=400,
         )
-    task = account.task
-    # The session is deleted with the account's id in it: from here on nothing ties this browser to the account.
-    services.evaluator_sign_out(request)
-    return render(
+    # The cookie with the account's id is dropped: from here on nothing ties this browser to the account.
+    response = render(
         request,
         "evaluation/receipt.html",
-        {"task": task, "receipt": grouped(receipt), "page_title": _("Ballot received")},
+        {"task": account.task, "receipt": grouped(receipt), "page_title": _("Ballot received")},
     )
+    forget_voter(response)
+    return response
 
 
 @never_cache

@@ -112,12 +112,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     INSTALLED_APPS.append("django.contrib.postgres")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several gunicorn workers write to one file; wait for the lock instead of
-    # failing at once, and use WAL so readers never block the writer.
+    # failing at once, and use WAL so readers never block the writer. secure_delete
+    # zeroes what is deleted, so no deleted draft or ballot-box row stays in the file
+    # (EVAL-10).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": 20,
             "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
         }
     )
 
@@ -293,3 +295,8 @@ EVALUATION_SIGN_IN_MAX_FAILURES_PER_IP = int(os.environ.get("EVALUATION_SIGN_IN_
 EVALUATION_SIGN_IN_MAX_FAILURES_PER_PREFIX = int(os.environ.get("EVALUATION_SIGN_IN_MAX_FAILURES_PER_PREFIX", "10"))
 EVALUATION_SIGN_IN_WINDOW_SECONDS = int(os.environ.get("EVALUATION_SIGN_IN_WINDOW_SECONDS", "600"))
 EVALUATION_SESSION_SECONDS = int(os.environ.get("EVALUATION_SESSION_SECONDS", str(4 * 3600)))
+# The key of evaluation codes' hashes and of sealed drafts and ballot boxes (EVAL-2, EVAL-10);
+# SECRET_KEY when unset. Change it only between evaluation tasks.
+EVALUATION_CODE_SECRET = os.environ.get("EVALUATION_CODE_SECRET", "")
+# Online ballots enter the ballot table together, in random order, once this many wait in the box (EVAL-10).
+EVALUATION_BALLOT_BATCH = int(os.environ.get("EVALUATION_BALLOT_BATCH", "10"))

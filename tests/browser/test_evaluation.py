@@ -5,8 +5,8 @@ EVAL-7).
 import pytest
 
 from kaohe.evaluation import codes
-from kaohe.evaluation.models import Ballot, EvaluationAccount, EvaluatorCategory
-from tests.evaluation.factories import issue_account, make_task
+from kaohe.evaluation.models import EvaluationAccount, EvaluatorCategory
+from tests.evaluation.factories import counted_ballots, issue_account, make_task
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -61,7 +61,7 @@ def test_eval7_an_evaluator_votes_on_a_phone(phone_page, live_server):
     assert page.get_by_role("heading", name="测评表已提交").is_visible()
     receipt = page.locator("#receipt-code").inner_text()
     assert len(codes.normalise(receipt)) == codes.RECEIPT_LENGTH
-    ballot = Ballot.objects.get()
+    ballot = counted_ballots(task).get()
     assert ballot.answers[str(targets[0].pk)] and len(ballot.answers) == 3
     # Going back to the form now leads to the sign-in page.
     page.goto(f"{live_server.url}/ceping/form/")
@@ -96,7 +96,7 @@ def test_eval7_the_form_is_keyboard_operable(page, live_server):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.get_by_role("heading", name="测评表已提交").is_visible()
-    assert Ballot.objects.get().answers == {
+    assert counted_ballots(task).get().answers == {
         str(targets[0].pk): {str(task.raters.get().indicator_system.indicators.get().pk): "B"},
         str(targets[1].pk): {str(task.raters.get().indicator_system.indicators.get().pk): "C"},
     }

@@ -6,8 +6,9 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from kaohe.evaluation import codes
+from kaohe.evaluation import codes, sealing, services
 from kaohe.evaluation.models import (
+    Ballot,
     EvaluationAccount,
     EvaluationTask,
     EvaluatorCategory,
@@ -140,3 +141,18 @@ def full_answers(task, category_name, value="B", overrides=None):
     for target_id, row in (overrides or {}).items():
         answers[str(target_id)] = row
     return answers
+
+
+def key_of(code):
+    """The draft key an evaluator's browser holds after signing in with ``code``."""
+    return sealing.draft_key(codes.normalise(code))
+
+
+def counted_ballots(task):
+    """The task's counted ballots once the ballot box is emptied, as closing the task would (EVAL-10).
+
+    Online ballots wait in the box until a batch is full; tests that look at a
+    single ballot's contents empty the box first.
+    """
+    services.ballot_box_flush(task_id=task.pk, minimum=1)
+    return Ballot.objects.filter(task=task)

@@ -14,6 +14,7 @@ from wagtail.models import ModelLogEntry
 
 from kaohe.evaluation import codes, services
 from kaohe.evaluation.models import EvaluationAccount, EvaluatorCategory
+from kaohe.evaluation.views import VOTER_COOKIE
 from tests.evaluation.factories import issue_account, make_task
 from tests.evaluation.pdfutil import embedded_fonts, page_count
 
@@ -60,9 +61,10 @@ def test_eval2_the_database_copy_cannot_be_used_to_sign_in(client):
     account, code = issue_account(task, EvaluatorCategory.objects.get(name="分管领导"))
     response = client.post(reverse("evaluation:sign_in"), {"code": account.code_digest[:17]})
     assert response.status_code == 403
-    assert services.SESSION_KEY not in client.session
+    assert not client.cookies.get(VOTER_COOKIE)
+    assert client.get(reverse("evaluation:form")).status_code == 302
     response = client.post(reverse("evaluation:sign_in"), {"code": code.lower()})
-    assert response.status_code == 302
+    assert response.status_code == 302 and client.cookies[VOTER_COOKIE].value
 
 
 def test_eval2_office_generates_accounts_and_downloads_the_slips(client, office_user):

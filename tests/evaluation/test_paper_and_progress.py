@@ -6,7 +6,7 @@ from wagtail.models import ModelLogEntry
 
 from kaohe.evaluation import services
 from kaohe.evaluation.models import Ballot, EvaluationAccount, EvaluationTask, EvaluatorCategory
-from tests.evaluation.factories import full_answers, issue_account, make_task
+from tests.evaluation.factories import full_answers, issue_account, key_of, make_task
 from tests.evaluation.pdfutil import embedded_fonts
 
 pytestmark = pytest.mark.django_db
@@ -126,8 +126,8 @@ def progress_fixture():
     for _ in range(2):
         issue_account(task, leaders)
     signed, _ = issue_account(task, leaders, status=Status.SIGNED_IN)
-    drafting, _ = issue_account(task, grassroots)
-    services.draft_save(account_id=drafting.pk, answers=full_answers(task, "基层代表", "B"))
+    drafting, code = issue_account(task, grassroots)
+    services.draft_save(account_id=drafting.pk, draft_key=key_of(code), answers=full_answers(task, "基层代表", "B"))
     voter, _ = issue_account(task, grassroots)
     services.ballot_submit(account_id=voter.pk, answers=full_answers(task, "基层代表", "B"))
     issue_account(task, grassroots, status=Status.REVOKED)
