@@ -474,11 +474,16 @@ class ResultDetailView(ResultsMixin, TaskView):
 
             raise Http404
         remarks = []
+        shown = [row.evaluator_category_id for row in result.by_category.all() if row.is_shown]
+        withheld = [
+            row.evaluator_category.name for row in result.by_category.all() if not row.is_shown and row.ballot_count
+        ]
         if result.is_shown:
+            # Remarks of a category with too few ballots stay hidden like its ratings (EVAL-10).
             key = str(result.task_target_id)
-            for row in Ballot.objects.filter(task=self.task, is_valid=True, remarks__has_key=key).values_list(
-                "remarks", flat=True
-            ):
+            for row in Ballot.objects.filter(
+                task=self.task, is_valid=True, category_id__in=shown, remarks__has_key=key
+            ).values_list("remarks", flat=True):
                 remarks.append(row[key])
         indicators = [item["name"] for item in result.indicator_scores]
         series = [{"name": _("All evaluators"), "value": [float(item["score"]) for item in result.indicator_scores]}]
@@ -497,6 +502,7 @@ class ResultDetailView(ResultsMixin, TaskView):
                 "result": result,
                 "radar": {"indicators": indicators, "series": series} if result.is_shown and indicators else None,
                 "remarks": sorted(remarks),
+                "withheld": withheld,
             }
         )
         return context

@@ -1,7 +1,9 @@
 """Result tables for the screens, the Excel workbook and the PDF (EVAL-8).
 
-Targets below the task's minimum number of ballots appear without scores, so
-an export cannot single out a small group either.
+Targets and evaluator categories below the task's minimum number of ballots
+appear without scores, and the combined figures the tally stores come from the
+shown categories only (EVAL-10), so an export cannot single out a small group
+either.
 """
 
 from __future__ import annotations
@@ -70,7 +72,16 @@ def results_workbook(task, results, evaluator_categories) -> bytes:
 
     sheet = workbook.active
     sheet.title = _("Results")[:31]
-    sheet.append([f"{task.name}（{_('printed')} {timezone.localtime():%Y-%m-%d %H:%M}）"])
+    sheet.append(
+        [
+            f"{task.name}（{_('printed')} {timezone.localtime():%Y-%m-%d %H:%M}）",
+            "",
+            _(
+                "Where a category is not shown, the target's score, rank, ballots, excellent rate, indicator scores "
+                "and level counts come from the categories shown only."
+            ),
+        ]
+    )
     header(
         sheet,
         [_("Rank"), _("Target"), _("Target category"), _("Score"), _("Valid ballots"), _("Excellent rate (%)")]
@@ -99,9 +110,7 @@ def results_workbook(task, results, evaluator_categories) -> bytes:
                 ]
             )
         else:
-            sheet.append(
-                ["", result.display_name, result.target_category.name, _("too few ballots"), result.ballot_count]
-            )
+            sheet.append(["", result.display_name, result.target_category.name, _("too few ballots")])
     widths(sheet)
 
     sheet = workbook.create_sheet(_("By evaluator category")[:31])

@@ -8,6 +8,13 @@ the mean of those ballot scores, optionally without the highest and lowest
 categories' scores by the task's category weights. Level counts and the
 “excellent” rate count every single rating. All arithmetic is Decimal and
 rounded once, by ``round_score``.
+
+Small groups stay hidden (EVAL-10): an evaluator category with fewer than the
+task's minimum number of ballots for a target keeps only its ballot count, and
+every combined figure of that target — score, indicator scores, level counts,
+excellent rate, ballot count, rank — is computed from the categories that are
+shown, so that nothing published can be taken apart to recover the hidden one.
+A target with no category shown has no figures at all.
 """
 
 from __future__ import annotations
@@ -63,8 +70,6 @@ def compute(task: EvaluationTask) -> list[TargetResult]:
     sheets = task_sheets(task_id=task.pk)
     cells: dict[tuple[int, str, str, str], _Cell] = {}
     accumulators: dict[tuple[str, int], _Accumulator] = defaultdict(_Accumulator)
-    ballots_per_target: dict[str, int] = defaultdict(int)
-    indicator_index = {}
 
     ballots = (
         Ballot.objects.filter(task=task, is_valid=True).values_list("category_id", "answers").iterator(chunk_size=500)
@@ -89,7 +94,6 @@ def compute(task: EvaluationTask) -> list[TargetResult]:
                     if indicator is None:
                         continue
                     cell = cells[key] = _Cell(section, indicator, value)
-                    indicator_index[indicator_id] = indicator
                 weighted += cell.weighted
                 weight += cell.weight
                 accumulator.indicator_sums[indicator_id] += cell.score
@@ -100,7 +104,6 @@ def compute(task: EvaluationTask) -> list[TargetResult]:
                     accumulator.excellent += 1
             if weight:
                 accumulator.ballot_scores.append(weighted / weight)
-                ballots_per_target[target_id] += 1
 
     targets = TaskTarget.objects.filter(task=task).select_related("target_category").order_by("sort_order", "pk")
     results = []
@@ -112,12 +115,11 @@ def compute(task: EvaluationTask) -> list[TargetResult]:
             target_category=target.target_category,
             target_team_id=target.team_id,
             target_cadre_id=target.cadre_id,
-            ballot_count=ballots_per_target.get(target_key, 0),
         )
-        result.is_shown = result.ballot_count >= task.min_ballots
         result.category_results = []
         combined_sum = ZERO
         combined_weight = ZERO
+        shown_ballots = 0
         indicator_weighted: dict[str, Decimal] = defaultdict(lambda: ZERO)
         indicator_weights: dict[str, Decimal] = defaultdict(lambda: ZERO)
         level_totals: dict[str, int] = {}
@@ -128,41 +130,48 @@ def compute(task: EvaluationTask) -> list[TargetResult]:
                 continue
             accumulator = accumulators.get((target_key, category_id)) or _Accumulator()
             scores = sorted(accumulator.ballot_scores)
-            counted = scores[1:-1] if task.trim_extremes and len(scores) >= 3 else scores
-            category_score = _mean(counted)
             category_result = CategoryResult(
                 evaluator_category_id=category_id,
                 weight=section.rater.weight,
-                score=round_score(category_score),
                 ballot_count=len(scores),
-                counted_ballots=len(counted),
                 is_shown=len(scores) >= task.min_ballots,
-                excellent_rate=round_score(HUNDRED * accumulator.excellent / accumulator.ratings)
-                if accumulator.ratings
-                else None,
-                level_counts=[[label, accumulator.level_counts.get(key, 0)] for key, label in section.count_keys()],
-                indicator_scores=[
-                    {
-                        "id": indicator.pk,
-                        "name": indicator.name,
-                        "score": str(
-                            round_score(
-                                accumulator.indicator_sums[str(indicator.pk)]
-                                / accumulator.indicator_counts[str(indicator.pk)]
-                            )
-                        )
-                        if accumulator.indicator_counts.get(str(indicator.pk))
-                        else None,
-                        "ratings": accumulator.indicator_counts.get(str(indicator.pk), 0),
-                    }
-                    for indicator in section.indicators
-                ],
+                level_counts=[],
+                indicator_scores=[],
             )
             category_result.evaluator_category_name = section.rater.evaluator_category.name
             result.category_results.append(category_result)
-            if category_score is not None:
-                combined_sum += category_score * section.rater.weight
-                combined_weight += section.rater.weight
+            if not category_result.is_shown:
+                # Too few to show: keep the count, and let nothing of its ratings into any figure.
+                continue
+            counted = scores[1:-1] if task.trim_extremes and len(scores) >= 3 else scores
+            category_score = _mean(counted)
+            category_result.score = round_score(category_score)
+            category_result.counted_ballots = len(counted)
+            category_result.excellent_rate = (
+                round_score(HUNDRED * accumulator.excellent / accumulator.ratings) if accumulator.ratings else None
+            )
+            category_result.level_counts = [
+                [label, accumulator.level_counts.get(key, 0)] for key, label in section.count_keys()
+            ]
+            category_result.indicator_scores = [
+                {
+                    "id": indicator.pk,
+                    "name": indicator.name,
+                    "score": str(
+                        round_score(
+                            accumulator.indicator_sums[str(indicator.pk)]
+                            / accumulator.indicator_counts[str(indicator.pk)]
+                        )
+                    )
+                    if accumulator.indicator_counts.get(str(indicator.pk))
+                    else None,
+                    "ratings": accumulator.indicator_counts.get(str(indicator.pk), 0),
+                }
+                for indicator in section.indicators
+            ]
+            shown_ballots += len(scores)
+            combined_sum += category_score * section.rater.weight
+            combined_weight += section.rater.weight
             for indicator in section.indicators:
                 count = accumulator.indicator_counts.get(str(indicator.pk))
                 if count:
@@ -173,6 +182,8 @@ def compute(task: EvaluationTask) -> list[TargetResult]:
                 level_totals[label] = level_totals.get(label, 0) + accumulator.level_counts.get(key, 0)
             ratings += accumulator.ratings
             excellent += accumulator.excellent
+        result.ballot_count = shown_ballots
+        result.is_shown = shown_ballots > 0
         result.score = round_score(combined_sum / combined_weight) if combined_weight else None
         result.excellent_rate = round_score(HUNDRED * excellent / ratings) if ratings else None
         result.level_counts = [[label, count] for label, count in level_totals.items()]

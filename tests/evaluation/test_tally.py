@@ -99,7 +99,7 @@ def test_eval8_a_target_with_too_few_ballots_is_not_shown_nor_ranked():
     shown = list(results_for_task(task))
     assert len(shown) == 1 and shown[0].ballot_count == 5
     hidden = results_for_task(task, shown_only=False).get(is_shown=False)
-    assert hidden.ballot_count == 2 and hidden.rank is None
+    assert hidden.rank is None and hidden.score is None and hidden.by_category.get().ballot_count == 2
 
 
 def test_eval8_invalid_ballots_do_not_count_and_blanks_are_left_out():
@@ -197,11 +197,13 @@ def test_eval8_results_export_to_excel_and_pdf(client, make_user):
     rows = list(workbook["测评结果"].iter_rows(min_row=3, values_only=True))
     first = task.targets.order_by("sort_order").first().team.name
     row = next(r for r in rows if r[1] == first)
-    # 分管领导 gave two ballots of 88.75; 基层代表 one ballot, below the minimum of 2: its column is hidden.
-    assert row[0] == 1 and row[4] == 3 and row[6] == pytest.approx(88.75) and row[7] == "票数不足"
+    # 分管领导 gave two ballots of 88.75; 基层代表 one ballot, below the minimum of 2: its column is hidden, and the
+    # target's figures come from 分管领导 alone (EVAL-10).
+    assert row[0] == 1 and row[3] == pytest.approx(88.75) and row[4] == 2
+    assert row[6] == pytest.approx(88.75) and row[7] == "票数不足"
     second = next(r for r in rows if r[1] != first)
-    # 70 from 分管领导 (weight 1) and (70×1 + 50×3)/4 = 55 from 基层代表 (weight 2): 60.00 combined.
-    assert second[3] == pytest.approx(60.0) and second[6] == second[7] == "票数不足"
+    # One ballot from each category: neither is shown, so neither is the target.
+    assert second[3] == "票数不足" and len([cell for cell in second if cell not in (None, "")]) == 3
     pdf = client.get(reverse("evaluation_admin:results_pdf", args=[task.pk]))
     assert pdf["Content-Type"] == "application/pdf" and "Noto-Sans-CJK-SC" in embedded_fonts(pdf.content)
 
