@@ -6,7 +6,6 @@ and a refused record changes nothing.
 """
 
 import json
-import time
 from datetime import date
 
 import pytest
@@ -215,15 +214,12 @@ def test_sys3_bulk_push_of_5000_cadres_with_bad_records(writer, county):
     bad = {17: {"sex": "?"}, 1234: {"unit": "U-404"}, 2500: {"name": ""}, 4999: {"birth_date": "2024-02-30"}}
     for index, change in bad.items():
         records[index].update(change)
-    started = time.monotonic()
     response = writer.post("/api/v1/cadres/bulk/", {"records": records}, format="json")
-    elapsed = time.monotonic() - started
     report = response.json()
     assert (report["created"], report["refused"]) == (4996, 4)
     assert [r["index"] for r in report["results"] if r["outcome"] == "refused"] == sorted(bad)
     assert Cadre.objects.count() == 4996
     assert not Cadre.objects.filter(external_id__in=[records[i]["external_id"] for i in bad]).exists()
-    assert elapsed < 60  # the benchmark (bench/api_bulk.py) measures it properly
 
 
 def test_sys3_pushing_the_same_bulk_twice_changes_nothing_the_second_time(writer, county):
