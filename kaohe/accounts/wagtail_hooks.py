@@ -55,3 +55,11 @@ def register_action_log_menu_item():
         icon_name="history",
         order=920,
     )
+
+
+@hooks.register("register_org_import_sheets")
+def register_user_import_sheet():
+    """Users are the last sheet of the organisation import workbook (SYS-10)."""
+    from .imports import UserSheet
+
+    return [UserSheet()]

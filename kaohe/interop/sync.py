@@ -21,12 +21,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from modelsearch.backends import get_search_backends
-from modelsearch.index import get_indexed_instance
 from rest_framework import serializers
-from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from kaohe.core.indexing import index_written
 from kaohe.org.models import Cadre, Membership, Team, Unit
 
 from .api.serializers import (
@@ -275,45 +273,9 @@ class Upserter:
         """Index the batch's records for site search and Wagtail's reference index."""
         if not self.batch:
             return
-        # A record may be created and then updated in the same list: index it once.
-        touched = list({obj.pk: obj for obj in self.created + self.updated}.values())
-        if touched and hasattr(self.model, "search_fields"):
-            indexed = [item for item in (get_indexed_instance(obj, check_exists=False) for obj in touched) if item]
-            for backend in get_search_backends(with_auto_update=True):
-                backend.add_bulk(self.model, indexed)
-        if ReferenceIndex.is_indexed(self.model):
-            _reference_index_created(self.created)
-            for obj in self.references_changed:
-                ReferenceIndex.create_or_update_for_object(obj)
-
-
-def _reference_index_created(objects) -> None:
-    """Wagtail's reference index rows of new records: what ``create_or_update_for_object``
-    writes for an object that has none yet, in one insert instead of two queries each."""
-    if not objects:
-        return
-    from django.contrib.contenttypes.models import ContentType
-
-    model = type(objects[0])
-    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
-    base_content_type = ReferenceIndex._get_base_content_type(model)
-    rows = [
-        ReferenceIndex(
-            content_type=content_type,
-            base_content_type=base_content_type,
-            object_id=obj.pk,
-            to_content_type_id=to_content_type_id,
-            to_object_id=to_object_id,
-            model_path=model_path,
-            content_path=content_path,
-            content_path_hash=ReferenceIndex._get_content_path_hash(content_path),
+        index_written(
+            self.model, created=self.created, updated=self.updated, references_changed=self.references_changed
         )
-        for obj in objects
-        for to_content_type_id, to_object_id, model_path, content_path in set(
-            ReferenceIndex._extract_references_from_object(obj)
-        )
-    ]
-    ReferenceIndex.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
 
 
 def record_upsert(*, kind: str, external_id: str, record) -> RecordOutcome:

@@ -2,6 +2,7 @@
 limited to their own unit, and only the office changes a unit's place in
 the county's structure."""
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
@@ -81,3 +82,39 @@ class CadreAdminForm(OrgAdminForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.limit_to_unit("unit", Unit.objects.filter(pk=self.limited_to_unit))
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class WorkbookImportForm(forms.Form):
+    workbook = forms.FileField(
+        label=_("Filled-in workbook (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"})
+    )
+
+
+class LrmxImportForm(forms.Form):
+    files = MultipleFileField(
+        label=_("Appointment forms (.lrmx), or zips of them"),
+        widget=MultipleFileInput(attrs={"accept": ".lrmx,.zip"}),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Unit"),
+        queryset=Unit.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("Found from each cadre's current position"),
+        help_text=_("Put every cadre of these forms in this unit; otherwise the unit that starts the position."),
+    )

@@ -15,6 +15,8 @@ from wagtail.search.queryset import SearchableQuerySetMixin
 
 from kaohe.core.cjk import CJKSearchField
 
+from .validators import validate_id_number
+
 
 class SearchableQuerySet(SearchableQuerySetMixin, models.QuerySet):
     """A queryset with ``.search()``, for indexed organisation models."""
@@ -186,6 +188,17 @@ class Cadre(RevisionMixin, index.Indexed, models.Model):
         _("profession"), max_length=50, blank=True, help_text=_("Field of work, e.g. 经济管理, 党务, 法律.")
     )
     education = models.CharField(_("education"), max_length=50, blank=True)
+    id_number = models.CharField(
+        _("ID number"),
+        max_length=18,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validate_id_number],
+        help_text=_("Resident identity card number (身份证号); imports match cadres by it."),
+    )
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True)
+    native_place = models.CharField(_("native place"), max_length=50, blank=True)
     external_id = models.CharField(
         _("external identifier"),
         max_length=64,
@@ -254,6 +267,27 @@ def post_group_of(party_post: str, administrative_post: str) -> str:
         if group in groups:
             return group
     return PostGroup.OTHER
+
+
+class CadrePhoto(models.Model):
+    """A cadre's photo, as the cadre-management system sent it (任免审批表 ZhaoPian).
+
+    Kept in the database rather than under MEDIA_ROOT, which the web server hands
+    to anyone: the admin serves it only to those who may see the cadre.
+    """
+
+    cadre = models.OneToOneField(Cadre, verbose_name=_("cadre"), on_delete=models.CASCADE, related_name="photo")
+    image = models.BinaryField(_("image"))
+    content_type = models.CharField(_("content type"), max_length=30)
+    digest = models.CharField(_("SHA-256"), max_length=64, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("cadre photo")
+        verbose_name_plural = _("cadre photos")
+
+    def __str__(self):
+        return str(self.cadre)
 
 
 class Membership(Orderable):
@@ -421,3 +455,59 @@ class WorkGroupMember(Orderable):
 
     def __str__(self):
         return f"{self.name}（{self.post}）"
+
+
+class OrgImport(models.Model):
+    """One upload of organisation data (SYS-10): checked first, applied all at once, and kept as a log.
+
+    What was uploaded (a workbook's rows, or the forms) stays in ``payload`` only until it is
+    applied or discarded; the rows' outcome (new, changed field by field, unchanged, errors)
+    stays for good.
+    """
+
+    class Source(models.TextChoices):
+        WORKBOOK = "workbook", _("Excel workbook")
+        LRMX = "lrmx", _("Appointment forms (.lrmx)")
+
+    class Status(models.TextChoices):
+        CHECKED = "checked", _("Checked, not applied")
+        APPLIED = "applied", _("Applied")
+        DISCARDED = "discarded", _("Discarded")
+
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.CHECKED)
+    file_name = models.CharField(_("file"), max_length=255)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applied by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    rows = models.JSONField(_("rows"), default=list, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    payload = models.BinaryField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("organisation data import")
+        verbose_name_plural = _("organisation data imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.summary) and not self.summary.get("errors") and not self.summary.get("error_rows")

@@ -6,7 +6,7 @@ reads. The public reads units and teams on the portal's pages, not here.
 """
 
 from kaohe.core.roles import RoleCode
-from kaohe.core.rules import ACTIONS, Rules, office_keeps
+from kaohe.core.rules import ACTIONS, Rules, has_role, is_office, office_keeps
 
 from .models import Cadre, Membership, Team, Unit, UnitKind, WorkGroup
 
@@ -58,3 +58,14 @@ team_rules = TeamRules()
 membership_rules = MembershipRules()
 cadre_rules = CadreRules()
 work_group_rules = WorkGroupRules()
+
+
+def can_import(user) -> bool:
+    """Who opens the import screen (SYS-10): the office (organisation data) and the system
+    administrator (users). Each sheet then checks its own right (``ImportSheet.allowed``)."""
+    return is_office(user) or has_role(user, RoleCode.SYSTEM_ADMIN)
+
+
+def can_view_cadre_photo(user, cadre: Cadre) -> bool:
+    """A cadre's photo is seen by those who may see the cadre's record in the admin."""
+    return cadre_rules.can_for(user, "view", cadre)

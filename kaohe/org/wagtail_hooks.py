@@ -1,17 +1,21 @@
 """Admin screens for organisation data (SYS-1, SYS-2, SYS-4)."""
 
 from django import forms
+from django.urls import include, path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from kaohe.core.viewsets import RuleSnippetViewSet
 
-from . import permissions
+from . import admin_urls, admin_views, permissions
 from .forms import CadreAdminForm, MembershipAdminForm, OrgAdminForm, TeamAdminForm, UnitAdminForm
-from .models import Cadre, Membership, Team, Unit, UnitKind, WorkGroup
+from .models import Cadre, CadrePhoto, Membership, Team, Unit, UnitKind, WorkGroup
 
 
 class UnitKindViewSet(RuleSnippetViewSet):
@@ -148,6 +152,21 @@ class MembershipViewSet(RuleSnippetViewSet):
         return Membership.objects.select_related("cadre", "team", "team__unit")
 
 
+class CadrePhotoPanel(HelpPanel):
+    """The photo the appointment forms brought in (SYS-10), if any; it is changed by importing a new form."""
+
+    class BoundPanel(HelpPanel.BoundPanel):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            if self.instance.pk:
+                url = reverse("org_cadre_photo", args=[self.instance.pk])
+                alt = _("Photo of %(name)s") % {"name": self.instance.name}
+                self.content = format_html('<img src="{}" alt="{}" style="max-height: 160px">', url, alt)
+
+        def is_shown(self):
+            return bool(self.instance.pk) and CadrePhoto.objects.filter(cadre_id=self.instance.pk).exists()
+
+
 class CadreViewSet(RuleSnippetViewSet):
     model = Cadre
     rules = permissions.cadre_rules
@@ -164,6 +183,8 @@ class CadreViewSet(RuleSnippetViewSet):
         "rank",
         "profession",
         "education",
+        "ethnicity",
+        "native_place",
         "external_id",
         "is_active",
     ]
@@ -174,7 +195,9 @@ class CadreViewSet(RuleSnippetViewSet):
             FieldRowPanel([FieldPanel("name"), FieldPanel("sex"), FieldPanel("birth_date")]),
             FieldRowPanel([FieldPanel("unit", widget=forms.Select), FieldPanel("position")]),
             FieldRowPanel([FieldPanel("rank"), FieldPanel("profession"), FieldPanel("education")]),
+            FieldRowPanel([FieldPanel("id_number"), FieldPanel("ethnicity"), FieldPanel("native_place")]),
             FieldRowPanel([FieldPanel("external_id"), FieldPanel("is_active")]),
+            CadrePhotoPanel(heading=_("Photo")),
         ],
         base_form_class=CadreAdminForm,
     )
@@ -209,7 +232,26 @@ class OrganisationGroup(SnippetViewSetGroup):
     menu_label = _("Organisation")
     menu_icon = "site"
     menu_order = 210
+    submenu_hook = "register_organisation_menu_item"
     items = (UnitKindViewSet, UnitViewSet, TeamViewSet, MembershipViewSet, CadreViewSet, WorkGroupViewSet)
 
 
 register_snippet(OrganisationGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_org_urls():
+    return [
+        path("org/import/", include(admin_urls, namespace="org_import")),
+        path("org/cadre/<int:pk>/photo/", admin_views.CadrePhotoView.as_view(), name="org_cadre_photo"),
+    ]
+
+
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return permissions.can_import(request.user)
+
+
+@hooks.register("register_organisation_menu_item")
+def register_import_menu_item():
+    return ImportMenuItem(_("Import"), reverse("org_import:index"), name="org-import", icon_name="upload", order=900)

@@ -1,0 +1,134 @@
+"""Writes of organisation data that are more than one form's save: imports (SYS-10)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.signal_handlers import disable_reference_index_auto_update
+
+from kaohe.core.uploads import UploadRefused, read_upload
+
+from .imports import lrmx
+from .imports.common import ImportPlan
+from .imports.context import ImportContext
+from .imports.workbook import MAX_BYTES as WORKBOOK_MAX_BYTES
+from .imports.workbook import plan_workbook, read_workbook, rows_from_payload, rows_to_payload
+from .imports.writer import ImportWriter
+from .models import OrgImport, Unit
+
+
+class ImportNotApplicable(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _plan(*, source: str, payload: bytes, file_name: str, options: dict, ctx: ImportContext) -> ImportPlan:
+    if source == OrgImport.Source.WORKBOOK:
+        return plan_workbook(rows_from_payload(payload), ctx)
+    files = lrmx.files_from_zip(payload) if options.get("packed") else [(file_name, payload)]
+    unit = Unit.objects.filter(pk=options["unit"]).first() if options.get("unit") else None
+    if unit is not None:
+        unit = next((u for u in ctx.units if u.pk == unit.pk), unit)
+    return lrmx.plan_forms(files, ctx, unit=unit)
+
+
+def _store(run: OrgImport, plan: ImportPlan, payload: bytes | None) -> None:
+    run.summary = plan.summary()
+    run.rows = [row.as_json() for row in plan.rows]
+    run.fingerprint = plan.fingerprint()
+    run.payload = payload if plan.ok else None
+
+
+def org_import_check(*, user, source: str, files: list, options: dict | None = None) -> OrgImport:
+    """Read an upload and plan every row against the portal's data, writing nothing but the
+    import's own record: its preview (each row's outcome), kept with the file until applied.
+
+    ``files`` are uploaded files: one workbook, or any number of ``.lrmx`` files and zips of them.
+    A workbook's rows are kept (not the workbook itself); forms are kept as uploaded.
+    Raises ``UploadRefused`` when the upload cannot be read at all.
+    """
+    options = dict(options or {})
+    if source == OrgImport.Source.WORKBOOK:
+        if len(files) != 1:
+            raise UploadRefused(_("Upload one workbook."))
+        data = read_upload(files[0], max_bytes=WORKBOOK_MAX_BYTES, what=_("The workbook"))
+        file_name = files[0].name
+        found, errors = read_workbook(data)
+        del data
+        if errors:
+            run = OrgImport(source=source, file_name=file_name[:255], options=options, created_by=user)
+            _store(run, ImportPlan(errors=errors), None)
+            return _save_new(run, user)
+        payload = rows_to_payload(found)
+    else:
+        if not files:
+            raise UploadRefused(_("Choose the .lrmx files or zips to upload."))
+        read, total = [], 0
+        for upload in files:
+            data = read_upload(upload, max_bytes=lrmx.MAX_UPLOAD - total, what=_("The upload"))
+            total += len(data)
+            read.append((upload.name, data))
+        if len(read) == 1:
+            payload, file_name = read[0][1], read[0][0]
+        else:
+            payload, file_name = lrmx.pack(read), _("%(count)s files") % {"count": len(read)}
+            options["packed"] = True
+    ctx = ImportContext(user=user)
+    if source == OrgImport.Source.WORKBOOK:
+        plan = plan_workbook(found, ctx)
+    else:
+        plan = _plan(source=source, payload=payload, file_name=file_name, options=options, ctx=ctx)
+    run = OrgImport(source=source, file_name=file_name[:255], options=options, created_by=user)
+    _store(run, plan, payload)
+    return _save_new(run, user)
+
+
+def _save_new(run: OrgImport, user) -> OrgImport:
+    with transaction.atomic():
+        # An earlier preview of the same person is dropped: only the newest can be applied.
+        OrgImport.objects.filter(created_by=user, status=OrgImport.Status.CHECKED).update(
+            status=OrgImport.Status.DISCARDED, payload=None
+        )
+        run.save()
+    return run
+
+
+def org_import_apply(*, run_id: int, user) -> tuple[OrgImport, bool]:
+    """Apply a checked import: every row, or none.
+
+    The file is planned again against the data as it is now; if any row's outcome differs
+    from the preview the person saw (someone changed a record meanwhile), nothing is written,
+    the preview is refreshed and ``(run, False)`` is returned so they can look again.
+    """
+    with transaction.atomic():
+        run = OrgImport.objects.select_for_update().get(pk=run_id)
+        if run.status != OrgImport.Status.CHECKED or run.payload is None:
+            raise ImportNotApplicable(_("This import cannot be applied: it was applied, discarded, or has errors."))
+        payload = bytes(run.payload)
+        ctx = ImportContext(user=user)
+        plan = _plan(source=run.source, payload=payload, file_name=run.file_name, options=run.options, ctx=ctx)
+        if not plan.ok or plan.fingerprint() != run.fingerprint:
+            _store(run, plan, payload)
+            run.save()
+            return run, False
+        writer = ImportWriter(user=user, run_id=run.pk)
+        with disable_reference_index_auto_update():
+            for result in plan.sheets:
+                ctx.sheets[result.key].apply(result.rows, writer)
+            writer.finish()
+        run.status = OrgImport.Status.APPLIED
+        run.applied_at = timezone.now()
+        run.applied_by = user
+        run.payload = None
+        run.save()
+    return run, True
+
+
+def org_import_discard(*, run: OrgImport) -> None:
+    """Drop a checked import and its file."""
+    if run.status == OrgImport.Status.CHECKED:
+        run.status = OrgImport.Status.DISCARDED
+        run.payload = None
+        run.save(update_fields=["status", "payload"])
