@@ -204,7 +204,7 @@ class UserSheet(ImportSheet):
                     _("No initial password: the account cannot sign in until the system administrator sets one.")
                 )
             plan.instance, plan.created = user, created
-            plan.errors.extend(field_errors(user, exclude=["password", "unit", "cadre", "last_login", "date_joined"]))
+            plan.errors.extend(field_errors(plan, exclude=["password"]))
         return plans
 
     def apply(self, plans: list[RowPlan], writer) -> None:

@@ -1,6 +1,10 @@
 """The demo county's goals: last year's and this year's trees for every unit,
 with decompositions, progress reports, and a few changes after publishing.
 
+Each unit's goals fit its function (``demo_catalogue``): the education bureau has schooling
+goals, the public security bureau safety goals, towns their economy and villages; every unit
+has the party's. Progress reports say what was done in words of the goal's own field.
+
 Deterministic (a seeded generator) and idempotent (a unit's plan for a year is
 only created when missing).
 """
@@ -15,10 +19,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from kaohe.accounts.models import User
+from kaohe.core.roles import RoleCode
 from kaohe.org.models import Membership, Unit
 from kaohe.org.selectors import current_membership_q
 
 from . import services
+from .demo_catalogue import (
+    DELAY_REASONS,
+    INDICATORS,
+    LESSONS,
+    OPENINGS,
+    THIRD_LEVEL,
+    areas_for,
+    work_phrases,
+)
 from .models import (
     AssignmentRole,
     Goal,
@@ -32,86 +46,6 @@ from .models import (
 )
 
 ORDER = 40
-
-INDICATORS = [
-    # name, category, unit, higher is better, definition
-    ("地区生产总值", "经济发展", "亿元", True, "全县（或乡镇）常住单位生产活动的最终成果。"),
-    ("固定资产投资", "经济发展", "亿元", True, "年内完成的建造和购置固定资产的工作量。"),
-    ("招商引资到位资金", "经济发展", "亿元", True, "当年实际到位的县外资金。"),
-    ("一般公共预算收入", "经济发展", "万元", True, "纳入一般公共预算管理的收入。"),
-    ("新增城镇就业人数", "民生保障", "人", True, "当年城镇新增就业人员。"),
-    ("农村危房改造", "民生保障", "户", True, "当年完成改造的农村危房户数。"),
-    ("新建农村公路", "民生保障", "公里", True, "当年建成的农村公路里程。"),
-    ("高标准农田建设", "经济发展", "亩", True, "当年建成的高标准农田面积。"),
-    ("重点项目开工数", "经济发展", "个", True, "当年新开工的县级重点项目。"),
-    ("单位生产总值能耗下降", "生态文明", "%", True, "单位地区生产总值能源消耗比上年下降的幅度。"),
-    ("信访积案化解率", "社会治理", "%", True, "当年化解的信访积案占积案总数的比例。"),
-    ("安全生产事故起数", "社会治理", "个", False, "当年发生的一般以上安全生产事故。"),
-]
-
-# Goal type -> (top-level goal, [(sub-goal, indicator or None, plan value), ...])
-TEMPLATES = {
-    "经济发展": [
-        (
-            "推动经济高质量发展",
-            [
-                ("完成年度经济指标任务", "地区生产总值", (8, 60)),
-                ("抓好重点项目建设", "重点项目开工数", (3, 15)),
-                ("加大招商引资力度", "招商引资到位资金", (2, 20)),
-            ],
-        ),
-        (
-            "壮大县域财力",
-            [
-                ("确保一般公共预算收入稳定增长", "一般公共预算收入", (3000, 30000)),
-                ("清理盘活存量资金", None, None),
-            ],
-        ),
-    ],
-    "党的建设": [
-        (
-            "全面加强党的建设",
-            [
-                ("落实全面从严治党主体责任", None, None),
-                ("开展党纪学习教育", None, None),
-                ("推进基层党组织标准化规范化建设", None, None),
-            ],
-        ),
-    ],
-    "民生保障": [
-        (
-            "办好民生实事",
-            [
-                ("促进城镇新增就业", "新增城镇就业人数", (200, 3000)),
-                ("完成农村危房改造", "农村危房改造", (20, 300)),
-                ("新建和改造农村公路", "新建农村公路", (10, 80)),
-            ],
-        ),
-    ],
-    "社会治理": [
-        (
-            "维护社会和谐稳定",
-            [
-                ("化解信访积案", "信访积案化解率", (85, 98)),
-                ("压减安全生产事故", "安全生产事故起数", (1, 5)),
-                ("深化平安建设", None, None),
-            ],
-        ),
-    ],
-    "生态文明": [
-        (
-            "推进生态文明建设",
-            [
-                ("完成节能降耗目标", "单位生产总值能耗下降", (2, 4)),
-                ("落实河湖长制", None, None),
-            ],
-        ),
-    ],
-}
-
-THIRD_LEVEL = ["制定工作方案", "组织推进实施", "开展督查考评"]
-
-DEMO_USER = "fgj_admin"
 
 
 def load(*, stdout=None) -> dict:
@@ -131,6 +65,7 @@ def load(*, stdout=None) -> dict:
                 "definition": definition,
             },
         )
+    indicators = {indicator.name: indicator for indicator in Indicator.objects.select_related("measure_unit")}
     types = {goal_type.name: goal_type for goal_type in GoalType.objects.all()}
     sources = list(GoalSource.objects.all())
     roles = list(AssignmentRole.objects.order_by("sort_order"))
@@ -138,7 +73,7 @@ def load(*, stdout=None) -> dict:
     this_year = timezone.localdate().year
     last_year = this_year - 1
     created = 0
-    units = list(Unit.objects.filter(is_active=True).order_by("pk"))
+    units = list(Unit.objects.filter(is_active=True).select_related("kind").order_by("pk"))
     supervisors = [unit for unit in units if unit.kind and "县" in unit.kind.name]
     for unit in units:
         with transaction.atomic():
@@ -165,12 +100,14 @@ def _build_plan(rng, unit, year, types, sources, roles, indicators, supervisors,
         .select_related("cadre")
         .order_by("sort_order")
     )
-    chosen_types = rng.sample(list(TEMPLATES), k=3)
-    if "党的建设" not in chosen_types:
-        chosen_types[-1] = "党的建设"
-    tops = [(type_name, rng.choice(TEMPLATES[type_name])) for type_name in chosen_types]
-    weights = _split(100, len(tops))
-    for order, ((type_name, (top_name, subs)), weight) in enumerate(zip(tops, weights, strict=True)):
+    by_name = {candidate.name: candidate for candidate in supervisors}
+    others = [candidate for candidate in supervisors if candidate.pk != unit.pk]
+    areas = areas_for(unit.name, unit.kind.name if unit.kind_id else "")
+    weights = _split(100, len(areas))
+    for order, ((type_name, top_name, supervisor_name, subs), weight) in enumerate(zip(areas, weights, strict=True)):
+        supervisor = by_name.get(supervisor_name) if supervisor_name else None
+        if supervisor is None or supervisor.pk == unit.pk:
+            supervisor = rng.choice(others) if others else None
         top = Goal.objects.create(
             plan=plan,
             sort_order=order,
@@ -182,18 +119,22 @@ def _build_plan(rng, unit, year, types, sources, roles, indicators, supervisors,
             start_date=date(year, 1, 1),
             due_date=date(year, 12, 31),
             criteria="按期完成全部子目标，指标达到计划值。",
-            supervising_unit=rng.choice(supervisors) if supervisors else None,
+            supervising_unit=supervisor,
             updated_by=user,
         )
-        sub_weights = _split(100, len(subs))
-        for sub_order, ((sub_name, indicator_name, value_range), sub_weight) in enumerate(
-            zip(subs, sub_weights, strict=True)
+        chosen = subs if len(subs) <= 3 else sorted(rng.sample(subs, k=3), key=subs.index)
+        sub_weights = _split(100, len(chosen))
+        for sub_order, ((sub_name, indicator_name, value_range, _work), sub_weight) in enumerate(
+            zip(chosen, sub_weights, strict=True)
         ):
             indicator = indicators.get(indicator_name) if indicator_name else None
             plan_value = None
             if indicator is not None:
                 low, high = value_range
-                plan_value = Decimal(rng.randint(low * 10, high * 10)) / 10
+                if indicator.measure_unit.name in COUNTED:
+                    plan_value = Decimal(rng.randint(low, high))
+                else:
+                    plan_value = Decimal(rng.randint(low * 10, high * 10)) / 10
             due = date(year, rng.choice([6, 9, 11, 12]), 30 if rng.random() < 0.5 else 15)
             sub = Goal.objects.create(
                 plan=plan,
@@ -241,52 +182,81 @@ def _split(total, parts):
 
 
 def _raise_targets(rng, plan):
-    for goal in plan.goals.filter(plan_value__isnull=False).select_related("indicator"):
+    for goal in plan.goals.filter(plan_value__isnull=False).select_related("indicator__measure_unit"):
         factor = (
             Decimal("1.08")
             if goal.indicator.higher_is_better and goal.indicator.measure_unit.name != "%"
             else Decimal("1")
         )
-        goal.plan_value = (goal.plan_value * factor).quantize(Decimal("0.1"))
+        goal.plan_value = (goal.plan_value * factor).quantize(_step(goal))
         goal.save(update_fields=["plan_value"])
 
 
+PHRASES = work_phrases()
+# Things counted one by one: plan and actual values are whole numbers.
+COUNTED = {"个", "户", "座", "套", "家", "项", "场", "人", "人次", "次", "起", "所"}
+GENERIC_WORK = ["召开专题会议研究部署{n}次", "按计划推进各项工作", "深入基层调研{n}次，帮助解决实际问题"]
+QUARTERS = {1: "一", 2: "二", 3: "三", 4: "四"}
+
+
+def _step(goal) -> Decimal:
+    return Decimal("1") if goal.indicator.measure_unit.name in COUNTED else Decimal("0.1")
+
+
+def _work_done(rng, goal, actual=None) -> str:
+    phrases = PHRASES.get(goal.name) or GENERIC_WORK
+    picks = rng.sample(phrases, k=min(len(phrases), rng.choice([1, 2, 2])))
+    parts = [phrase.format(n=rng.randint(2, 9), m=rng.randint(12, 380)) for phrase in picks]
+    text = rng.choice(OPENINGS) + "；".join(parts)
+    if actual is not None and goal.plan_value:
+        measure = goal.indicator.measure_unit.name
+        share = (actual / goal.plan_value * 100).quantize(Decimal("1"))
+        text += f"，累计完成{format(actual.normalize(), 'f')}{measure}，为年度计划的{share}%"
+    return text + "。"
+
+
 def _progress(rng, plan, periods, user, *, final):
-    goals = list(plan.goals.select_related("indicator").order_by("pk"))
+    goals = list(plan.goals.select_related("indicator__measure_unit").order_by("pk"))
     pace = {goal.pk: rng.uniform(0.75, 1.45) for goal in goals}
     for number, period in enumerate(periods, start=1):
-        report = ProgressReport.objects.create(
-            plan=plan,
-            period=period,
-            submitted=True,
-            updated_by=user,
-            summary=f"{plan.unit.name}{plan.year}年第{number}季度各项目标有序推进。",
-        )
         share = number / 4
         entries = []
+        lagging = 0
         for goal in goals:
             reached = min(pace[goal.pk] * share, 1.25)
-            entry = ProgressEntry(report=report, goal=goal, work_done="按计划推进各项工作，召开专题会议研究部署。")
+            entry = ProgressEntry(goal=goal)
             if goal.is_quantitative:
                 if goal.indicator.higher_is_better:
-                    entry.actual_value = (goal.plan_value * Decimal(str(round(reached, 3)))).quantize(Decimal("0.1"))
+                    entry.actual_value = (goal.plan_value * Decimal(str(round(reached, 3)))).quantize(_step(goal))
                 else:
                     entry.actual_value = Decimal(rng.randint(0, int(goal.plan_value) + 1))
+                entry.work_done = _work_done(rng, goal, entry.actual_value if goal.indicator.higher_is_better else None)
             else:
                 entry.estimated_progress = min(100, int(reached * 100))
+                entry.work_done = _work_done(rng, goal)
             if reached < share * 0.9:
-                entry.delay_reasons = "受资金到位和天气影响，进度略有滞后。"
-            if final or number == len(periods):
-                entry.lessons = "坚持清单化管理、项目化推进，定期调度。"
+                lagging += 1
+                entry.delay_reasons = rng.choice(DELAY_REASONS).format(n=rng.randint(2, 6))
+            if final or number == len(periods) or rng.random() < 0.2:
+                entry.lessons = rng.choice(LESSONS)
             entries.append(entry)
+        on_track = len(goals) - lagging
+        summary = f"{plan.unit.name}{plan.year}年第{QUARTERS[number]}季度，{on_track}项目标按进度推进"
+        summary += f"，{lagging}项进度滞后，已逐项明确整改措施。" if lagging else "，无滞后事项。"
+        report = ProgressReport.objects.create(
+            plan=plan, period=period, submitted=True, updated_by=user, summary=summary
+        )
+        for entry in entries:
+            entry.report = report
         ProgressEntry.objects.bulk_create(entries)
 
 
 def _changes_after_publishing(rng, plan, user):
     """A few goals changed after publishing, so the markers show (GOAL-6)."""
-    editor = User.objects.filter(unit=plan.unit, username=DEMO_USER).first() or user
+    editor = User.objects.filter(unit=plan.unit, groups__role__code=RoleCode.UNIT_ADMIN).first() or user
     candidates = list(plan.goals.filter(parent__isnull=False, plan_value__isnull=False).order_by("pk")[:2])
     for goal in candidates[: 1 if rng.random() < 0.5 else 2]:
         before = services.goal_snapshot(goal)
-        goal.plan_value = (goal.plan_value * Decimal("1.05")).quantize(Decimal("0.1"))
+        raised = (goal.plan_value * Decimal("1.05")).quantize(_step(goal))
+        goal.plan_value = raised if raised != goal.plan_value else goal.plan_value + _step(goal)
         services.goal_update(goal=goal, before=before, version=goal.version, user=editor)

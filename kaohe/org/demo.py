@@ -94,13 +94,32 @@ GIVEN = (
     "学军淑珍卫东光明家乐思远宏伟嘉怡敏慧文斌少华云飞雪梅子豪雅琴浩然桂芳"
 )
 PROFESSIONS = ["经济管理", "党务", "法律", "工程技术", "农业", "教育", "财务会计", "公共管理", "医疗卫生", "信息技术"]
-STREETS = ["人民路", "新华路", "建设路", "解放路", "府前路"]
+ROADS = ["人民路", "新华路", "建设路", "解放路", "府前路"]
 EDUCATIONS = ["大学本科", "研究生", "大学本科", "大学本科", "大专"]
 
 
 def _name(rng: random.Random) -> str:
     given_len = rng.choice([1, 2, 2, 2])
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(given_len))
+
+
+ETHNICITIES = ["汉族"] * 12 + ["畲族", "回族", "壮族"]
+NATIVE_PLACES = ["江西赣州", "江西吉安", "江西南昌", "江西抚州", "湖南郴州", "福建龙岩", "广东梅州"]
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def _identity(number: int, birth: date, sex: str) -> dict:
+    """A valid-looking ID number (right check digit, the sex in its 17th digit), ethnicity and
+    native place; drawn from the cadre's own number, so the other demo data stay as they were."""
+    extra = random.Random(number)
+    sequence = (number * 2) % 1000 + (1 if sex == Cadre.Sex.MALE else 0)
+    body = f"360799{birth:%Y%m%d}{sequence:03d}"
+    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, ID_WEIGHTS, strict=True)) % 11]
+    return {
+        "id_number": body + check,
+        "ethnicity": extra.choice(ETHNICITIES),
+        "native_place": extra.choice(NATIVE_PLACES),
+    }
 
 
 def _department_posts(unit_name: str, size: int) -> list[tuple[str, str, str, str]]:
@@ -181,7 +200,7 @@ def load(*, stdout=None) -> dict:
                 "internal_organisation": "\n".join(org),
                 "contact_person": _name(rng),
                 "contact_phone": phone,
-                "address": f"县城{rng.choice(STREETS)}{rng.randint(1, 199)}号",
+                "address": f"县城{rng.choice(ROADS)}{rng.randint(1, 199)}号",
                 "sort_order": order,
                 "external_id": f"DW{order + 1:04d}",
             },
@@ -205,11 +224,14 @@ def load(*, stdout=None) -> dict:
             birth = date(rng.randint(1968, 1988), rng.randint(1, 12), rng.randint(1, 28))
             position = f"{name}{admin_post or party_post.split('、')[-1]}"
             rank = Cadre.Rank.SECTION_CHIEF if seat < 2 else Cadre.Rank.SECTION_DEPUTY
+            name = _name(rng)
+            sex = rng.choice([Cadre.Sex.MALE, Cadre.Sex.MALE, Cadre.Sex.FEMALE])
             cadre, _ = Cadre.objects.update_or_create(
                 external_id=f"GB{cadre_number:05d}",
                 defaults={
-                    "name": _name(rng),
-                    "sex": rng.choice([Cadre.Sex.MALE, Cadre.Sex.MALE, Cadre.Sex.FEMALE]),
+                    "name": name,
+                    "sex": sex,
+                    **_identity(cadre_number, birth, sex),
                     "birth_date": birth,
                     "unit": unit,
                     "position": position,

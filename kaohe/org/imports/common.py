@@ -230,20 +230,28 @@ def assign(plan: RowPlan, instance, values: dict[str, Any], labels: dict[str, st
         plan.changes.append((label, display(instance, name, old), display(instance, name, new)))
 
 
-def field_errors(instance, exclude: list[str]) -> list[str]:
-    """The model's own checks of field values (lengths, e-mail, choices, ID numbers)."""
-    try:
-        instance.clean_fields(exclude=exclude)
-    except ValidationError as exc:
-        out = []
-        for name, messages in exc.message_dict.items():
-            try:
-                label = str(instance._meta.get_field(name).verbose_name)
-            except Exception:  # a non-field error
-                label = ""
-            out.extend(f"{label}: {message}" if label else message for message in messages)
-        return out
-    return []
+def field_errors(plan: RowPlan, exclude=()) -> list[str]:
+    """The model's own checks (lengths, e-mail, choices, ID numbers, required fields) of the fields
+    the row sets; unchanged fields of a record in the portal passed them when they were saved."""
+    instance = plan.instance
+    names = set(plan.changed_fields)
+    if plan.created:
+        names |= {f.name for f in instance._meta.concrete_fields if not f.blank}
+    out = []
+    for name in sorted(names - set(exclude)):
+        f = instance._meta.get_field(name)
+        if f.is_relation or f.auto_created:
+            continue  # references are resolved by the sheets themselves
+        raw = getattr(instance, f.attname)
+        if raw in f.empty_values:
+            if not f.blank:
+                out.append(f"{f.verbose_name}: {f.error_messages['blank']}")
+            continue
+        try:
+            setattr(instance, f.attname, f.clean(raw, instance))
+        except ValidationError as exc:
+            out.extend(f"{f.verbose_name}: {message}" for message in exc.messages)
+    return out
 
 
 def key(value: str) -> str:

@@ -267,7 +267,7 @@ class UnitSheet(OfficeSheet):
         clash = [other for other in ctx.units_named(unit.name) if other is not unit and same_parent(other, unit)]
         if clash:
             plan.errors.append(_("A unit with this name already exists under the same parent unit."))
-        plan.errors.extend(field_errors(unit, exclude=["kind", "parent", "external_id"]))
+        plan.errors.extend(field_errors(plan, exclude=["external_id"]))
 
     def apply(self, plans: list[RowPlan], writer) -> None:
         new = [plan for plan in plans if plan.action == NEW]
@@ -351,7 +351,7 @@ class TeamSheet(OfficeSheet):
             if created:
                 ctx.add_team(team)
                 claimed[ref(team)] = row.number
-            plan.errors.extend(field_errors(team, exclude=["unit", "external_id"]))
+            plan.errors.extend(field_errors(plan, exclude=["external_id"]))
         return plans
 
     def apply(self, plans: list[RowPlan], writer) -> None:
@@ -494,7 +494,7 @@ def plan_cadre(plan: RowPlan, ctx: ImportContext, cadre: Cadre | None, values: d
         values["birth_date"] = from_number
     assign(plan, cadre, values, labels)
     plan.instance, plan.created = cadre, created
-    plan.errors.extend(field_errors(cadre, exclude=["unit", "id_number", "external_id", *missing]))
+    plan.errors.extend(field_errors(plan, exclude=["id_number", "external_id", *missing]))
     if created:
         ctx.add_cadre(cadre)
     else:
@@ -637,7 +637,7 @@ class MembershipSheet(OfficeSheet):
             plan.instance, plan.created = membership, created
             if membership.start_date and membership.end_date and membership.end_date < membership.start_date:
                 plan.errors.append(_("A membership cannot end before it starts."))
-            plan.errors.extend(field_errors(membership, exclude=["team", "cadre", "external_id", "sort_order"]))
+            plan.errors.extend(field_errors(plan, exclude=["external_id"]))
         for plan in plans:
             if plan.instance is not None and plan.action in (NEW, CHANGED):
                 clash = _overlap(plan.instance, ctx)
