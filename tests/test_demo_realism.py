@@ -41,4 +41,5 @@ def test_demo_goals_fit_each_units_function_and_reports_vary():
 
     admins = User.objects.filter(groups__role__code=RoleCode.UNIT_ADMIN, is_active=True)
     assert admins.values("unit").distinct().count() >= 3
-    assert all(not id_number_problem(number) for number in Cadre.objects.values_list("id_number", flat=True))
+    numbers = list(Cadre.objects.values_list("id_number", flat=True))
+    assert all(number and not id_number_problem(number) for number in numbers), "every cadre has a valid ID number"

@@ -292,6 +292,7 @@ def _last_year_changes() -> None:
             "name": "程文斌",
             "sex": Cadre.Sex.MALE,
             "birth_date": date(1972, 4, 16),
+            **_identity(9001, date(1972, 4, 16), Cadre.Sex.MALE),
             "unit": None,
             "position": "县政协文史委员会主任（原县水利局副局长）",
             "rank": Cadre.Rank.SECTION_DEPUTY,
