@@ -19,6 +19,7 @@ LAYERS = [
     ["kaohe.access"],  # the rights the office sets: who may query and comment on what (SYS-11, CMT-2)
     ["kaohe.goals"],  # goal plans and trees, decomposition, progress
     ["kaohe.comments", "kaohe.evaluation"],  # public supervision; online evaluation
+    ["kaohe.cycle"],  # commitments, work records, work reports, inspection, quarterly grades (CYCLE-1..5)
     ["kaohe.scoring"],  # goal scores
     ["kaohe.results"],  # yearly results, grades, analyses
     ["home"],  # Wagtail pages: read the areas through their selectors and hooks

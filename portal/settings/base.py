@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "kaohe.goals",
     "kaohe.comments",
     "kaohe.evaluation",
+    "kaohe.cycle",
     "kaohe.scoring",
     "kaohe.results",
     "home",

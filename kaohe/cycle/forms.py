@@ -1,0 +1,119 @@
+"""Forms of the cycle's admin screens and portal pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from kaohe.core.rules import is_office
+from kaohe.org.models import Cadre, Team
+
+from .models import Commitment
+from .selectors import linkable_goals
+
+
+class GoalChoiceField(forms.ModelMultipleChoiceField):
+    """Goals labelled with their unit when the list spans units (the office's)."""
+
+    with_unit = False
+
+    def label_from_instance(self, goal):
+        return f"{goal.plan.unit.name} · {goal.name}" if self.with_unit else goal.name
+
+
+class TargetAdminForm(WagtailAdminModelForm):
+    """Base of the admin forms about a team or a cadre.
+
+    A unit administrator chooses only their own unit's team and cadres, and goals of their
+    own unit's plan; the office chooses any. ``office_only`` fields are left out for others.
+    Whatever the page offered, ``clean`` checks the choice again on the server."""
+
+    office_only: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        self.office = user is not None and is_office(user)
+        self.own_unit_id = None if self.office or user is None else user.unit_id
+        if not self.office:
+            for name in self.office_only:
+                self.fields.pop(name, None)
+        unit_id = self.own_unit_id if not self.office else (self.instance.unit_id if self.instance.pk else None)
+        teams = Team.objects.select_related("unit").order_by("unit__name", "name")
+        cadres = Cadre.objects.filter(is_active=True).select_related("unit").order_by("unit__name", "name")
+        if unit_id is not None:
+            teams, cadres = teams.filter(unit_id=unit_id), cadres.filter(unit_id=unit_id)
+        elif not self.office:
+            teams, cadres = teams.none(), cadres.none()
+        if "team" in self.fields:
+            self.fields["team"].queryset = teams
+            self.fields["team"].label_from_instance = lambda team: str(team)
+        if "cadre" in self.fields:
+            self.fields["cadre"].queryset = cadres
+            self.fields["cadre"].label_from_instance = lambda cadre: f"{cadre.name}（{cadre.position}）"
+        if "goals" in self.fields:
+            year = self.initial.get("year") or getattr(self.instance, "year", None) or timezone.localdate().year
+            field = GoalChoiceField(
+                queryset=linkable_goals(unit_id=unit_id, year=year),
+                required=False,
+                label=self.fields["goals"].label,
+                help_text=_("Goals of the unit's plan for the year."),
+                widget=forms.SelectMultiple(attrs={"size": 8}) if unit_id is None else forms.CheckboxSelectMultiple,
+            )
+            field.with_unit = unit_id is None
+            field.initial = self.fields["goals"].initial
+            self.fields["goals"] = field
+
+    def clean(self):
+        cleaned = super().clean()
+        team, cadre = cleaned.get("team"), cleaned.get("cadre")
+        if bool(team) == bool(cadre):
+            raise ValidationError(_("Choose either a leadership team or a cadre."))
+        unit_id = cadre.unit_id if cadre else team.unit_id
+        if self.own_unit_id is not None and unit_id != self.own_unit_id:
+            raise ValidationError(_("You may only write for your own unit's team and cadres."))
+        goals = cleaned.get("goals")
+        year = cleaned.get("year") or getattr(self.instance, "year", None)
+        if goals:
+            wrong = [goal for goal in goals if goal.plan.unit_id != unit_id or (year and goal.plan.year != year)]
+            if wrong:
+                self.add_error(
+                    "goals",
+                    _("“%(goal)s” is not a goal of this unit for this year.") % {"goal": wrong[0].name},
+                )
+        return cleaned
+
+
+class CommitmentAdminForm(TargetAdminForm):
+    office_only = ("status", "review_note", "outcome", "outcome_note")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk and "year" in self.fields:
+            self.fields["year"].initial = timezone.localdate().year
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.office:
+            status = cleaned.get("status")
+            if cleaned.get("outcome") and status != Commitment.Status.PUBLISHED:
+                self.add_error("outcome", _("Only a published commitment can be marked kept or not kept."))
+            if status == Commitment.Status.RETURNED and not (cleaned.get("review_note") or "").strip():
+                self.add_error("review_note", _("Say what the unit should change."))
+        return cleaned
+
+    def save(self, commit=True):
+        commitment = self.instance
+        if not self.office:
+            # A unit's change goes back to the office for review.
+            commitment.status = Commitment.Status.SUBMITTED
+        if commitment.status == Commitment.Status.PUBLISHED and commitment.published_at is None:
+            commitment.published_at = timezone.now()
+        elif commitment.status != Commitment.Status.PUBLISHED:
+            commitment.published_at = None
+        if commitment.pk is None and self.for_user is not None:
+            commitment.created_by = self.for_user
+        return super().save(commit=commit)

@@ -1,0 +1,124 @@
+"""The assessment cycle of a year (CYCLE-1..CYCLE-5): what teams and cadres promise,
+record, report and are graded on besides their goals.
+
+Every record here concerns one *target*: a unit's leadership team or one cadre
+(``TargetFields``). The record keeps its unit as well, taken from the target when it
+is saved, so that the office's rights table (``kaohe.access``) filters it in the
+database by unit.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from kaohe.goals.models import Goal
+from kaohe.org.models import Cadre, Team, Unit
+
+
+class TargetFields(models.Model):
+    """A team or a cadre, and the unit they belong to."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+", editable=False)
+    team = models.ForeignKey(
+        Team, verbose_name=_("leadership team"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("cadre"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def target(self):
+        return self.cadre if self.cadre_id else self.team
+
+    @property
+    def target_name(self) -> str:
+        target = self.target
+        return str(target) if target is not None else ""
+
+    def clean_target(self) -> None:
+        """Exactly one of team and cadre; the unit follows from it."""
+        if bool(self.team_id) == bool(self.cadre_id):
+            raise ValidationError(_("Choose either a leadership team or a cadre."))
+        unit_id = self.cadre.unit_id if self.cadre_id else self.team.unit_id
+        if unit_id is None:
+            raise ValidationError({"cadre": _("This cadre belongs to no unit.")})
+        self.unit_id = unit_id
+
+    def clean(self):
+        super().clean()
+        self.clean_target()
+
+
+def one_target_constraint(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(team__isnull=True, cadre__isnull=False) | Q(team__isnull=False, cadre__isnull=True),
+        name=name,
+        violation_error_message=_("Choose either a leadership team or a cadre."),
+    )
+
+
+class Commitment(TargetFields):
+    """A promise a team or cadre makes at the start of the year, tied to goals (CYCLE-1).
+
+    The unit writes it; the office reviews it and publishes it (or returns it with a
+    note); published commitments are public beside the unit and the goals. At the end
+    of the year the office marks each one kept or not kept, with a note."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Awaiting review")
+        RETURNED = "returned", _("Returned for changes")
+        PUBLISHED = "published", _("Published")
+
+    class Outcome(models.TextChoices):
+        OPEN = "", _("Not yet assessed")
+        KEPT = "kept", _("Kept")
+        NOT_KEPT = "not_kept", _("Not kept")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    text = models.TextField(_("commitment"), max_length=2000)
+    goals = models.ManyToManyField(Goal, verbose_name=_("linked goals"), blank=True, related_name="commitments")
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(
+        pgettext_lazy("commitment", "status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
+    )
+    review_note = models.TextField(
+        _("review note"), blank=True, help_text=_("The office's note to the unit, e.g. why it was returned.")
+    )
+    outcome = models.CharField(
+        pgettext_lazy("commitment", "outcome"), max_length=10, choices=Outcome.choices, blank=True, default=""
+    )
+    outcome_note = models.TextField(_("note on the outcome"), blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "unit__kind__sort_order", "unit__sort_order", "unit_id", "team_id", "cadre__name", "pk"]
+        indexes = [models.Index(fields=["year", "unit", "status"])]
+        constraints = [one_target_constraint("cycle_commitment_one_target")]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+
+    def __str__(self):
+        return f"{self.target_name} {self.year}: {self.text[:40]}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def clean(self):
+        super().clean()
+        if self.due_date and self.year and self.due_date.year != self.year:
+            raise ValidationError({"due_date": _("The due date must fall in the commitment's year.")})
+        if self.outcome and not self.is_published:
+            raise ValidationError({"outcome": _("Only a published commitment can be marked kept or not kept.")})
