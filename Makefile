@@ -7,6 +7,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suite runs on every core (pytest-xdist); `make test PYTEST_ARGS=tests/goals` runs a part.
+PYTEST_ARGS ?= -n auto
 
 # Debian/Ubuntu packages: a browser for the browser tests, a Chinese font and
 # Pango/HarfBuzz for the PDF reports, gettext for the translations.
