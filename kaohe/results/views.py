@@ -37,8 +37,9 @@ def _year(request, year):
     return year or analysis.latest_year() or timezone.localdate().year
 
 
-def _json(data) -> str:
-    return json.dumps(data, ensure_ascii=False, default=float)
+def _json(data):
+    """Chart data for the template's ``json_script``, decimals as numbers."""
+    return json.loads(json.dumps(data, default=float))
 
 
 def overview(request, year=None):

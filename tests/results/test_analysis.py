@@ -1,6 +1,7 @@
 """RES-2 and RES-3: team and cadre analyses, with bounded queries."""
 
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -10,6 +11,12 @@ from django.urls import reverse
 from kaohe.results import analysis, services
 
 pytestmark = pytest.mark.django_db
+
+
+def chart_data(page, script_id):
+    """The data a chart on ``page`` draws: its ``json_script`` element."""
+    found = re.search(rf'<script id="{script_id}" type="application/json">(.*?)</script>', page.content.decode(), re.S)
+    return json.loads(found[1])
 
 
 def test_res3_groups_by_position_and_profession(computed_year):
@@ -39,18 +46,18 @@ def test_res3_normalisation_brings_groups_to_the_overall_mean(computed_year):
 def test_res3_cadre_page_bubbles_and_history(client, office_user, computed_year):
     client.force_login(office_user)
     page = client.get(reverse("results_admin:cadres", args=[2026]) + "?by=profession&method=minmax")
-    bubble = json.loads(page.context["bubble_json"])
+    bubble = chart_data(page, "bubble-chart")
     assert {p["name"] for p in bubble["points"]} == {"甲", "乙", "丙", "丁"}
     cadre = computed_year.cadres[0]
     history = client.get(reverse("results_admin:cadre", args=[cadre.pk]))
-    assert json.loads(history.context["history_json"])["labels"] == [2026]
+    assert chart_data(history, "history-chart")["labels"] == [2026]
     assert "92.50" in history.content.decode()
 
 
 def test_res2_team_analysis_compares_evaluation_by_indicator(client, office_user, computed_year):
     client.force_login(office_user)
     page = client.get(reverse("results_admin:teams", args=[2026]))
-    data = json.loads(page.context["indicator_json"])
+    data = chart_data(page, "indicator-chart")
     assert data["labels"] == ["政治素质", "工作实绩"]
     assert len(data["series"]) == 3
     pdf = client.get(reverse("results_admin:teams", args=[2026]) + "?format=pdf")

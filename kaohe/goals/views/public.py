@@ -7,8 +7,6 @@ drafts; the office sees everything.
 
 from __future__ import annotations
 
-import json
-
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -64,14 +62,11 @@ def goal_query(request):
     if unit is None and not any(data.get(key) for key in FILTERS) and year:
         overview = selectors.unit_completion_overview(user=user, year=year, period=period)
         context["overview"] = overview
-        context["overview_json"] = json.dumps(
-            {
-                "units": [row["unit"] for row in overview],
-                "completion": [row["average"] for row in overview],
-                "label": _("average completion (%)"),
-            },
-            ensure_ascii=False,
-        )
+        context["overview_json"] = {
+            "units": [row["unit"] for row in overview],
+            "completion": [row["average"] for row in overview],
+            "label": _("average completion (%)"),
+        }
     return render(request, "goals/public/goal_query.html", context)
 
 
@@ -96,7 +91,7 @@ def goal_detail(request, pk):
             "sections": goal_page_sections(request, goal),
             "entries": entries,
             "children": selectors.visible_goals(user).filter(parent=goal).order_by("sort_order"),
-            "chart_json": json.dumps(chart, ensure_ascii=False) if chart else "",
+            "chart_json": chart,
             "changes": selectors.recent_goal_changes(goal=goal) if not is_public_reader(user) else [],
         },
     )
