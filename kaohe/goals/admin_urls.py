@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import admin, progress
+from .views import admin, progress, supervision
 
 app_name = "goals_admin"
 
@@ -24,5 +24,8 @@ urlpatterns = [
     path("report/<int:pk>/", progress.ReportEditView.as_view(), name="report"),
     path("report/<int:pk>/export/", progress.ReportExportView.as_view(), name="report_export"),
     path("report/<int:pk>/attach/", progress.AttachmentUploadView.as_view(), name="attach"),
+    path("deadlines/", supervision.DeadlineStatusView.as_view(), name="deadlines"),
+    path("verify/", supervision.VerificationListView.as_view(), name="verify"),
+    path("verify/<int:pk>/", supervision.VerifyEntryView.as_view(), name="verify_entry"),
     path("attachment/<int:pk>/delete/", progress.AttachmentDeleteView.as_view(), name="attachment_delete"),
 ]

@@ -293,6 +293,7 @@ class ProgressReport(models.Model):
     period = models.CharField(_("period"), max_length=3, choices=period_choices)
     summary = models.TextField(_("summary"), blank=True)
     submitted = models.BooleanField(_("submitted"), default=False)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -358,6 +359,104 @@ def completion_percent(goal: Goal, actual, estimated) -> Decimal | None:
     if estimated is None:
         return None
     return Decimal(estimated)
+
+
+class EntryVerification(models.Model):
+    """The supervising department's (or the office's) check of what a submitted report
+    says about one goal (核准数据, SCORE-1): the figures confirmed, or questioned with a note."""
+
+    class Verdict(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        QUESTIONED = "questioned", _("Questioned")
+
+    entry = models.OneToOneField(
+        ProgressEntry, verbose_name=_("progress entry"), on_delete=models.CASCADE, related_name="verification"
+    )
+    verdict = models.CharField(_("verdict"), max_length=10, choices=Verdict.choices)
+    verified_value = models.DecimalField(
+        _("verified value"),
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("The figure the department confirms (核准数据), if it differs from the reported one."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    verifier_unit = models.ForeignKey(
+        Unit, verbose_name=_("verified by unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("verified by")
+    )
+    verified_at = models.DateTimeField(_("verified at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("verification")
+        verbose_name_plural = _("verifications")
+
+    def __str__(self):
+        return f"{self.entry} · {self.get_verdict_display()}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.verdict == self.Verdict.CONFIRMED
+
+
+class ReportingDeadline(models.Model):
+    """When a month's or quarter's progress reports are due (SUP-1), set by the office."""
+
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    period = models.CharField(_("period"), max_length=3, choices=period_choices)
+    due_date = models.DateField(_("due date"))
+    remind_days = models.PositiveSmallIntegerField(
+        _("reminder days before"),
+        default=3,
+        validators=[MaxValueValidator(30)],
+        help_text=_("Units that have not submitted get an e-mail this many days before, and on the day."),
+    )
+
+    class Meta:
+        ordering = ["-year", "due_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "period"],
+                name="reportingdeadline_unique_period",
+                violation_error_message=_("This period already has a deadline in this year."),
+            )
+        ]
+        verbose_name = _("reporting deadline")
+        verbose_name_plural = _("reporting deadlines")
+
+    def __str__(self):
+        return f"{self.year} {self.get_period_display()}"
+
+    def clean(self):
+        if self.due_date and self.year and abs(self.due_date.year - self.year) > 1:
+            raise ValidationError({"due_date": _("The due date should lie in the report's year or the next.")})
+
+
+class DeadlineReminder(models.Model):
+    """A reminder e-mail sent to a unit about a deadline, so a second run of the command sends none."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("A few days before")
+        DUE = "due", _("On the day")
+
+    deadline = models.ForeignKey(ReportingDeadline, on_delete=models.CASCADE, related_name="reminders")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices)
+    recipients = models.TextField(_("recipients"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["deadline", "unit", "kind"], name="deadlinereminder_unique_kind")
+        ]
+        verbose_name = _("deadline reminder")
+        verbose_name_plural = _("deadline reminders")
+
+    def __str__(self):
+        return f"{self.deadline} {self.unit} {self.kind}"
 
 
 ATTACHMENT_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "txt", "jpg", "jpeg", "png", "zip"]

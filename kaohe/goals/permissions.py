@@ -32,6 +32,7 @@ from .models import (
     Indicator,
     MeasureUnit,
     ProgressReport,
+    ReportingDeadline,
 )
 
 OFFICE = {RoleCode.OFFICE}
@@ -60,6 +61,11 @@ class GoalSourceRules(Rules):
 
 class AssignmentRoleRules(Rules):
     model = AssignmentRole
+    anywhere = office_keeps()
+
+
+class ReportingDeadlineRules(Rules):
+    model = ReportingDeadline
     anywhere = office_keeps()
 
 
@@ -100,6 +106,7 @@ plan_rules = GoalPlanRules()
 goal_rules = GoalRules()
 assignment_rules = AssignmentRules()
 report_rules = ProgressReportRules()
+deadline_rules = ReportingDeadlineRules()
 
 
 def as_reader(who) -> Reader:

@@ -12,6 +12,8 @@ an access ``Reader`` (an evaluator from the ballot form).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
@@ -21,7 +23,17 @@ from kaohe.access.models import Subject
 from kaohe.core.rules import is_office
 from kaohe.org.selectors import active_units, team_cadres
 
-from .models import PERIOD_ORDER, Assignment, Goal, GoalChange, GoalPlan, ProgressEntry, ProgressReport
+from .models import (
+    PERIOD_ORDER,
+    Assignment,
+    EntryVerification,
+    Goal,
+    GoalChange,
+    GoalPlan,
+    ProgressEntry,
+    ProgressReport,
+    ReportingDeadline,
+)
 from .permissions import (
     as_reader,
     can_view_plan,
@@ -349,3 +361,95 @@ def recent_goal_changes(*, goal: Goal, limit: int = 20) -> list[GoalChange]:
 def plan_team_cadres(*, plan: GoalPlan) -> QuerySet:
     """The people the plan's goals can go to: its unit's current leadership-team members (GOAL-5)."""
     return team_cadres(unit=plan.unit)
+
+
+@dataclass
+class DeadlineStatus:
+    """Who has and has not reported for one deadline (SUP-1)."""
+
+    deadline: ReportingDeadline
+    units: int = 0  # units with a published plan of the year: they must report
+    on_time: int = 0
+    late: list[tuple[Unit, datetime]] = field(default_factory=list)  # submitted after the due date
+    missing: list[Unit] = field(default_factory=list)  # not submitted yet
+    is_past: bool = False  # the due date has gone by: the missing are late
+
+
+def deadline_statuses(*, year: int, today: date, unit_id: int | None = None) -> list[DeadlineStatus]:
+    """Each of ``year``'s deadlines with the units that reported on time, late, or not at all
+    (SUP-1). Units must report on their published plan of the year; ``unit_id`` narrows it
+    to one unit. Three queries whatever the county's size."""
+    deadlines = list(ReportingDeadline.objects.filter(year=year).order_by("due_date", "period"))
+    if not deadlines:
+        return []
+    plans = GoalPlan.objects.filter(year=year, status=GoalPlan.Status.PUBLISHED).select_related("unit")
+    if unit_id is not None:
+        plans = plans.filter(unit_id=unit_id)
+    plans = sorted(plans, key=lambda plan: (plan.unit.sort_order, plan.unit.name))
+    submitted = {
+        (plan_id, period): at
+        for plan_id, period, at in ProgressReport.objects.filter(
+            plan__in=[plan.pk for plan in plans], submitted=True
+        ).values_list("plan_id", "period", "submitted_at")
+    }
+    statuses = []
+    for deadline in deadlines:
+        status = DeadlineStatus(deadline=deadline, units=len(plans), is_past=deadline.due_date < today)
+        for plan in plans:
+            key = (plan.pk, deadline.period)
+            if key not in submitted:
+                status.missing.append(plan.unit)
+            elif submitted[key] is not None and submitted[key].date() > deadline.due_date:
+                status.late.append((plan.unit, submitted[key]))
+            else:
+                status.on_time += 1
+        statuses.append(status)
+    return statuses
+
+
+def units_to_remind(*, deadline: ReportingDeadline) -> list[Unit]:
+    """Units with a published plan of the deadline's year whose report for its period is not
+    submitted (SUP-1)."""
+    done = ProgressReport.objects.filter(plan__year=deadline.year, period=deadline.period, submitted=True).values(
+        "plan_id"
+    )
+    plans = (
+        GoalPlan.objects.filter(year=deadline.year, status=GoalPlan.Status.PUBLISHED)
+        .exclude(pk__in=done)
+        .select_related("unit")
+        .order_by("unit__sort_order", "unit__name")
+    )
+    return [plan.unit for plan in plans if plan.unit.is_active]
+
+
+def entries_to_verify(*, user, year: int | None = None, pending_only: bool = True) -> QuerySet:
+    """Entries of submitted reports on goals ``user`` verifies (SCORE-1): those the user's unit
+    supervises, every one for the office; unverified ones first, newest report first."""
+    entries = ProgressEntry.objects.filter(report__submitted=True).select_related(
+        "goal__plan__unit", "goal__indicator__measure_unit", "report", "verification__verified_by"
+    )
+    if not is_office(user):
+        unit_id = getattr(user, "unit_id", None)
+        if not unit_id:
+            return entries.none()
+        entries = entries.filter(goal__supervising_unit_id=unit_id)
+    if year:
+        entries = entries.filter(report__plan__year=year)
+    if pending_only:
+        entries = entries.filter(verification__isnull=True)
+    return entries.order_by("-report__submitted_at", "goal__plan__unit__name", "goal__sort_order", "pk")
+
+
+def latest_verifications(*, goal_ids) -> dict[int, EntryVerification]:
+    """Each goal's verification of its latest verified submitted entry (SCORE-1)."""
+    found: dict[int, EntryVerification] = {}
+    rank: dict[int, int] = {}
+    for verification in EntryVerification.objects.filter(entry__goal_id__in=list(goal_ids)).select_related(
+        "entry__report", "verified_by", "verifier_unit"
+    ):
+        goal_id = verification.entry.goal_id
+        position = PERIOD_ORDER.get(verification.entry.report.period, 0)
+        if position >= rank.get(goal_id, -1):
+            rank[goal_id] = position
+            found[goal_id] = verification
+    return found

@@ -28,6 +28,8 @@ from . import excel
 from .models import (
     Assignment,
     AssignmentRole,
+    DeadlineReminder,
+    EntryVerification,
     Goal,
     GoalChange,
     GoalPlan,
@@ -35,6 +37,7 @@ from .models import (
     ProgressEntry,
     ProgressReport,
     ReportAttachment,
+    ReportingDeadline,
 )
 from .tree import descendants_of
 
@@ -405,6 +408,8 @@ def report_save(
     for entry in entries:
         entry.save()
     report.summary = summary
+    if submit and not report.submitted:
+        report.submitted_at = timezone.now()
     report.submitted = report.submitted or submit
     report.updated_by = user
     report.save()
@@ -475,3 +480,124 @@ def report_import(*, plan: GoalPlan, token: str, user: User) -> tuple[ProgressRe
     default_storage.delete(path)
     log(report, "wagtail.edit", user=user)
     return report, len(result.rows)
+
+
+@transaction.atomic
+def deadlines_year_copy(*, year_from: int, year_to: int, user: User) -> int:
+    """Give ``year_to`` the periods and reminder days of ``year_from``'s reporting deadlines,
+    due dates moved on by the difference in years, where ``year_to`` has none for the period
+    (SUP-1). Returns how many were copied."""
+    taken = set(ReportingDeadline.objects.filter(year=year_to).values_list("period", flat=True))
+    new = [
+        ReportingDeadline(
+            year=year_to,
+            period=deadline.period,
+            due_date=_shift(deadline.due_date, year_to - year_from),
+            remind_days=deadline.remind_days,
+        )
+        for deadline in ReportingDeadline.objects.filter(year=year_from).exclude(period__in=taken)
+    ]
+    ReportingDeadline.objects.bulk_create(new)
+    for deadline in new:
+        log(deadline, "wagtail.create", user=user)
+    return len(new)
+
+
+def reminder_record(*, deadline: ReportingDeadline, unit, kind: str, recipients: list[str]) -> bool:
+    """Note that ``unit`` was reminded of ``deadline``; False when it already was (SUP-1)."""
+    _reminder, created = DeadlineReminder.objects.get_or_create(
+        deadline=deadline, unit=unit, kind=kind, defaults={"recipients": ", ".join(recipients)}
+    )
+    return created
+
+
+@transaction.atomic
+def entry_verify(
+    *, entry: ProgressEntry, verdict: str, note: str, verified_value, user: User, unit=None
+) -> EntryVerification:
+    """Record the supervising department's (or the office's) verdict on a submitted entry's
+    figures (核准数据, SCORE-1). Questioning needs a note; a second verdict replaces the first
+    and both are in the log."""
+    if not entry.report.submitted:
+        raise ValidationError(_("Only submitted reports are verified."))
+    if verdict not in EntryVerification.Verdict.values:
+        raise ValidationError(_("Confirm or question the figures."))
+    note = (note or "").strip()
+    if verdict == EntryVerification.Verdict.QUESTIONED and not note:
+        raise ValidationError(_("Say what is questioned: the unit reads the note."))
+    verification, _created = EntryVerification.objects.update_or_create(
+        entry=entry,
+        defaults={
+            "verdict": verdict,
+            "note": note,
+            "verified_value": verified_value,
+            "verified_by": user,
+            "verifier_unit": unit,
+        },
+    )
+    log(
+        entry.report,
+        "goals.verify",
+        user=user,
+        data={"goal": entry.goal.name, "verdict": verdict, "note": note, "value": str(verified_value or "")},
+    )
+    return verification
+
+
+def _reminder_recipients(unit) -> list[str]:
+    from kaohe.accounts.models import User as Account
+    from kaohe.core.roles import RoleCode
+
+    addresses = list(
+        Account.objects.filter(unit=unit, is_active=True, groups__role__code=RoleCode.UNIT_ADMIN)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    if unit.contact_email and unit.contact_email not in addresses:
+        addresses.append(unit.contact_email)
+    return addresses
+
+
+def deadline_reminders_send(*, today: date, dry_run: bool = False) -> list[tuple[ReportingDeadline, object, str, list]]:
+    """E-mail every unit that has not submitted its report: ``remind_days`` before the due
+    date and on the day (SUP-1). A unit is reminded once per deadline and kind, however often
+    this runs; a unit with no address is listed with no recipients. Returns what was (or,
+    ``dry_run``, would be) sent: deadline, unit, kind, recipients."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    from .selectors import units_to_remind
+
+    sent = []
+    for deadline in ReportingDeadline.objects.filter(due_date__gte=today).order_by("due_date"):
+        if today == deadline.due_date:
+            kind = DeadlineReminder.Kind.DUE
+        elif deadline.remind_days and (deadline.due_date - today).days == deadline.remind_days:
+            kind = DeadlineReminder.Kind.BEFORE
+        else:
+            continue
+        already = set(DeadlineReminder.objects.filter(deadline=deadline, kind=kind).values_list("unit_id", flat=True))
+        for unit in units_to_remind(deadline=deadline):
+            if unit.pk in already:
+                continue
+            recipients = _reminder_recipients(unit)
+            sent.append((deadline, unit, kind, recipients))
+            if dry_run:
+                continue
+            if recipients:
+                context = {
+                    "unit": unit,
+                    "deadline": deadline,
+                    "period": deadline.get_period_display(),
+                    "today": kind == DeadlineReminder.Kind.DUE,
+                    "link": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("goals_admin:index"),
+                }
+                subject = render_to_string("goals/email/deadline_subject.txt", context).strip()
+                body = render_to_string("goals/email/deadline.txt", context)
+                send_mail(subject.replace("\n", " ")[:150], body, settings.DEFAULT_FROM_EMAIL, recipients)
+            reminder_record(deadline=deadline, unit=unit, kind=kind, recipients=recipients)
+    return sent

@@ -4,7 +4,7 @@ from django.urls import include, path, reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.snippets.models import register_snippet
@@ -14,7 +14,7 @@ from kaohe.core.viewsets import RuleSnippetViewSet
 from kaohe.org.selectors import active_units
 
 from . import admin_urls, permissions
-from .models import AssignmentRole, GoalSource, GoalType, Indicator, MeasureUnit
+from .models import AssignmentRole, GoalSource, GoalType, Indicator, MeasureUnit, ReportingDeadline
 
 
 @hooks.register("register_admin_urls")
@@ -87,8 +87,48 @@ class AssignmentRoleViewSet(RuleSnippetViewSet):
     panels = [FieldPanel("name"), FieldPanel("sort_order")]
 
 
+class ReportingDeadlineViewSet(RuleSnippetViewSet):
+    """When each month's or quarter's progress is due (SUP-1)."""
+
+    model = ReportingDeadline
+    rules = permissions.deadline_rules
+    icon = "time"
+    menu_order = 105
+    list_display = ["year", "period", "due_date", "remind_days"]
+    list_filter = ["year"]
+    search_fields = ["year"]
+    panels = [
+        FieldRowPanel([FieldPanel("year"), FieldPanel("period")]),
+        FieldRowPanel([FieldPanel("due_date"), FieldPanel("remind_days")]),
+    ]
+
+
+class DeadlinesMenuItem(MenuItem):
+    def is_shown(self, request):
+        from kaohe.core.roles import RoleCode
+        from kaohe.core.rules import has_role
+
+        return has_role(request.user, RoleCode.OFFICE, RoleCode.COUNTY_LEADER, RoleCode.UNIT_ADMIN) or (
+            request.user.is_superuser
+        )
+
+
+class VerifyMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .views.supervision import may_verify
+
+        return may_verify(request.user)
+
+
 class GoalViewSetGroup(SnippetViewSetGroup):
-    items = (IndicatorViewSet, GoalTypeViewSet, GoalSourceViewSet, AssignmentRoleViewSet, MeasureUnitViewSet)
+    items = (
+        ReportingDeadlineViewSet,
+        IndicatorViewSet,
+        GoalTypeViewSet,
+        GoalSourceViewSet,
+        AssignmentRoleViewSet,
+        MeasureUnitViewSet,
+    )
     menu_icon = "crosshairs"
     menu_label = _("Goals")
     menu_name = "goals"
@@ -96,7 +136,13 @@ class GoalViewSetGroup(SnippetViewSetGroup):
 
     def get_submenu_items(self):
         plans = PlansMenuItem(_("Yearly goals"), reverse_lazy("goals_admin:index"), icon_name="list-ol", order=100)
-        return [plans] + super().get_submenu_items()
+        late = DeadlinesMenuItem(
+            _("Who has reported"), reverse_lazy("goals_admin:deadlines"), icon_name="time", order=101
+        )
+        verify = VerifyMenuItem(
+            _("Verify reported figures"), reverse_lazy("goals_admin:verify"), icon_name="tick", order=102
+        )
+        return [plans, late, verify] + super().get_submenu_items()
 
 
 register_snippet(GoalViewSetGroup)
@@ -150,6 +196,35 @@ class MyGoalsPanel(Component):
         return context
 
 
+class LateReportsPanel(Component):
+    """Dashboard: this year's deadlines that have passed or fall in the next fortnight, with
+    the units late or still to report (SUP-1); one unit's own for its administrator."""
+
+    name = "late_reports"
+    order = 65
+    template_name = "goals/admin/late_panel.html"
+
+    def __init__(self, unit=None):
+        self.unit = unit
+
+    def get_context_data(self, parent_context):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from .selectors import deadline_statuses
+
+        today = timezone.localdate()
+        statuses = [
+            status
+            for status in deadline_statuses(
+                year=today.year, today=today, unit_id=self.unit.pk if self.unit is not None else None
+            )
+            if status.deadline.due_date <= today + timedelta(days=14) and (status.missing or status.late)
+        ]
+        return {"statuses": statuses[-3:], "unit": self.unit, "url": reverse("goals_admin:deadlines")}
+
+
 @hooks.register("construct_homepage_panels")
 def add_goals_panel(request, panels):
     from kaohe.core.roles import RoleCode
@@ -158,8 +233,15 @@ def add_goals_panel(request, panels):
     user = request.user
     if is_office(user):
         panels.append(MyGoalsPanel())
+        panels.append(LateReportsPanel())
     elif has_role(user, RoleCode.UNIT_ADMIN) and user.unit_id:
         panels.append(MyGoalsPanel(user.unit))
+        panels.append(LateReportsPanel(user.unit))
+
+
+@hooks.register("register_log_actions")
+def register_goal_log_actions(actions):
+    actions.register_action("goals.verify", _("Verify reported figures"), _("Reported figures verified"))
 
 
 @hooks.register("register_evaluation_target_links")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from kaohe.core.uploads import UploadRefused, read_upload
@@ -15,7 +16,7 @@ from .imports.context import ImportContext
 from .imports.workbook import MAX_BYTES as WORKBOOK_MAX_BYTES
 from .imports.workbook import plan_workbook, read_workbook, rows_from_payload, rows_to_payload
 from .imports.writer import ImportWriter
-from .models import OrgImport, Unit
+from .models import OrgImport, Unit, WorkGroup, WorkGroupMember
 
 
 class ImportNotApplicable(Exception):
@@ -132,3 +133,39 @@ def org_import_discard(*, run: OrgImport) -> None:
         run.status = OrgImport.Status.DISCARDED
         run.payload = None
         run.save(update_fields=["status", "payload"])
+
+
+def work_group_year_name(*, name: str, year_from: int, year_to: int) -> str:
+    """The name of a work group's copy for ``year_to``: the year in the name moves on, else it is added."""
+    if str(year_from) in name:
+        return name.replace(str(year_from), str(year_to))
+    return f"{name}（{year_to}）"
+
+
+@transaction.atomic
+def work_group_copy(*, group: WorkGroup, year: int, user) -> WorkGroup:
+    """``group`` again for ``year``: its kind, duties, units and members (their posts and share
+    of the work), under the name ``work_group_year_name`` gives; logged as created."""
+    copy = WorkGroup(
+        name=work_group_year_name(name=group.name, year_from=group.year or year - 1, year_to=year),
+        kind=group.kind,
+        year=year,
+        duties=group.duties,
+    )
+    copy.units.set(list(group.units.all()))
+    copy.save()
+    WorkGroupMember.objects.bulk_create(
+        WorkGroupMember(
+            group=copy,
+            name=member.name,
+            user_id=member.user_id,
+            post=member.post,
+            duties=member.duties,
+            unit_and_position=member.unit_and_position,
+            telephone=member.telephone,
+            sort_order=member.sort_order,
+        )
+        for member in group.members.all()
+    )
+    log(copy, "wagtail.create", user=user)
+    return copy

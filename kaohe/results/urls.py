@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import rollover_views, views
 
 app_name = "results_admin"
 
@@ -15,5 +15,6 @@ urlpatterns = [
     path("result/<int:pk>/", views.result_detail, name="result"),
     path("part/<int:pk>/", views.manual_scores, name="manual"),
     path("cadre/<int:pk>/", views.cadre_detail, name="cadre"),
+    path("rollover/", rollover_views.RollOverView.as_view(), name="rollover"),
     path("task/<int:pk>/reopen/", views.reopen_task, name="reopen"),
 ]

@@ -9,6 +9,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from kaohe.core.rules import is_office
 from kaohe.core.viewsets import RuleSnippetViewSet
 
 from . import permissions, urls
@@ -33,6 +34,11 @@ def register_results_actions(actions):
 class ResultsMenuItem(MenuItem):
     def is_shown(self, request):
         return permissions.result_rules.can(request.user, "view")
+
+
+class RollOverMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_office(request.user)
 
 
 class ResultSchemeViewSet(RuleSnippetViewSet):
@@ -69,7 +75,10 @@ class ResultsGroup(SnippetViewSetGroup):
 
     def get_submenu_items(self):
         return [
-            ResultsMenuItem(_("Yearly results"), reverse_lazy("results_admin:index"), icon_name="table", order=100)
+            ResultsMenuItem(_("Yearly results"), reverse_lazy("results_admin:index"), icon_name="table", order=100),
+            RollOverMenuItem(
+                _("Start a new year"), reverse_lazy("results_admin:rollover"), icon_name="date", order=105
+            ),
         ] + super().get_submenu_items()
 
 

@@ -1,0 +1,285 @@
+"""Starting a new assessment year from the last one (年度切换).
+
+Results sits above every area whose year-bound settings a year needs (goals, evaluation,
+scoring, org), so the roll-over lives here and calls each area's own copy service:
+``goals.services.plan_copy``, ``evaluation.services.system_copy``,
+``org.services.work_group_copy``. What is not bound to a year (rights, the grade table,
+role weights, the indicator dictionary, units, teams and cadres) carries over as it is and
+the checklist says so. ``rollover_state`` reads; ``year_roll_over`` copies what the new year
+lacks, all or nothing, and can be run again: nothing already there is copied twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from kaohe.access.models import AccessRule
+from kaohe.evaluation.models import EvaluationTask, IndicatorSystem
+from kaohe.evaluation.services import system_copy
+from kaohe.goals.models import GoalPlan, ReportingDeadline
+from kaohe.goals.services import deadlines_year_copy, plan_copy
+from kaohe.org.models import Unit, WorkGroup
+from kaohe.org.services import work_group_copy, work_group_year_name
+from kaohe.scoring.models import RoleWeight, ScoreGrade
+
+from .models import AssessmentYear, ResultScheme, SchemePart
+
+LIMIT_FIELDS = ("excellent_limit", "cadre_grades", "team_grades")
+
+
+class RollOverRefused(Exception):
+    """A reason the roll-over changed nothing."""
+
+
+@dataclass
+class CopyLine:
+    """One line of the checklist: something the new year needs from the last."""
+
+    key: str
+    label: str
+    source: int = 0  # how many the last year has
+    present: int = 0  # how many the new year has already
+    missing: int = 0  # how many the roll-over would copy
+    copied: int = 0  # how many this roll-over copied
+    carried: bool = False  # not bound to a year: in force as it is
+    note: str = ""
+
+    @property
+    def done(self) -> bool:
+        return self.carried or self.missing == 0
+
+
+@dataclass
+class Todo:
+    """Work the roll-over cannot do: people must do it in the new year."""
+
+    label: str
+    count: int
+    url: str
+
+
+@dataclass
+class RollOver:
+    year_from: int
+    year_to: int
+    archived: bool
+    lines: list[CopyLine] = field(default_factory=list)
+    todos: list[Todo] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return all(line.done for line in self.lines)
+
+
+def _plans_missing(year_from: int, year_to: int):
+    taken = GoalPlan.objects.filter(year=year_to).values("unit_id")
+    return (
+        GoalPlan.objects.filter(year=year_from, unit__is_active=True)
+        .exclude(unit_id__in=taken)
+        .select_related("unit")
+        .order_by("pk")
+    )
+
+
+def _systems_missing(year_from: int, year_to: int):
+    taken = IndicatorSystem.objects.filter(year=year_to).values("name")
+    return IndicatorSystem.objects.filter(year=year_from).exclude(name__in=taken).order_by("pk")
+
+
+def _groups(year_from: int, year_to: int) -> tuple[list[WorkGroup], int]:
+    """Last year's work groups whose copy is still to make, and how many the new year has."""
+    groups = list(WorkGroup.objects.filter(year=year_from).order_by("pk"))
+    names = {work_group_year_name(name=group.name, year_from=year_from, year_to=year_to): group for group in groups}
+    taken = set(WorkGroup.objects.filter(name__in=names).values_list("name", flat=True))
+    return [group for name, group in names.items() if name not in taken], WorkGroup.objects.filter(year=year_to).count()
+
+
+def _schemes_missing(year_from: int, year_to: int):
+    taken = ResultScheme.objects.filter(year=year_to).values("target_category_id")
+    return (
+        ResultScheme.objects.filter(year=year_from)
+        .exclude(target_category_id__in=taken)
+        .prefetch_related("parts")
+        .order_by("pk")
+    )
+
+
+def _limits(record: AssessmentYear | None) -> tuple | None:
+    return None if record is None else tuple(getattr(record, name) for name in LIMIT_FIELDS)
+
+
+def _limits_missing(year_from: int, year_to: int) -> AssessmentYear | None:
+    """Last year's grade rules when the new year has none of its own yet (none, or the
+    defaults the results screen sets up on a first visit), else None."""
+    source = AssessmentYear.objects.filter(year=year_from).first()
+    if source is None:
+        return None
+    target = AssessmentYear.objects.filter(year=year_to).first()
+    if target is not None and (_limits(target) != _limits(AssessmentYear()) or _limits(target) == _limits(source)):
+        return None
+    return source
+
+
+def rollover_state(*, year_from: int, year_to: int) -> RollOver:
+    """What the new year has, lacks and still needs people for (the checklist)."""
+    state = RollOver(
+        year_from=year_from,
+        year_to=year_to,
+        archived=AssessmentYear.objects.filter(year=year_to, archived_at__isnull=False).exists(),
+    )
+    add = state.lines.append
+    add(
+        CopyLine(
+            "plans",
+            _("Goal trees of the units (copied as drafts, dates moved on a year)"),
+            source=GoalPlan.objects.filter(year=year_from).count(),
+            present=GoalPlan.objects.filter(year=year_to).count(),
+            missing=_plans_missing(year_from, year_to).count(),
+        )
+    )
+    add(
+        CopyLine(
+            "deadlines",
+            _("Reporting deadlines (SUP-1), dates moved on a year"),
+            source=ReportingDeadline.objects.filter(year=year_from).count(),
+            present=ReportingDeadline.objects.filter(year=year_to).count(),
+            missing=ReportingDeadline.objects.filter(year=year_from)
+            .exclude(period__in=ReportingDeadline.objects.filter(year=year_to).values("period"))
+            .count(),
+        )
+    )
+    add(
+        CopyLine(
+            "systems",
+            _("Evaluation indicator systems with their indicators and rating levels"),
+            source=IndicatorSystem.objects.filter(year=year_from).count(),
+            present=IndicatorSystem.objects.filter(year=year_to).count(),
+            missing=_systems_missing(year_from, year_to).count(),
+        )
+    )
+    add(
+        CopyLine(
+            "schemes",
+            _("Result schemes (weights of goals, evaluation and hand-scored parts)"),
+            source=ResultScheme.objects.filter(year=year_from).count(),
+            present=ResultScheme.objects.filter(year=year_to).count(),
+            missing=_schemes_missing(year_from, year_to).count(),
+        )
+    )
+    add(
+        CopyLine(
+            "limits",
+            _("Grade limits and grade names (share of 优秀, cadre and team grades)"),
+            source=AssessmentYear.objects.filter(year=year_from).count(),
+            present=int(AssessmentYear.objects.filter(year=year_to).exists()),
+            missing=int(_limits_missing(year_from, year_to) is not None),
+        )
+    )
+    groups_missing, groups_present = _groups(year_from, year_to)
+    add(
+        CopyLine(
+            "groups",
+            _("Work groups with their units and members"),
+            source=WorkGroup.objects.filter(year=year_from).count(),
+            present=groups_present,
+            missing=len(groups_missing),
+            note=_("Groups without a year serve every year and are left as they are."),
+        )
+    )
+    add(
+        CopyLine(
+            "rights",
+            _("Query and comment rights (SYS-11)"),
+            source=AccessRule.objects.count(),
+            carried=True,
+            note=_("The rights table is not bound to a year: it applies to the new year as it is."),
+        )
+    )
+    add(
+        CopyLine(
+            "grades",
+            _("Goal grade table and role weights of goal scores"),
+            source=ScoreGrade.objects.count() + RoleWeight.objects.count(),
+            carried=True,
+            note=_("Not bound to a year: they apply to the new year as they are."),
+        )
+    )
+
+    units_without = Unit.objects.filter(is_active=True).exclude(goal_plans__year=year_to).count()
+    drafts = GoalPlan.objects.filter(year=year_to, status=GoalPlan.Status.DRAFT).count()
+    goals_url = reverse("goals_admin:index") + f"?year={year_to}"
+    if units_without:
+        state.todos.append(Todo(_("Active units without goals for the new year"), units_without, goals_url))
+    if drafts:
+        state.todos.append(Todo(_("Goal plans to revise and publish (drafts)"), drafts, goals_url + "&status=draft"))
+    if not EvaluationTask.objects.filter(year=year_to).exists():
+        state.todos.append(
+            Todo(
+                _("Evaluation tasks: targets, evaluator categories, times and accounts are set up anew each year"),
+                0,
+                reverse("wagtailsnippets_evaluation_evaluationtask:list"),
+            )
+        )
+    return state
+
+
+@transaction.atomic
+def year_roll_over(*, year_from: int, year_to: int, user) -> RollOver:
+    """Copy into ``year_to`` everything of ``year_from`` it lacks, all or nothing; return the
+    checklist with what this run copied. Refused for an archived year or a year before."""
+    if year_to <= year_from:
+        raise RollOverRefused(_("The new year must come after the year it is copied from."))
+    if AssessmentYear.objects.filter(year=year_to, archived_at__isnull=False).exists():
+        raise RollOverRefused(_("%(year)s is archived; nothing can be copied into it.") % {"year": year_to})
+
+    copied: dict[str, int] = {}
+    plans = list(_plans_missing(year_from, year_to))
+    for plan in plans:
+        new = plan_copy(source=plan, year=year_to, user=user)
+        log(new, "wagtail.create", user=user)
+    copied["plans"] = len(plans)
+    copied["deadlines"] = deadlines_year_copy(year_from=year_from, year_to=year_to, user=user)
+
+    systems = list(_systems_missing(year_from, year_to))
+    for system in systems:
+        system_copy(system=system, year=year_to, name=system.name, user=user)
+    copied["systems"] = len(systems)
+
+    schemes = list(_schemes_missing(year_from, year_to))
+    for scheme in schemes:
+        new = ResultScheme.objects.create(
+            year=year_to,
+            target_category_id=scheme.target_category_id,
+            goal_weight=scheme.goal_weight,
+            evaluation_weight=scheme.evaluation_weight,
+        )
+        SchemePart.objects.bulk_create(
+            SchemePart(scheme=new, name=part.name, weight=part.weight, sort_order=part.sort_order)
+            for part in scheme.parts.all()
+        )
+        log(new, "wagtail.create", user=user)
+    copied["schemes"] = len(schemes)
+
+    source = _limits_missing(year_from, year_to)
+    if source is not None:
+        target, _created = AssessmentYear.objects.get_or_create(year=year_to)
+        for name in LIMIT_FIELDS:
+            setattr(target, name, getattr(source, name))
+        target.save(update_fields=list(LIMIT_FIELDS))
+        log(target, "wagtail.edit", user=user)
+    copied["limits"] = int(source is not None)
+
+    groups, _present = _groups(year_from, year_to)
+    for group in groups:
+        work_group_copy(group=group, year=year_to, user=user)
+    copied["groups"] = len(groups)
+
+    state = rollover_state(year_from=year_from, year_to=year_to)
+    for line in state.lines:
+        line.copied = copied.get(line.key, 0)
+    return state
