@@ -332,7 +332,7 @@ class PaperEntryView(TaskView):
     def post(self, request, *args, **kwargs):
         form = PaperBallotForm(request.POST, sheet=self.sheet())
         if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form))
+            return self.render_to_response(self.get_context_data(form=form), status=400)
         try:
             ballot = services.paper_ballot_record(
                 task=self.task,
@@ -345,7 +345,7 @@ class PaperEntryView(TaskView):
         except services.EvaluationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
-            return self.render_to_response(self.get_context_data(form=form))
+            return self.render_to_response(self.get_context_data(form=form), status=400)
         number = ballot.paper_serial or "—"
         if ballot.is_valid:
             messages.success(request, _("Paper ballot %(number)s entered: valid.") % {"number": number})

@@ -13,6 +13,7 @@ import secrets
 
 from django.conf import settings
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 17
@@ -38,6 +39,17 @@ def normalise(raw: str) -> str:
 
 def looks_valid(code: str, length: int = CODE_LENGTH) -> bool:
     return len(code) == length and all(ch in ALPHABET for ch in code)
+
+
+def shape_message() -> str:
+    return _(
+        "This is not an evaluation code: a code has 17 letters and digits, printed in groups of four as on your "
+        "slip (there is no 0, 1, I, L or O in it)."
+    )
+
+
+def receipt_shape_message() -> str:
+    return _("This is not a receipt code: a receipt code has 12 letters and digits, in groups of four.")
 
 
 def grouped(code: str) -> str:

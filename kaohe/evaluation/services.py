@@ -65,7 +65,9 @@ Status = EvaluationAccount.Status
 
 
 class EvaluationError(Exception):
-    """A refusal a person can act on; ``messages`` are shown to them."""
+    """A refusal a person can act on; ``messages`` are shown to them, with HTTP ``status``."""
+
+    status = 403
 
     def __init__(self, *messages: str):
         super().__init__(*messages)

@@ -20,6 +20,9 @@ from django.utils.translation import gettext as _
 
 from .models import HUNDRED, Indicator, IndicatorSystem, RatingLevel, TaskRater, TaskTarget
 
+MAX_RATING_LENGTH = 20  # longer than any level key or score on a scale of at most 9999.99
+MAX_REMARK_LENGTH = 500
+
 EXCELLENT = RatingLevel.Band.EXCELLENT
 BOTTOM = RatingLevel.Band.BOTTOM
 MIDDLE = RatingLevel.Band.MIDDLE
@@ -79,16 +82,22 @@ class Section:
         return self.max_excellent is not None or self.min_bottom is not None
 
     def parse(self, raw) -> str | None:
-        """The stored form of a typed value, or None when it is not a valid rating."""
+        """The stored form of a typed value, or None when it is not a valid rating.
+
+        Anything a browser or script can send is refused here rather than raised:
+        ``1E+100``, ``NaN``, ``Infinity`` and thousands of digits are not ratings.
+        """
         text = str(raw).strip()
+        if len(text) > MAX_RATING_LENGTH:
+            return None
         if self.numeric:
             try:
                 number = Decimal(text)
+                if not number.is_finite() or not (self.system.scale_min <= number <= self.system.scale_max):
+                    return None
+                if number != number.quantize(Decimal("0.01")):
+                    return None
             except InvalidOperation:
-                return None
-            if not number.is_finite() or number != number.quantize(Decimal("0.01")):
-                return None
-            if not (self.system.scale_min <= number <= self.system.scale_max):
                 return None
             return _number(number)
         level = self.levels_by_code.get(text.upper())
@@ -252,10 +261,18 @@ class BallotSheet:
             return {}
         kept = {}
         for target_id, text in remarks.items():
-            text = str(text or "").strip()[:500]
+            text = clean_text(text)[:MAX_REMARK_LENGTH]
             if text and str(target_id) in self.target_by_id:
                 kept[str(target_id)] = text
         return kept
+
+
+_CONTROL_CHARACTERS = dict.fromkeys(c for c in range(32) if chr(c) not in "\n\t")
+
+
+def clean_text(value) -> str:
+    """Typed text without NUL and other control characters (PostgreSQL's JSON refuses NUL), trimmed."""
+    return str(value or "").translate(_CONTROL_CHARACTERS).strip()
 
 
 def build_sections(raters, targets_by_category) -> list[Section]:
@@ -346,7 +363,7 @@ def answers_from_post(data, sheet: BallotSheet) -> tuple[dict, dict]:
                     row[str(indicator.pk)] = str(value)[:20]
             if row:
                 answers[str(target.pk)] = row
-            remark = data.get(f"c-{target.pk}", "")
+            remark = clean_text(data.get(f"c-{target.pk}", ""))[:MAX_REMARK_LENGTH]
             if remark:
                 remarks[str(target.pk)] = remark
     return answers, remarks

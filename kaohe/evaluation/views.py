@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import selectors, services
+from . import codes, selectors, services
 from .codes import grouped
 from .forms import ReceiptForm, SignInForm
 from .models import EvaluationAccount
@@ -91,16 +91,23 @@ def sign_in(request):
         return redirect("evaluation:form")
     form = SignInForm(request.POST or None)
     error = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            voter = services.evaluator_sign_in(request=request, raw_code=form.cleaned_data["code"])
-        except services.EvaluationError as exc:
-            error = exc.messages[0]
+    status = 200
+    if request.method == "POST":
+        raw = form.data.get("code", "")
+        if not form.is_valid() or not codes.looks_valid(codes.normalise(form.cleaned_data["code"])):
+            # Too long, empty, NUL characters, letters not on any slip: say what a code looks like.
+            error, status = codes.shape_message(), 400
+            if isinstance(raw, str) and 0 < len(raw) <= 100:
+                services.record_failure(request, codes.normalise(raw))
         else:
-            response = redirect("evaluation:form")
-            keep_voter(response, voter)
-            return response
-    status = 403 if error else 200
+            try:
+                voter = services.evaluator_sign_in(request=request, raw_code=form.cleaned_data["code"])
+            except services.EvaluationError as exc:
+                error, status = exc.messages[0], exc.status
+            else:
+                response = redirect("evaluation:form")
+                keep_voter(response, voter)
+                return response
     return render(
         request,
         "evaluation/sign_in.html",
@@ -316,18 +323,22 @@ def receipt_check(request):
     form = ReceiptForm(request.POST or None)
     ballot = None
     error = None
-    if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["receipt"]
-        if services.throttled(request, code, scope="receipt"):
-            error = services.throttle_message()
+    status = 200
+    if request.method == "POST":
+        if not form.is_valid() or not codes.looks_valid(form.cleaned_data["receipt"], codes.RECEIPT_LENGTH):
+            error, status = codes.receipt_shape_message(), 400
         else:
-            ballot = selectors.receipt_lookup(code)
-            if ballot is None:
-                services.record_failure(request, code, scope="receipt")
-                error = _("No ballot has this receipt code. Check the code you noted down.")
+            code = form.cleaned_data["receipt"]
+            if services.throttled(request, code, scope="receipt"):
+                error, status = services.throttle_message(), 429
+            else:
+                ballot = selectors.receipt_lookup(code)
+                if ballot is None:
+                    services.record_failure(request, code, scope="receipt")
+                    error, status = _("No ballot has this receipt code. Check the code you noted down."), 404
     return render(
         request,
         "evaluation/receipt_check.html",
         {"form": form, "ballot": ballot, "error": error, "page_title": _("Check a receipt")},
-        status=404 if error and ballot is None and request.method == "POST" else 200,
+        status=status,
     )

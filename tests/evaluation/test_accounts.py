@@ -60,7 +60,7 @@ def test_eval2_the_database_copy_cannot_be_used_to_sign_in(client):
     task = make_task()
     account, code = issue_account(task, EvaluatorCategory.objects.get(name="分管领导"))
     response = client.post(reverse("evaluation:sign_in"), {"code": account.code_digest[:17]})
-    assert response.status_code == 403
+    assert response.status_code in (400, 403)
     assert not client.cookies.get(VOTER_COOKIE)
     assert client.get(reverse("evaluation:form")).status_code == 302
     response = client.post(reverse("evaluation:sign_in"), {"code": code.lower()})

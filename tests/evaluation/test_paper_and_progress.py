@@ -71,7 +71,7 @@ def test_eval6_typing_mistakes_are_refused_and_change_nothing(client, office_use
     task = make_task(targets=2, indicators=2)
     client.force_login(office_user)
     wrong_key = client.post(entry_url(task), paper_post(task, ["AZ", "BB"]))
-    assert wrong_key.status_code == 200 and "“Z”不是“指标2”的有效评价" in wrong_key.content.decode()
+    assert wrong_key.status_code == 400 and "“Z”不是“指标2”的有效评价" in wrong_key.content.decode()
     too_long = client.post(entry_url(task), paper_post(task, ["ABA", "BB"]))
     assert "应为 2 个值" in too_long.content.decode()
     assert not Ballot.objects.exists()
@@ -89,7 +89,7 @@ def test_eval6_a_spoiled_or_blank_paper_ballot_is_invalid_and_numbers_are_unique
     assert reasons == {"7": "署名票", "8": "这张测评票一项也没有评价。"}
     assert not Ballot.objects.filter(is_valid=True).exists()
     again = client.post(entry_url(task), paper_post(task, ["A", "B"], serial="7"))
-    assert again.status_code == 200 and "已经录入过" in again.content.decode()
+    assert again.status_code == 400 and "已经录入过" in again.content.decode()
     assert Ballot.objects.count() == 2
 
 

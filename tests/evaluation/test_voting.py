@@ -267,7 +267,7 @@ def test_eval7_wrong_codes_are_throttled_per_address(client, settings):
     settings.EVALUATION_SIGN_IN_MAX_FAILURES_PER_IP = 5
     _task, _category, account, code = voting_task()
     for index in range(5):
-        wrong = sign_in(client, f"{index}BCD-EFGH-JKMN-PQRS-T")
+        wrong = sign_in(client, f"{index + 2}BCD-EFGH-JKMN-PQRS-T")
         assert "测评码不正确" in wrong.content.decode()
     blocked = sign_in(client, code)
     assert blocked.status_code == 403 and "尝试次数过多" in blocked.content.decode()
