@@ -231,6 +231,10 @@ class SheetView(ScoringView):
                     initial.update(
                         {"score": item.score.score, "grade": item.score.grade_id, "reason": item.score.reason}
                     )
+                elif item.proposes_full:
+                    # SCORE-1: completed and verified: the full standard score, which the scorer
+                    # may lower (the service asks for the reason of any deduction).
+                    initial.update({"method": GoalScore.Method.DIRECT, "score": item.default_standard})
                 item.form = GoalScoreForm(initial=initial, prefix=f"g{item.goal.pk}")
             else:
                 item.form = None

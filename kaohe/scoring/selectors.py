@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Q, QuerySet
 
 from kaohe.core.numbers import round_score
@@ -162,6 +163,8 @@ class SheetGoal:
     comments: list = field(default_factory=list)
     events: list = field(default_factory=list)
     latest_completion: Decimal | None = None
+    verification: object | None = None  # of the latest submitted entry (SCORE-1)
+    proposes_full: bool = False  # completed, with figures the supervising department confirmed
 
 
 def scoring_sheet(*, plan: GoalPlan, user) -> dict:
@@ -205,7 +208,10 @@ def scoring_sheet(*, plan: GoalPlan, user) -> dict:
 
     reports = sorted(ProgressReport.objects.filter(plan=plan), key=lambda r: PERIOD_ORDER.get(r.period, 0))
     rank = {report.pk: (PERIOD_ORDER.get(report.period, 0), report) for report in reports}
-    for entry in ProgressEntry.objects.filter(report__plan=plan).order_by():
+    entries = ProgressEntry.objects.filter(report__plan=plan).select_related(
+        "verification__verified_by", "verification__verifier_unit"
+    )
+    for entry in entries.order_by():
         item = items.get(entry.goal_id)
         if item is None:
             continue
@@ -217,6 +223,7 @@ def scoring_sheet(*, plan: GoalPlan, user) -> dict:
         if item.entries:
             last = item.entries[-1]
             item.latest_completion = completion_percent(item.goal, last.actual_value, last.estimated_progress)
+        _attach_verification(item)
     for assignment in Assignment.objects.filter(goal__plan=plan).select_related("cadre", "role"):
         items[assignment.goal_id].assignments.append(assignment)
     for event in GoalScoreEvent.objects.filter(goal__plan=plan).select_related("user"):
@@ -235,6 +242,24 @@ def scoring_sheet(*, plan: GoalPlan, user) -> dict:
         "result": result,
         "score_ids": [s.pk for s in scores.values()],
     }
+
+
+def _attach_verification(item: SheetGoal) -> None:
+    """The verdict on the latest submitted entry; a confirmed one whose figures (the verified
+    value where the department gave one) complete the goal proposes the full standard score."""
+    submitted = [entry for entry in item.entries if entry.report.submitted]
+    if not submitted:
+        return
+    entry = submitted[-1]
+    try:
+        verification = entry.verification
+    except ObjectDoesNotExist:
+        return
+    item.verification = verification
+    if verification.is_confirmed:
+        actual = verification.verified_value if verification.verified_value is not None else entry.actual_value
+        completion = completion_percent(item.goal, actual, entry.estimated_progress)
+        item.proposes_full = completion is not None and completion >= 100
 
 
 def _attach_history(plan: GoalPlan, items: dict[int, SheetGoal]) -> None:
