@@ -23,6 +23,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from kaohe.core.exports import xlsx_row
 from kaohe.core.pagination import admin_page
 from kaohe.core.rules import is_office
 
@@ -337,7 +338,7 @@ class CommentExportView(View):
         ]
         if office:
             header.append(_("e-mail address"))
-        sheet.append(header)
+        sheet.append(xlsx_row(sheet, header))
         tz = timezone.get_current_timezone()
         for comment in comments:
             row = [
@@ -353,7 +354,7 @@ class CommentExportView(View):
             ]
             if office:
                 row.append(comment.reply_address)
-            sheet.append(row)
+            sheet.append(xlsx_row(sheet, row))
         response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = 'attachment; filename="comments.xlsx"'
         workbook.save(response)

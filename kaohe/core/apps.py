@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "kaohe.core"
     label = "core"
     verbose_name = _("Foundation")
+
+    def ready(self):
+        from .exports import protect_wagtail_exports
+
+        protect_wagtail_exports()

@@ -14,6 +14,7 @@ from io import BytesIO
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaohe.core.exports import xlsx_row
 from kaohe.core.numbers import round_score
 
 
@@ -59,7 +60,7 @@ def results_workbook(task, results, evaluator_categories) -> bytes:
     bold = Font(bold=True)
 
     def header(sheet, row):
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
         for cell in sheet[sheet.max_row]:
             cell.font = bold
 
@@ -73,14 +74,17 @@ def results_workbook(task, results, evaluator_categories) -> bytes:
     sheet = workbook.active
     sheet.title = _("Results")[:31]
     sheet.append(
-        [
-            f"{task.name}（{_('printed')} {timezone.localtime():%Y-%m-%d %H:%M}）",
-            "",
-            _(
-                "Where a category is not shown, the target's score, rank, ballots, excellent rate, indicator scores "
-                "and level counts come from the categories shown only."
-            ),
-        ]
+        xlsx_row(
+            sheet,
+            [
+                f"{task.name}（{_('printed')} {timezone.localtime():%Y-%m-%d %H:%M}）",
+                "",
+                _(
+                    "Where a category is not shown, the target's score, rank, ballots, excellent rate, indicator "
+                    "scores and level counts come from the categories shown only."
+                ),
+            ],
+        )
     )
     header(
         sheet,
@@ -99,22 +103,25 @@ def results_workbook(task, results, evaluator_categories) -> bytes:
                 for c in evaluator_categories
             ]
             sheet.append(
-                [
-                    result.rank,
-                    result.display_name,
-                    result.target_category.name,
-                    _number(result.score),
-                    result.ballot_count,
-                    _number(result.excellent_rate),
-                    *cells,
-                ]
+                xlsx_row(
+                    sheet,
+                    [
+                        result.rank,
+                        result.display_name,
+                        result.target_category.name,
+                        _number(result.score),
+                        result.ballot_count,
+                        _number(result.excellent_rate),
+                        *cells,
+                    ],
+                )
             )
         else:
-            sheet.append(["", result.display_name, result.target_category.name, _("too few ballots")])
+            sheet.append(xlsx_row(sheet, ["", result.display_name, result.target_category.name, _("too few ballots")]))
     widths(sheet)
 
     sheet = workbook.create_sheet(_("By evaluator category")[:31])
-    sheet.append([task.name])
+    sheet.append(xlsx_row(sheet, [task.name]))
     header(
         sheet,
         [
@@ -133,28 +140,31 @@ def results_workbook(task, results, evaluator_categories) -> bytes:
         for category_result in result.by_category.all():
             shown = result.is_shown and category_result.is_shown
             sheet.append(
-                [
-                    result.rank if result.is_shown else "",
-                    result.display_name,
-                    category_result.evaluator_category.name,
-                    _number(category_result.weight),
-                    _number(category_result.score) if shown else _("too few ballots"),
-                    category_result.ballot_count,
-                    category_result.counted_ballots if shown else "",
-                    _number(category_result.excellent_rate) if shown else "",
-                    "，".join(f"{label} {count}" for label, count in category_result.level_counts) if shown else "",
-                ]
+                xlsx_row(
+                    sheet,
+                    [
+                        result.rank if result.is_shown else "",
+                        result.display_name,
+                        category_result.evaluator_category.name,
+                        _number(category_result.weight),
+                        _number(category_result.score) if shown else _("too few ballots"),
+                        category_result.ballot_count,
+                        category_result.counted_ballots if shown else "",
+                        _number(category_result.excellent_rate) if shown else "",
+                        "，".join(f"{label} {count}" for label, count in category_result.level_counts) if shown else "",
+                    ],
+                )
             )
     widths(sheet)
 
     sheet = workbook.create_sheet(_("By indicator")[:31])
     for table in indicator_tables(results):
-        sheet.append([table["title"]])
+        sheet.append(xlsx_row(sheet, [table["title"]]))
         header(sheet, [_("Rank"), _("Target"), *table["indicators"]])
         for result, scores in table["rows"]:
-            sheet.append([result.rank, result.display_name, *[_number(s) for s in scores]])
-        sheet.append(["", _("Mean"), *[_number(m) for m in table["means"]]])
-        sheet.append([])
+            sheet.append(xlsx_row(sheet, [result.rank, result.display_name, *[_number(s) for s in scores]]))
+        sheet.append(xlsx_row(sheet, ["", _("Mean"), *[_number(m) for m in table["means"]]]))
+        sheet.append(xlsx_row(sheet, []))
     widths(sheet)
 
     buffer = BytesIO()

@@ -21,6 +21,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from kaohe.core.exports import xlsx_cell, xlsx_row
+
 from .models import Goal, GoalPlan, ProgressReport
 from .tree import load_tree
 
@@ -72,13 +74,15 @@ def progress_template(plan: GoalPlan, period: str, report: ProgressReport | None
     wb = Workbook(write_only=False)
     ws = wb.active
     ws.title = _("Progress")[:31]
-    ws.cell(
+    xlsx_cell(
+        ws,
         1,
         1,
         _("%(unit)s %(year)s progress report, %(period)s")
         % {"unit": plan.unit.name, "year": plan.year, "period": period_label},
     ).font = Font(bold=True, size=14)
-    ws.cell(
+    xlsx_cell(
+        ws,
         2,
         1,
         _(
@@ -87,7 +91,7 @@ def progress_template(plan: GoalPlan, period: str, report: ProgressReport | None
         ),
     )
     for index, (_key, header, width) in enumerate(cols, start=1):
-        cell = ws.cell(3, index, header)
+        cell = xlsx_cell(ws, 3, index, header)
         cell.font = Font(bold=True)
         cell.fill = HEAD_FILL
         cell.border = BORDER
@@ -111,7 +115,7 @@ def progress_template(plan: GoalPlan, period: str, report: ProgressReport | None
             "lessons": entry.lessons if entry else None,
         }
         for index, (key, _header, _width) in enumerate(cols, start=1):
-            cell = ws.cell(row, index, values[key])
+            cell = xlsx_cell(ws, row, index, values[key])
             cell.border = BORDER
             if key in INPUT_KEYS:
                 cell.fill = INPUT_FILL
@@ -124,10 +128,10 @@ def progress_template(plan: GoalPlan, period: str, report: ProgressReport | None
     progress.add(f"H{FIRST_ROW}:H{last}")
     ws.freeze_panes = f"D{FIRST_ROW}"
     meta = wb.create_sheet(META_SHEET)
-    meta.append(["version", TEMPLATE_VERSION])
-    meta.append(["plan", plan.pk])
-    meta.append(["period", period])
-    meta.append(["columns", len(cols)])
+    meta.append(xlsx_row(meta, ["version", TEMPLATE_VERSION]))
+    meta.append(xlsx_row(meta, ["plan", plan.pk]))
+    meta.append(xlsx_row(meta, ["period", period]))
+    meta.append(xlsx_row(meta, ["columns", len(cols)]))
     meta.sheet_state = "hidden"
     out = BytesIO()
     wb.save(out)
@@ -327,10 +331,10 @@ def progress_report(report: ProgressReport) -> bytes:
         "period": report.get_period_display(),
     }
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    ws.cell(1, 1, title).font = Font(bold=True, size=15)
+    xlsx_cell(ws, 1, 1, title).font = Font(bold=True, size=15)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
     for index, (header, width) in enumerate(headers, start=1):
-        cell = ws.cell(3, index, header)
+        cell = xlsx_cell(ws, 3, index, header)
         cell.font = Font(bold=True)
         cell.fill = HEAD_FILL
         cell.border = BORDER
@@ -355,7 +359,7 @@ def progress_report(report: ProgressReport) -> bytes:
             entry.lessons if entry else "",
         ]
         for index, value in enumerate(values, start=1):
-            cell = ws.cell(row, index, value)
+            cell = xlsx_cell(ws, row, index, value)
             cell.border = BORDER
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(row, 6).number_format = "0.0%"
@@ -363,8 +367,8 @@ def progress_report(report: ProgressReport) -> bytes:
             ws.cell(row, 6).font = Font(color="C00000", bold=True)
         row += 1
     row += 1
-    ws.cell(row, 1, _("Confirmed by the leadership team (signature):"))
-    ws.cell(row, 6, _("Date:"))
+    xlsx_cell(ws, row, 1, _("Confirmed by the leadership team (signature):"))
+    xlsx_cell(ws, row, 6, _("Date:"))
     ws.freeze_panes = "C4"
     ws.print_title_rows = "3:3"
     ws.page_setup.orientation = "landscape"

@@ -10,6 +10,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from kaohe.core.exports import xlsx_row
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -17,15 +19,15 @@ def xlsx_response(title: str, headers: list[str], rows: list[list], filename: st
     wb = Workbook()
     ws = wb.active
     ws.title = title[:31]
-    ws.append([title])
+    ws.append(xlsx_row(ws, [title]))
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append(headers)
+    ws.append(xlsx_row(ws, headers))
     for cell in ws[2]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDE6F0")
         cell.alignment = Alignment(horizontal="center")
     for row in rows:
-        ws.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
+        ws.append(xlsx_row(ws, [float(v) if hasattr(v, "as_tuple") else v for v in row]))
     for index, header in enumerate(headers, start=1):
         ws.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(str(header)) * 2 + 4))
     ws.freeze_panes = "A3"

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from kaohe.core.exports import xlsx_row
 from kaohe.core.pagination import admin_page
 from kaohe.org.selectors import unit_kind, unit_kinds
 
@@ -35,9 +36,9 @@ def _xlsx(name, header, rows):
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(name[:30])
-    sheet.append(header)
+    sheet.append(xlsx_row(sheet, header))
     for row in rows:
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     workbook.save(response)

@@ -32,6 +32,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from wagtail import hooks
 
+from kaohe.core.exports import xlsx_cell
 from kaohe.core.uploads import UploadRefused, open_workbook
 
 from .common import ImportPlan, RowPlan, key, storable_text, text
@@ -190,7 +191,7 @@ def workbook_template() -> bytes:
             note = f" — {column.note}" if column.note else ""
             lines.append(f"    {column.header}{mark}{note}")
     for index, line in enumerate(lines, start=1):
-        cell = guide.cell(index, 1, line)
+        cell = xlsx_cell(guide, index, 1, line)
         if index == 1:
             cell.font = Font(bold=True, size=14)
 
@@ -202,7 +203,7 @@ def workbook_template() -> bytes:
         for index, column in enumerate(sheet.columns, start=1):
             letter = get_column_letter(index)
             header = f"{column.header}{'*' if column.required else ''}"
-            cell = ws.cell(1, index, header)
+            cell = xlsx_cell(ws, 1, index, header)
             cell.font = Font(bold=True)
             cell.fill = REQUIRED_FILL if column.required else HEAD_FILL
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -218,9 +219,9 @@ def workbook_template() -> bytes:
                 name = f"{sheet.key}.{column.key}"
                 if name not in list_ranges:
                     list_letter = get_column_letter(list_column)
-                    lists.cell(1, list_column, str(column.header))
+                    xlsx_cell(lists, 1, list_column, str(column.header))
                     for offset, value in enumerate(values, start=2):
-                        lists.cell(offset, list_column, value)
+                        xlsx_cell(lists, offset, list_column, value)
                     list_ranges[name] = (
                         f"{quote_sheetname(LISTS_SHEET)}!${list_letter}$2:${list_letter}${len(values) + 1}"
                     )
