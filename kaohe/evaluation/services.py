@@ -25,11 +25,11 @@ How a ballot is kept apart from its account (EVAL-10):
 from __future__ import annotations
 
 import logging
+import math
 import random
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from kaohe.core.net import client_address
+from kaohe.core.throttle import Counter, Limit
 from kaohe.org.models import Membership, Team
 from kaohe.org.selectors import current_membership_q
 
@@ -202,47 +203,74 @@ def account_revoke_and_replace(*, account: EvaluationAccount, reason: str, user=
 # --- Sign-in and throttling (EVAL-7) -------------------------------------------------
 
 
+THROTTLE_COOKIE = "kaohe_ceping_t"
+
+
 def _throttle_settings():
     return (
-        getattr(settings, "EVALUATION_SIGN_IN_MAX_FAILURES_PER_IP", 30),
+        getattr(settings, "EVALUATION_SIGN_IN_MAX_FAILURES_PER_IP", 500),
+        getattr(settings, "EVALUATION_SIGN_IN_MAX_FAILURES_PER_BROWSER", 10),
         getattr(settings, "EVALUATION_SIGN_IN_MAX_FAILURES_PER_PREFIX", 10),
         getattr(settings, "EVALUATION_SIGN_IN_WINDOW_SECONDS", 600),
     )
 
 
-def _throttle_keys(request, normalised: str, scope: str) -> list[str]:
-    keys = [f"evaluation:{scope}:ip:{client_address(request) or '-'}"]
+def browser_token(request) -> str:
+    """The random token the sign-in page gave this browser (``THROTTLE_COOKIE``), or "" without a usable one.
+
+    It only counts that browser's wrong codes: it is never stored with an
+    account, a draft or a ballot.
+    """
+    token = request.COOKIES.get(THROTTLE_COOKIE, "") if request is not None else ""
+    return token if 16 <= len(token) <= 64 and token.replace("-", "").replace("_", "").isalnum() else ""
+
+
+def _throttle_limits(request, normalised: str) -> list[Limit]:
+    """What a wrong code counts against: this browser and the code's first group first, then the address.
+
+    One meeting room shares one address, so the address's limit is high; a
+    client that drops its cookie to escape the browser's limit meets it.
+    """
+    per_ip, per_browser, per_prefix, _window = _throttle_settings()
+    limits = [Limit("address", client_address(request) or "-", per_ip)]
+    token = browser_token(request)
+    if token:
+        limits.append(Limit("browser", token, per_browser))
     if normalised:
-        keys.append(f"evaluation:{scope}:prefix:{codes.prefix(normalised)}")
-    return keys
+        limits.append(Limit("prefix", codes.prefix(normalised), per_prefix))
+    return limits
 
 
-def throttled(request, normalised: str, scope: str = "sign-in") -> bool:
-    """True when this address or this code prefix has failed too often in the window."""
-    per_ip, per_prefix, _window = _throttle_settings()
-    keys = _throttle_keys(request, normalised, scope)
-    counts = cache.get_many(keys)
-    if counts.get(keys[0], 0) >= per_ip:
-        return True
-    return len(keys) > 1 and counts.get(keys[1], 0) >= per_prefix
+def _counter(scope: str) -> Counter:
+    return Counter(f"evaluation:{scope}", _throttle_settings()[3])
+
+
+def throttle_wait(request, normalised: str, scope: str = "sign-in") -> int | None:
+    """Seconds to wait when this browser, code prefix or address has failed too often; None otherwise."""
+    return _counter(scope).retry_after(_throttle_limits(request, normalised))
 
 
 def record_failure(request, normalised: str, scope: str = "sign-in") -> None:
-    _per_ip, _per_prefix, window = _throttle_settings()
-    for key in _throttle_keys(request, normalised, scope):
-        cache.add(key, 0, timeout=window)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=window)
+    _counter(scope).record(_throttle_limits(request, normalised))
 
 
-def throttle_message() -> str:
-    minutes = max(1, _throttle_settings()[2] // 60)
+def throttle_message(seconds: int | None = None) -> str:
+    seconds = _throttle_settings()[3] if seconds is None else seconds
+    minutes = max(1, math.ceil(seconds / 60))
     return _(
         "Too many wrong codes were tried. Wait %(minutes)s minutes and try again, or ask the staff of the "
         "assessment office."
     ) % {"minutes": minutes}
+
+
+class Throttled(EvaluationError):
+    """Too many wrong codes: answered 429 with ``Retry-After``."""
+
+    status = 429
+
+    def __init__(self, retry_after: int):
+        super().__init__(throttle_message(retry_after))
+        self.retry_after = retry_after
 
 
 def check_task_accepts_online(task: EvaluationTask, now=None) -> None:
@@ -272,12 +300,14 @@ def evaluator_sign_in(*, request, raw_code: str) -> Voter:
     Nothing is stored for the sign-in but the account's first “signed in”: the
     view keeps the voter in a signed cookie of the evaluator's browser, not in a
     session row, so the database holds no record of who is signed in, or since
-    when. Wrong codes are counted per address and per code prefix; past the
-    limit every attempt is refused for the rest of the window.
+    when. Wrong codes are counted per browser, per code prefix and per address
+    (``_throttle_limits``); past a limit every attempt it covers is refused for
+    the rest of the window (``Throttled``).
     """
     normalised = codes.normalise(raw_code)
-    if throttled(request, normalised):
-        raise EvaluationError(throttle_message())
+    wait = throttle_wait(request, normalised)
+    if wait is not None:
+        raise Throttled(wait)
     account = None
     if codes.looks_valid(normalised):
         account = (

@@ -10,6 +10,7 @@ draft or ballot id, so there is nothing to guess.
 from __future__ import annotations
 
 import base64
+import secrets
 
 from django.conf import settings
 from django.contrib import messages
@@ -86,12 +87,13 @@ def current_voter(request) -> services.Voter | None:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sign_in(request):
-    """Sign in with the code alone; wrong codes are throttled per address and per code prefix."""
+    """Sign in with the code alone; wrong codes are throttled per browser, per code prefix and per address."""
     if request.method == "GET" and current_voter(request) is not None:
         return redirect("evaluation:form")
     form = SignInForm(request.POST or None)
     error = None
     status = 200
+    retry_after = None
     if request.method == "POST":
         raw = form.data.get("code", "")
         if not form.is_valid() or not codes.looks_valid(codes.normalise(form.cleaned_data["code"])):
@@ -104,16 +106,39 @@ def sign_in(request):
                 voter = services.evaluator_sign_in(request=request, raw_code=form.cleaned_data["code"])
             except services.EvaluationError as exc:
                 error, status = exc.messages[0], exc.status
+                retry_after = getattr(exc, "retry_after", None)
             else:
                 response = redirect("evaluation:form")
                 keep_voter(response, voter)
                 return response
-    return render(
+    response = render(
         request,
         "evaluation/sign_in.html",
         {"form": form, "error": error, "page_title": _("Online evaluation")},
         status=status,
     )
+    if status == 429 and retry_after:
+        response["Retry-After"] = str(retry_after)
+    _give_browser_token(request, response)
+    return response
+
+
+def _give_browser_token(request, response) -> None:
+    """A random token for this browser, so that its wrong codes are counted apart from its neighbours' (EVAL-9).
+
+    Evaluators in one meeting room share one network address; counting per
+    browser first lets one person's typing errors stop only that person.
+    """
+    if not services.browser_token(request):
+        response.set_cookie(
+            services.THROTTLE_COOKIE,
+            secrets.token_urlsafe(18),
+            max_age=_session_seconds(),
+            path=_cookie_path(),
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
 
 
 @require_POST
@@ -329,16 +354,20 @@ def receipt_check(request):
             error, status = codes.receipt_shape_message(), 400
         else:
             code = form.cleaned_data["receipt"]
-            if services.throttled(request, code, scope="receipt"):
-                error, status = services.throttle_message(), 429
+            retry_after = services.throttle_wait(request, code, scope="receipt")
+            if retry_after is not None:
+                error, status = services.throttle_message(retry_after), 429
             else:
                 ballot = selectors.receipt_lookup(code)
                 if ballot is None:
                     services.record_failure(request, code, scope="receipt")
                     error, status = _("No ballot has this receipt code. Check the code you noted down."), 404
-    return render(
+    response = render(
         request,
         "evaluation/receipt_check.html",
         {"form": form, "ballot": ballot, "error": error, "page_title": _("Check a receipt")},
         status=status,
     )
+    if status == 429:
+        response["Retry-After"] = str(retry_after)
+    return response

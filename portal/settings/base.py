@@ -292,7 +292,10 @@ BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 
 # Comments (CMT-6) and evaluation sign-in (EVAL-7) tuning, from the environment.
 COMMENTS_MIN_SECONDS = float(os.environ.get("COMMENTS_MIN_SECONDS", "4"))
-EVALUATION_SIGN_IN_MAX_FAILURES_PER_IP = int(os.environ.get("EVALUATION_SIGN_IN_MAX_FAILURES_PER_IP", "30"))
+# Wrong codes are counted per browser and per code prefix first; a whole meeting room shares one address
+# behind the intranet's NAT, so the per-address limit is that of a room of about 500 people (EVAL-9).
+EVALUATION_SIGN_IN_MAX_FAILURES_PER_IP = int(os.environ.get("EVALUATION_SIGN_IN_MAX_FAILURES_PER_IP", "500"))
+EVALUATION_SIGN_IN_MAX_FAILURES_PER_BROWSER = int(os.environ.get("EVALUATION_SIGN_IN_MAX_FAILURES_PER_BROWSER", "10"))
 EVALUATION_SIGN_IN_MAX_FAILURES_PER_PREFIX = int(os.environ.get("EVALUATION_SIGN_IN_MAX_FAILURES_PER_PREFIX", "10"))
 EVALUATION_SIGN_IN_WINDOW_SECONDS = int(os.environ.get("EVALUATION_SIGN_IN_WINDOW_SECONDS", "600"))
 EVALUATION_SESSION_SECONDS = int(os.environ.get("EVALUATION_SESSION_SECONDS", str(4 * 3600)))

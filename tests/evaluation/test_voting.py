@@ -270,7 +270,7 @@ def test_eval7_wrong_codes_are_throttled_per_address(client, settings):
         wrong = sign_in(client, f"{index + 2}BCD-EFGH-JKMN-PQRS-T")
         assert "测评码不正确" in wrong.content.decode()
     blocked = sign_in(client, code)
-    assert blocked.status_code == 403 and "尝试次数过多" in blocked.content.decode()
+    assert blocked.status_code == 429 and "尝试次数过多" in blocked.content.decode()
     account.refresh_from_db()
     assert account.status == Status.ISSUED
     # Another address is not affected.
@@ -288,7 +288,7 @@ def test_eval7_wrong_codes_are_throttled_per_code_prefix_across_addresses(client
             reverse("evaluation:sign_in"), {"code": prefix + "2" * 12 + str(index + 2)}, REMOTE_ADDR=f"10.0.1.{index}"
         )
     blocked = client.post(reverse("evaluation:sign_in"), {"code": code}, REMOTE_ADDR="10.0.2.1")
-    assert blocked.status_code == 403 and "尝试次数过多" in blocked.content.decode()
+    assert blocked.status_code == 429 and "尝试次数过多" in blocked.content.decode()
 
 
 def test_eval7_a_category_without_the_evaluate_right_cannot_vote():
