@@ -16,6 +16,7 @@ urlpatterns = [
     path("ceping/", include("kaohe.evaluation.urls")),
     path("goals/", include("kaohe.goals.urls")),
     path("comments/", include("kaohe.comments.urls")),
+    path("cycle/", include("kaohe.cycle.urls")),
     path("api/", include("kaohe.interop.api.urls")),
 ]
 

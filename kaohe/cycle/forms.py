@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -11,6 +12,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from kaohe.core.rules import is_office
 from kaohe.org.models import Cadre, Team
 
+from .attachments import ATTACHMENT_EXTENSIONS, validate_attachment
 from .models import Commitment
 from .selectors import linkable_goals
 
@@ -76,7 +78,7 @@ class TargetAdminForm(WagtailAdminModelForm):
         if self.own_unit_id is not None and unit_id != self.own_unit_id:
             raise ValidationError(_("You may only write for your own unit's team and cadres."))
         goals = cleaned.get("goals")
-        year = cleaned.get("year") or getattr(self.instance, "year", None)
+        year = self.target_year(cleaned)
         if goals:
             wrong = [goal for goal in goals if goal.plan.unit_id != unit_id or (year and goal.plan.year != year)]
             if wrong:
@@ -85,6 +87,9 @@ class TargetAdminForm(WagtailAdminModelForm):
                     _("“%(goal)s” is not a goal of this unit for this year.") % {"goal": wrong[0].name},
                 )
         return cleaned
+
+    def target_year(self, cleaned) -> int | None:
+        return cleaned.get("year") or getattr(self.instance, "year", None)
 
 
 class CommitmentAdminForm(TargetAdminForm):
@@ -117,3 +122,63 @@ class CommitmentAdminForm(TargetAdminForm):
         if commitment.pk is None and self.for_user is not None:
             commitment.created_by = self.for_user
         return super().save(commit=commit)
+
+
+class WorkRecordAdminForm(TargetAdminForm):
+    """A unit administrator records work for their cadres or their team (CYCLE-2)."""
+
+    def target_year(self, cleaned) -> int | None:
+        day = cleaned.get("date")
+        return day.year if day else None
+
+    def save(self, commit=True):
+        if self.instance.pk is None and self.for_user is not None:
+            self.instance.created_by = self.for_user
+        return super().save(commit=commit)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by the field's validators. ``max_files`` at most."""
+
+    max_files = 5
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = [upload for upload in (data if isinstance(data, list | tuple) else [data]) if upload]
+        if len(uploads) > self.max_files:
+            raise ValidationError(_("Attach at most %(count)d files.") % {"count": self.max_files})
+        return [super(MultipleFileField, self).clean(upload, initial) for upload in uploads]
+
+
+class OwnRecordForm(forms.Form):
+    """A cadre records their own work on the portal (CYCLE-2)."""
+
+    date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    content = forms.CharField(label=_("work done"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    goals = forms.ModelMultipleChoiceField(
+        label=_("linked goals"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    files = MultipleFileField(
+        label=_("attachments"),
+        required=False,
+        validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS), validate_attachment],
+        help_text=_("PDF, Word, Excel, WPS, text or a photo (JPEG, PNG)."),
+    )
+
+    def __init__(self, *args, cadre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cadre = cadre
+        self.fields["goals"].queryset = linkable_goals(unit_id=cadre.unit_id, year=timezone.localdate().year)
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day > timezone.localdate():
+            raise ValidationError(_("A work record tells what was done: its date cannot be in the future."))
+        return day

@@ -11,13 +11,19 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.models import Orderable
 
 from kaohe.goals.models import Goal
 from kaohe.org.models import Cadre, Team, Unit
+
+from .attachments import ATTACHMENT_EXTENSIONS, attachment_path, validate_attachment
 
 
 class TargetFields(models.Model):
@@ -122,3 +128,66 @@ class Commitment(TargetFields):
             raise ValidationError({"due_date": _("The due date must fall in the commitment's year.")})
         if self.outcome and not self.is_published:
             raise ValidationError({"outcome": _("Only a published commitment can be marked kept or not kept.")})
+
+
+class WorkRecord(ClusterableModel, TargetFields):
+    """A dated entry of work done by a cadre, or by a unit for its team (工作纪实, CYCLE-2).
+
+    Written by the cadre, or by the unit administrator for the cadre or the team; read as
+    the office's rights table says for the subject ``records``."""
+
+    date = models.DateField(_("date"))
+    content = models.TextField(_("work done"), max_length=5000)
+    goals = models.ManyToManyField(Goal, verbose_name=_("linked goals"), blank=True, related_name="work_records")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        indexes = [
+            models.Index(fields=["cadre", "-date"], name="cycle_record_cadre_date"),
+            models.Index(fields=["unit", "-date"], name="cycle_record_unit_date"),
+        ]
+        constraints = [one_target_constraint("cycle_workrecord_one_target")]
+        verbose_name = _("work record")
+        verbose_name_plural = _("work records")
+
+    def __str__(self):
+        return f"{self.target_name} {self.date:%Y-%m-%d}"
+
+    def clean(self):
+        super().clean()
+        from django.utils import timezone
+
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": _("A work record tells what was done: its date cannot be in the future.")})
+
+
+class WorkRecordAttachment(Orderable):
+    """A document or photo kept with a work record (CYCLE-2): served only to those who may read the record."""
+
+    record = ParentalKey(WorkRecord, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(
+        _("file"),
+        upload_to=attachment_path,
+        max_length=200,
+        validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS), validate_attachment],
+        help_text=_("PDF, Word, Excel, WPS, text or a photo (JPEG, PNG)."),
+    )
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.title

@@ -14,7 +14,7 @@ from kaohe.access.selectors import Reader, reader_for
 from kaohe.core.roles import RoleCode
 from kaohe.core.rules import STAFF_ROLES, Rules, is_office, roles_of
 
-from .models import Commitment
+from .models import Commitment, WorkRecord
 
 OFFICE = {RoleCode.OFFICE}
 UNIT_WRITES = {action: {RoleCode.UNIT_ADMIN} for action in ("add", "change", "delete")}
@@ -55,7 +55,20 @@ class CommitmentRules(Rules):
         return is_office(user) or not instance.is_published
 
 
+class WorkRecordRules(Rules):
+    model = WorkRecord
+    anywhere = {action: OFFICE for action in ("add", "change", "delete")} | {"view": STAFF_ROLES}
+    own_unit = UNIT_WRITES
+    unit_lookup = "unit_id"
+
+    def can_for(self, user, action: str, instance) -> bool:
+        if action == "view":
+            return can_read_record(user, instance)
+        return super().can_for(user, action, instance)
+
+
 commitment_rules = CommitmentRules()
+record_rules = WorkRecordRules()
 
 
 def can_read_commitment(who, commitment: Commitment) -> bool:
@@ -69,3 +82,34 @@ def can_read_commitment(who, commitment: Commitment) -> bool:
     return commitment.is_published and as_reader(who).may_read(
         Subject.COMMITMENTS, unit_id=commitment.unit_id, parent_id=commitment.unit.parent_id
     )
+
+
+def own_cadre_id(who) -> int | None:
+    """The cadre record a signed-in cadre or team member is (they write their own work records)."""
+    if isinstance(who, Reader) or who is None or not getattr(who, "is_authenticated", False):
+        return None
+    if not (roles_of(who) & {RoleCode.CADRE, RoleCode.TEAM_MEMBER}):
+        return None
+    return getattr(who, "cadre_id", None)
+
+
+def may_read_unit_records(who, *, unit) -> bool:
+    """May ``who`` read the work records of ``unit``'s team and cadres (CYCLE-2, SYS-11)?"""
+    if sees_everything(who):
+        return True
+    unit_id = own_unit_id(who)
+    if unit_id is not None and unit_id == unit.pk:
+        return True
+    return as_reader(who).may_read(Subject.RECORDS, unit_id=unit.pk, parent_id=unit.parent_id)
+
+
+def may_read_cadre_records(who, *, cadre) -> bool:
+    if own_cadre_id(who) == cadre.pk:
+        return True
+    return cadre.unit is not None and may_read_unit_records(who, unit=cadre.unit)
+
+
+def can_read_record(who, record: WorkRecord) -> bool:
+    if record.cadre_id and own_cadre_id(who) == record.cadre_id:
+        return True
+    return may_read_unit_records(who, unit=record.unit)

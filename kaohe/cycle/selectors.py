@@ -11,8 +11,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from kaohe.access.models import Subject
 from kaohe.goals.models import Goal
 
-from .models import Commitment
-from .permissions import as_reader, own_unit_id, sees_everything
+from .models import Commitment, WorkRecord
+from .permissions import as_reader, own_cadre_id, own_unit_id, sees_everything
 
 
 def visible_commitments(who, queryset: QuerySet | None = None) -> QuerySet:
@@ -66,3 +66,91 @@ def linkable_goals(*, unit_id: int | None, year: int | None) -> QuerySet:
     if unit_id is not None:
         goals = goals.filter(plan__unit_id=unit_id)
     return goals
+
+
+def visible_records(who, queryset: QuerySet | None = None) -> QuerySet:
+    """Work records ``who`` may read (CYCLE-2, SYS-11): those of the units the rights table
+    opens to them for ``records``, their own unit's, and a cadre's own."""
+    queryset = WorkRecord.objects.all() if queryset is None else queryset
+    if sees_everything(who):
+        return queryset
+    q = as_reader(who).read_q(Subject.RECORDS, unit="unit_id", parent="unit__parent_id")
+    unit_id = own_unit_id(who)
+    if unit_id is not None:
+        q |= Q(unit_id=unit_id)
+    cadre_id = own_cadre_id(who)
+    if cadre_id is not None:
+        q |= Q(cadre_id=cadre_id)
+    return queryset.filter(q)
+
+
+def admin_records(*, user) -> QuerySet:
+    return visible_records(user).select_related("unit", "team", "cadre")
+
+
+def record_timeline(*, cadre=None, unit=None, team_only: bool = False, month: str = "", goal_id: int | None = None):
+    """A cadre's or a unit's work records, newest first, with goals and attachments
+    (the caller has checked the reader's right; three queries per page whatever its length)."""
+    records = WorkRecord.objects.all()
+    if cadre is not None:
+        records = records.filter(cadre=cadre)
+    if unit is not None:
+        records = records.filter(unit=unit)
+    if team_only:
+        records = records.filter(team__isnull=False)
+    if month:
+        year, number = (int(part) for part in month.split("-"))
+        records = records.filter(date__year=year, date__month=number)
+    if goal_id is not None:
+        records = records.filter(goals=goal_id)
+    return (
+        records.select_related("team", "cadre", "created_by")
+        .prefetch_related(
+            Prefetch("goals", queryset=Goal.objects.only("pk", "name", "plan_id").order_by("sort_order", "pk")),
+            "attachments",
+        )
+        .order_by("-date", "-pk")
+    )
+
+
+def record_months(*, cadre=None, unit=None) -> list[str]:
+    """The months (``YYYY-MM``) in which the cadre or unit has records, newest first. One query."""
+    from django.db.models.functions import TruncMonth
+
+    records = WorkRecord.objects.all()
+    if cadre is not None:
+        records = records.filter(cadre=cadre)
+    if unit is not None:
+        records = records.filter(unit=unit)
+    months = records.annotate(month=TruncMonth("date")).values_list("month", flat=True).distinct().order_by("-month")
+    return [f"{month:%Y-%m}" for month in months]
+
+
+def record_goals(*, cadre=None, unit=None) -> QuerySet:
+    """The goals the cadre's or unit's records are linked to, for the filter. One query."""
+    records = WorkRecord.objects.all()
+    if cadre is not None:
+        records = records.filter(cadre=cadre)
+    if unit is not None:
+        records = records.filter(unit=unit)
+    return Goal.objects.filter(pk__in=records.values("goals")).select_related("plan").order_by("-plan__year", "name")
+
+
+def cadre_for_records(*, pk: int):
+    from kaohe.org.models import Cadre
+
+    return Cadre.objects.select_related("unit").filter(pk=pk).first()
+
+
+def unit_for_records(*, pk: int):
+    from kaohe.org.models import Unit
+
+    return Unit.objects.filter(pk=pk).first()
+
+
+def unit_record_targets(*, unit) -> list:
+    """The cadres of ``unit`` who have records, for the unit timeline's links. One query."""
+    from kaohe.org.models import Cadre
+
+    ids = WorkRecord.objects.filter(unit=unit, cadre__isnull=False).values("cadre_id")
+    return list(Cadre.objects.filter(pk__in=ids).order_by("name"))

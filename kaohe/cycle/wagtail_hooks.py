@@ -1,8 +1,9 @@
 """The cycle in the Wagtail admin (menu 考核过程) and its sections on the portal's pages."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
@@ -11,8 +12,8 @@ from kaohe.core.viewsets import RuleSnippetViewSet
 
 from . import permissions, selectors
 from .admin_views import ReadCheckedInspectView
-from .forms import CommitmentAdminForm
-from .models import Commitment
+from .forms import CommitmentAdminForm, WorkRecordAdminForm
+from .models import Commitment, WorkRecord
 
 
 class CommitmentViewSet(RuleSnippetViewSet):
@@ -53,8 +54,37 @@ class CommitmentViewSet(RuleSnippetViewSet):
         return selectors.admin_commitments(user=request.user)
 
 
+class WorkRecordViewSet(RuleSnippetViewSet):
+    """Work records (CYCLE-2): the unit administrator records for their team and cadres."""
+
+    model = WorkRecord
+    rules = permissions.record_rules
+    inspect_view_class = ReadCheckedInspectView
+    icon = "doc-full-inverse"
+    menu_order = 110
+    list_display = [Column("target_name", label=_("team or cadre")), "unit", "date", "content"]
+    list_filter = {"unit": ["exact"], "date": ["gte", "lte"]}
+    list_export = ["date", "unit", "target_name", "content"]
+    export_filename = "work_records"
+    search_fields = ["content", "cadre__name", "team__name", "unit__name"]
+    inspect_view_fields = ["date", "unit", "team", "cadre", "content", "goals"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("date"),
+            FieldRowPanel([FieldPanel("team"), FieldPanel("cadre")], heading=_("Whose work")),
+            FieldPanel("content"),
+            FieldPanel("goals"),
+            InlinePanel("attachments", heading=_("attachments"), label=_("attachment"), max_num=5),
+        ],
+        base_form_class=WorkRecordAdminForm,
+    )
+
+    def get_queryset(self, request):
+        return selectors.admin_records(user=request.user)
+
+
 class CycleViewSetGroup(SnippetViewSetGroup):
-    items = (CommitmentViewSet,)
+    items = (CommitmentViewSet, WorkRecordViewSet)
     menu_icon = "date"
     menu_label = _("Assessment cycle")
     menu_name = "cycle"
@@ -80,3 +110,22 @@ def goal_commitments_section(request, goal):
 
     html = section(request, goal)
     return (45, html) if html else None
+
+
+@hooks.register("register_unit_page_section")
+def unit_records_link(request, unit):
+    """A link to the unit's work records for those who may read them (CYCLE-2)."""
+    from django.template.loader import render_to_string
+
+    if not permissions.may_read_unit_records(getattr(request, "user", None), unit=unit):
+        return None
+    html = render_to_string("cycle/public/unit_records_link.html", {"unit": unit}, request=request)
+    return (46, html)
+
+
+@hooks.register("register_portal_nav_item")
+def own_records_nav_item(request):
+    """A cadre goes straight to recording their work (CYCLE-2)."""
+    if permissions.own_cadre_id(getattr(request, "user", None)) is None:
+        return None
+    return (_("My work records"), reverse("cycle:own_records"), 46)

@@ -214,6 +214,8 @@ WAGTAILDOCS_EXTENSIONS = [
     "png",
 ]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = int(os.environ.get("PORTAL_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+# Attachments of work records and reports (CYCLE-2, CYCLE-3), each at most this many MB.
+CYCLE_ATTACHMENT_MAX_MB = int(os.environ.get("CYCLE_ATTACHMENT_MAX_MB", "10"))
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
 
