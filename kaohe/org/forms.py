@@ -31,7 +31,7 @@ class OrgAdminForm(WagtailAdminModelForm):
 
 
 class UnitAdminForm(OrgAdminForm):
-    office_only_fields = ("name", "kind", "parent", "external_id", "sort_order", "is_active")
+    office_only_fields = ("name", "kind", "parent", "external_id", "sort_order", "is_active", "publishes_directly")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -69,6 +69,14 @@ class Unit(RevisionMixin, index.Indexed, ClusterableModel):
     )
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    publishes_directly = models.BooleanField(
+        _("publishes without approval"),
+        default=False,
+        help_text=_(
+            "A trusted unit: its administrators' changes to the public page and its first progress reports "
+            "go live without the office's approval."
+        ),
+    )
 
     objects = SearchableQuerySet.as_manager()
 
@@ -114,6 +122,47 @@ class Unit(RevisionMixin, index.Indexed, ClusterableModel):
     @property
     def internal_organisation_lines(self) -> list[str]:
         return [line.strip() for line in self.internal_organisation.splitlines() if line.strip()]
+
+
+PUBLIC_PAGE_FIELDS = ("duties", "internal_organisation", "contact_person", "contact_phone", "contact_email", "address")
+
+
+class UnitPageChange(models.Model):
+    """A unit administrator's change to the unit's public page (duties, organisation, contacts),
+    waiting for the office's approval before it goes live (PORTAL-1)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Returned")
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="page_changes")
+    before = models.JSONField(_("before"), default=dict)
+    after = models.JSONField(_("after"), default=dict)
+    status = models.CharField(
+        pgettext_lazy("page change", "status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("submitted by")
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("unit page change")
+        verbose_name_plural = _("unit page changes")
+
+    def __str__(self):
+        return f"{self.unit} {self.submitted_at:%Y-%m-%d}"
+
+    @property
+    def fields(self) -> list[str]:
+        return [name for name in PUBLIC_PAGE_FIELDS if name in self.after]
 
 
 class Team(RevisionMixin, index.Indexed, ClusterableModel):

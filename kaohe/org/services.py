@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from kaohe.core.rules import is_office
 from kaohe.core.uploads import UploadRefused, read_upload
 
 from .imports import lrmx
@@ -16,7 +18,7 @@ from .imports.context import ImportContext
 from .imports.workbook import MAX_BYTES as WORKBOOK_MAX_BYTES
 from .imports.workbook import plan_workbook, read_workbook, rows_from_payload, rows_to_payload
 from .imports.writer import ImportWriter
-from .models import OrgImport, Unit, WorkGroup, WorkGroupMember
+from .models import PUBLIC_PAGE_FIELDS, OrgImport, Unit, UnitPageChange, WorkGroup, WorkGroupMember
 
 
 class ImportNotApplicable(Exception):
@@ -169,3 +171,74 @@ def work_group_copy(*, group: WorkGroup, year: int, user) -> WorkGroup:
     )
     log(copy, "wagtail.create", user=user)
     return copy
+
+
+def unit_page_values(unit: Unit) -> dict[str, str]:
+    return {name: getattr(unit, name) or "" for name in PUBLIC_PAGE_FIELDS}
+
+
+def unit_page_moderated(*, user, unit: Unit) -> bool:
+    """Whether ``user``'s edits of ``unit``'s public page wait for the office (PORTAL-1): those of
+    the unit's administrators do, unless the office trusts the unit to publish directly."""
+    return not is_office(user) and not unit.publishes_directly
+
+
+@transaction.atomic
+def unit_page_change_submit(*, unit: Unit, data: dict, user) -> UnitPageChange | None:
+    """Keep the public-page fields of ``data`` that differ from the live page as a change
+    awaiting the office's approval; nothing of the live page changes (PORTAL-1). A newer
+    submission replaces the unit's pending one. Returns None when nothing differs."""
+    live = unit_page_values(Unit.objects.get(pk=unit.pk))
+    after = {name: data[name] or "" for name in PUBLIC_PAGE_FIELDS if name in data and (data[name] or "") != live[name]}
+    pending = UnitPageChange.objects.select_for_update().filter(unit=unit, status=UnitPageChange.Status.PENDING).first()
+    if not after:
+        if pending is not None:
+            pending.delete()
+        return None
+    change = pending or UnitPageChange(unit=unit)
+    change.before = {name: live[name] for name in after}
+    change.after = after
+    change.submitted_by = user
+    change.save()
+    if pending is not None:
+        UnitPageChange.objects.filter(pk=change.pk).update(submitted_at=timezone.now())
+    log(unit, "org.page_submit", user=user, data={"fields": sorted(after)})
+    return change
+
+
+@transaction.atomic
+def unit_page_change_approve(*, change: UnitPageChange, user) -> Unit:
+    """Put the change live: the unit's public fields take the new values, a revision and a
+    log line record it (PORTAL-1)."""
+    change = UnitPageChange.objects.select_for_update().get(pk=change.pk)
+    if change.status != UnitPageChange.Status.PENDING:
+        raise ValidationError(_("This change has already been decided."))
+    unit = Unit.objects.select_for_update().get(pk=change.unit_id)
+    for name in change.fields:
+        setattr(unit, name, change.after[name])
+    unit.full_clean()
+    unit.save()
+    revision = unit.save_revision(user=user, log_action=False)
+    change.status, change.decided_by, change.decided_at = UnitPageChange.Status.APPROVED, user, timezone.now()
+    change.save()
+    log(unit, "org.page_approve", user=user, revision=revision, data={"fields": change.fields})
+    return unit
+
+
+@transaction.atomic
+def unit_page_change_reject(*, change: UnitPageChange, user, note: str) -> None:
+    """Return the change to the unit with the office's note; the live page stays (PORTAL-1)."""
+    change = UnitPageChange.objects.select_for_update().get(pk=change.pk)
+    if change.status != UnitPageChange.Status.PENDING:
+        raise ValidationError(_("This change has already been decided."))
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(_("Say why the change is returned: the unit reads the note."))
+    change.status, change.decided_by, change.decided_at, change.note = (
+        UnitPageChange.Status.REJECTED,
+        user,
+        timezone.now(),
+        note,
+    )
+    change.save()
+    log(change.unit, "org.page_reject", user=user, data={"note": note})

@@ -13,7 +13,7 @@ from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from kaohe.core.viewsets import RuleSnippetViewSet
 
-from . import admin_urls, admin_views, permissions
+from . import admin_urls, admin_views, page_urls, page_views, permissions
 from .forms import CadreAdminForm, MembershipAdminForm, OrgAdminForm, TeamAdminForm, UnitAdminForm
 from .models import Cadre, CadrePhoto, Membership, Team, Unit, UnitKind, WorkGroup
 
@@ -31,6 +31,7 @@ class UnitKindViewSet(RuleSnippetViewSet):
 class UnitViewSet(RuleSnippetViewSet):
     model = Unit
     rules = permissions.unit_rules
+    edit_view_class = page_views.UnitEditView
     icon = "site"
     menu_order = 110
     list_display = ["name", "kind", "parent", "contact_person", "contact_phone", BooleanColumn("is_active")]
@@ -60,7 +61,7 @@ class UnitViewSet(RuleSnippetViewSet):
                     FieldPanel("short_name"),
                     FieldRowPanel([FieldPanel("kind", widget=forms.Select), FieldPanel("parent", widget=forms.Select)]),
                     FieldRowPanel([FieldPanel("sort_order"), FieldPanel("is_active")]),
-                    FieldPanel("external_id"),
+                    FieldRowPanel([FieldPanel("external_id"), FieldPanel("publishes_directly")]),
                 ],
                 heading=_("Unit"),
             ),
@@ -243,6 +244,7 @@ register_snippet(OrganisationGroup)
 def register_org_urls():
     return [
         path("org/import/", include(admin_urls, namespace="org_import")),
+        path("org/page-changes/", include(page_urls, namespace="org_pages")),
         path("org/cadre/<int:pk>/photo/", admin_views.CadrePhotoView.as_view(), name="org_cadre_photo"),
     ]
 
@@ -255,3 +257,24 @@ class ImportMenuItem(MenuItem):
 @hooks.register("register_organisation_menu_item")
 def register_import_menu_item():
     return ImportMenuItem(_("Import"), reverse("org_import:index"), name="org-import", icon_name="upload", order=900)
+
+
+class PageChangesMenuItem(MenuItem):
+    def is_shown(self, request):
+        from kaohe.core.rules import is_office
+
+        return is_office(request.user)
+
+
+@hooks.register("register_organisation_menu_item")
+def register_page_changes_menu_item():
+    return PageChangesMenuItem(
+        _("Unit page changes"), reverse("org_pages:index"), name="org-page-changes", icon_name="tick", order=910
+    )
+
+
+@hooks.register("register_log_actions")
+def register_unit_page_actions(actions):
+    actions.register_action("org.page_submit", _("Submit unit page change"), _("Unit page change submitted"))
+    actions.register_action("org.page_approve", _("Approve unit page change"), _("Unit page change approved"))
+    actions.register_action("org.page_reject", _("Return unit page change"), _("Unit page change returned"))

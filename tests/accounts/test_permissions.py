@@ -120,7 +120,7 @@ def test_sys7_unit_admin_cannot_change_unit_structure(client, unit_admin, unit, 
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     unit.refresh_from_db()
-    assert unit.duties == "新的职责说明"
+    assert unit.page_changes.get().after["duties"] == "新的职责说明"  # waits for the office (PORTAL-1)
     assert unit.name == "县发展和改革局"
     assert unit.parent is None
 
