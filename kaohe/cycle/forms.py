@@ -13,7 +13,7 @@ from kaohe.core.rules import is_office
 from kaohe.org.models import Cadre, Team
 
 from .attachments import ATTACHMENT_EXTENSIONS, validate_attachment
-from .models import Commitment
+from .models import Commitment, GoalGrade, OverallGrade, WorkReport
 from .selectors import linkable_goals
 
 
@@ -182,3 +182,34 @@ class OwnRecordForm(forms.Form):
         if day > timezone.localdate():
             raise ValidationError(_("A work record tells what was done: its date cannot be in the future."))
         return day
+
+
+class WorkReportForm(forms.ModelForm):
+    """The report's text or document and the overall self-grade (CYCLE-3); one
+    ``GoalGradeForm`` per goal goes with it."""
+
+    class Meta:
+        model = WorkReport
+        fields = ["body", "document", "overall_grade", "overall_reasons"]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 14}),
+            "overall_reasons": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].validators = [FileExtensionValidator(ATTACHMENT_EXTENSIONS), validate_attachment]
+
+    def _post_clean(self):
+        # The target, year and unit are set by the service; only the fields are checked here.
+        pass
+
+
+class GoalGradeForm(forms.Form):
+    grade = forms.ChoiceField(label=_("self-grade"), choices=[("", "—")] + GoalGrade.choices, required=False)
+    reasons = forms.CharField(
+        label=_("reasons"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+OVERALL_CHOICES = [("", "—")] + OverallGrade.choices

@@ -191,3 +191,103 @@ class WorkRecordAttachment(Orderable):
 
     def __str__(self):
         return self.title
+
+
+class ReportDeadline(models.Model):
+    """The office's deadline for a year's work reports and self-assessments (CYCLE-3)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    deadline = models.DateTimeField(_("deadline"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("work report deadline")
+        verbose_name_plural = _("work report deadlines")
+
+    def __str__(self):
+        return str(self.year)
+
+
+class OverallGrade(models.TextChoices):
+    EXCELLENT = "excellent", _("Excellent (优秀)")
+    COMPETENT = "competent", _("Competent (称职)")
+    BASIC = "basic", _("Basically competent (基本称职)")
+    INCOMPETENT = "incompetent", _("Incompetent (不称职)")
+
+
+class GoalGrade(models.TextChoices):
+    DONE = "done", _("Completed")
+    MOSTLY = "mostly", _("Basically completed")
+    NOT_DONE = "not_done", _("Not completed")
+
+
+class WorkReport(TargetFields):
+    """A team's or cadre's year-end work report and self-assessment (述职报告、自我评估, CYCLE-3).
+
+    Written by the cadre (or the unit administrator for the cadre or the team) until the
+    office's deadline; read-only once submitted."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    body = models.TextField(_("work report"), blank=True, max_length=30000)
+    document = models.FileField(
+        _("report document"),
+        upload_to=attachment_path,
+        max_length=200,
+        blank=True,
+        validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS), validate_attachment],
+        help_text=_("Instead of or besides the text: the report as PDF, Word or WPS."),
+    )
+    overall_grade = models.CharField(_("overall self-grade"), max_length=12, choices=OverallGrade.choices, blank=True)
+    overall_reasons = models.TextField(_("reasons"), blank=True, max_length=3000)
+    status = models.CharField(
+        pgettext_lazy("work report", "status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "unit_id", "team_id", "cadre__name"]
+        constraints = [
+            one_target_constraint("cycle_workreport_one_target"),
+            models.UniqueConstraint(
+                fields=["year", "team"], condition=Q(team__isnull=False), name="cycle_workreport_unique_team_year"
+            ),
+            models.UniqueConstraint(
+                fields=["year", "cadre"], condition=Q(cadre__isnull=False), name="cycle_workreport_unique_cadre_year"
+            ),
+        ]
+        verbose_name = _("work report")
+        verbose_name_plural = _("work reports")
+
+    def __str__(self):
+        return f"{self.target_name} {self.year}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class GoalSelfAssessment(models.Model):
+    """The self-grade of one goal in a work report, with reasons (CYCLE-3)."""
+
+    report = models.ForeignKey(WorkReport, on_delete=models.CASCADE, related_name="assessments")
+    goal = models.ForeignKey(Goal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="self_assessments")
+    grade = models.CharField(_("self-grade"), max_length=10, choices=GoalGrade.choices, blank=True)
+    reasons = models.TextField(_("reasons"), blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["report", "goal__sort_order", "goal_id"]
+        constraints = [models.UniqueConstraint(fields=["report", "goal"], name="cycle_selfassessment_unique_goal")]
+        verbose_name = _("goal self-assessment")
+        verbose_name_plural = _("goal self-assessments")
+
+    def __str__(self):
+        return f"{self.goal} · {self.get_grade_display()}"

@@ -14,7 +14,7 @@ from kaohe.access.selectors import Reader, reader_for
 from kaohe.core.roles import RoleCode
 from kaohe.core.rules import STAFF_ROLES, Rules, is_office, roles_of
 
-from .models import Commitment, WorkRecord
+from .models import Commitment, ReportDeadline, WorkRecord, WorkReport
 
 OFFICE = {RoleCode.OFFICE}
 UNIT_WRITES = {action: {RoleCode.UNIT_ADMIN} for action in ("add", "change", "delete")}
@@ -67,7 +67,13 @@ class WorkRecordRules(Rules):
         return super().can_for(user, action, instance)
 
 
+class ReportDeadlineRules(Rules):
+    model = ReportDeadline
+    anywhere = {action: OFFICE for action in ("add", "change", "delete")} | {"view": STAFF_ROLES}
+
+
 commitment_rules = CommitmentRules()
+deadline_rules = ReportDeadlineRules()
 record_rules = WorkRecordRules()
 
 
@@ -113,3 +119,32 @@ def can_read_record(who, record: WorkRecord) -> bool:
     if record.cadre_id and own_cadre_id(who) == record.cadre_id:
         return True
     return may_read_unit_records(who, unit=record.unit)
+
+
+def can_write_for(user, *, unit_id: int | None, cadre_id: int | None = None) -> bool:
+    """May ``user`` write a report for this team (``cadre_id`` None) or cadre of ``unit_id``?
+    The office for anyone; a unit administrator for their own unit's; a cadre for themselves."""
+    if is_office(user):
+        return True
+    if cadre_id is not None and own_cadre_id(user) == cadre_id:
+        return True
+    return RoleCode.UNIT_ADMIN in roles_of(user) and unit_id is not None and getattr(user, "unit_id", None) == unit_id
+
+
+def can_read_report(who, report: WorkReport) -> bool:
+    """The writers always; others a submitted report of a unit the rights table opens to them
+    for ``reports`` (CYCLE-3, SYS-11)."""
+    if sees_everything(who):
+        return True
+    if report.cadre_id and own_cadre_id(who) == report.cadre_id:
+        return True
+    unit_id = own_unit_id(who)
+    if unit_id is not None and unit_id == report.unit_id:
+        return True
+    return report.is_submitted and as_reader(who).may_read(
+        Subject.REPORTS, unit_id=report.unit_id, parent_id=report.unit.parent_id
+    )
+
+
+def can_see_report_overview(user) -> bool:
+    return is_office(user) or (RoleCode.UNIT_ADMIN in roles_of(user) and getattr(user, "unit_id", None) is not None)

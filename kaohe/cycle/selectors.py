@@ -11,7 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from kaohe.access.models import Subject
 from kaohe.goals.models import Goal
 
-from .models import Commitment, WorkRecord
+from .models import Commitment, GoalSelfAssessment, ReportDeadline, WorkRecord, WorkReport
 from .permissions import as_reader, own_cadre_id, own_unit_id, sees_everything
 
 
@@ -154,3 +154,103 @@ def unit_record_targets(*, unit) -> list:
 
     ids = WorkRecord.objects.filter(unit=unit, cadre__isnull=False).values("cadre_id")
     return list(Cadre.objects.filter(pk__in=ids).order_by("name"))
+
+
+def report_deadline(*, year: int) -> ReportDeadline | None:
+    return ReportDeadline.objects.filter(year=year).first()
+
+
+def report_of(*, year: int, team=None, cadre=None) -> WorkReport | None:
+    reports = WorkReport.objects.select_related("unit", "team", "cadre")
+    if cadre is not None:
+        return reports.filter(year=year, cadre=cadre).first()
+    return reports.filter(year=year, team=team).first()
+
+
+def report_goals(*, year: int, team=None, cadre=None) -> list[Goal]:
+    """The goals a report grades: those assigned to the cadre in the year's plans, or the
+    top-level goals of the team's unit's plan of the year. One query."""
+    goals = Goal.objects.filter(plan__year=year).select_related("plan__unit")
+    if cadre is not None:
+        goals = goals.filter(assignments__cadre=cadre)
+    else:
+        goals = goals.filter(plan__unit_id=team.unit_id, parent__isnull=True)
+    return list(goals.distinct().order_by("plan__unit__name", "sort_order", "pk"))
+
+
+def report_detail(*, pk: int) -> WorkReport | None:
+    return (
+        WorkReport.objects.select_related("unit", "team", "cadre", "submitted_by")
+        .prefetch_related(
+            Prefetch(
+                "assessments", queryset=GoalSelfAssessment.objects.select_related("goal").order_by("goal__sort_order")
+            )
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def visible_reports(who, queryset: QuerySet | None = None) -> QuerySet:
+    """Work reports ``who`` may read: submitted ones of the units the rights table opens to
+    them for ``reports``; every one of their own unit; a cadre's own."""
+    queryset = WorkReport.objects.all() if queryset is None else queryset
+    if sees_everything(who):
+        return queryset
+    q = Q(status=WorkReport.Status.SUBMITTED) & as_reader(who).read_q(
+        Subject.REPORTS, unit="unit_id", parent="unit__parent_id"
+    )
+    unit_id = own_unit_id(who)
+    if unit_id is not None:
+        q |= Q(unit_id=unit_id)
+    cadre_id = own_cadre_id(who)
+    if cadre_id is not None:
+        q |= Q(cadre_id=cadre_id)
+    return queryset.filter(q)
+
+
+REPORT_STATES = ("missing", "draft", "on_time", "late")
+
+
+def report_overview(*, year: int, unit_id: int | None = None) -> list[dict]:
+    """Every team of an active unit and every cadre who held a seat in ``year``, with the
+    state of their work report: missing, draft, submitted on time or late (CYCLE-3).
+    Three queries whatever the number of rows."""
+    from datetime import date as day
+
+    from kaohe.org.models import Team
+    from kaohe.org.selectors import memberships_in_period
+
+    deadline = report_deadline(year=year)
+    reports = WorkReport.objects.filter(year=year)
+    if unit_id is not None:
+        reports = reports.filter(unit_id=unit_id)
+    by_team = {}
+    by_cadre = {}
+    for report in reports.only("pk", "team_id", "cadre_id", "status", "submitted_at"):
+        (by_cadre if report.cadre_id else by_team)[report.cadre_id or report.team_id] = report
+    rows = []
+    teams = Team.objects.filter(unit__is_active=True).select_related("unit")
+    if unit_id is not None:
+        teams = teams.filter(unit_id=unit_id)
+    for team in teams:
+        rows.append({"unit": team.unit, "team": team, "cadre": None, "report": by_team.get(team.pk)})
+    seen = set()
+    for membership in memberships_in_period(start=day(year, 1, 1), end=day(year, 12, 31)):
+        cadre = membership.cadre
+        if cadre.pk in seen or (unit_id is not None and membership.team.unit_id != unit_id):
+            continue
+        seen.add(cadre.pk)
+        rows.append({"unit": membership.team.unit, "team": None, "cadre": cadre, "report": by_cadre.get(cadre.pk)})
+    for row in rows:
+        report = row["report"]
+        if report is None:
+            row["state"] = "missing"
+        elif not report.is_submitted:
+            row["state"] = "draft"
+        elif deadline is not None and report.submitted_at > deadline.deadline:
+            row["state"] = "late"
+        else:
+            row["state"] = "on_time"
+    rows.sort(key=lambda row: (row["unit"].name, row["cadre"] is not None, row["cadre"].name if row["cadre"] else ""))
+    return rows

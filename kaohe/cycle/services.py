@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from .models import WorkRecord, WorkRecordAttachment
+from .models import GoalSelfAssessment, ReportDeadline, WorkRecord, WorkRecordAttachment, WorkReport
 
 if TYPE_CHECKING:
     from kaohe.accounts.models import User
@@ -59,3 +60,63 @@ def work_record_delete(*, record: WorkRecord, user: User) -> None:
         attachment.file.delete(save=False)
     log(instance=record, action="wagtail.delete", user=user)
     record.delete()
+
+
+@transaction.atomic
+def work_report_save(
+    *,
+    user: User,
+    year: int,
+    team: Team | None = None,
+    cadre: Cadre | None = None,
+    body: str,
+    document=None,
+    overall_grade: str,
+    overall_reasons: str,
+    grades: dict[int, tuple[str, str]],
+    submit: bool,
+    office: bool = False,
+) -> WorkReport:
+    """Save a team's or cadre's work report and self-assessment, and submit it if asked (CYCLE-3).
+
+    Refused with a ``ValidationError`` (nothing saved) when the report was already submitted
+    (it is read-only from then on), when a submission comes after the office's deadline (the
+    office itself may still accept one, which then counts as late), or when a submission is
+    incomplete: no text and no document, no overall grade, or a goal without a grade.
+    ``grades`` maps the goals to grade (``{goal id: (grade, reasons)}``)."""
+    lookup = {"year": year, "cadre": cadre} if cadre is not None else {"year": year, "team": team}
+    report = WorkReport.objects.select_for_update().filter(**lookup).first()
+    if report is None:
+        report = WorkReport(year=year, team=team, cadre=cadre)
+    elif report.is_submitted:
+        raise ValidationError(_("This work report was submitted and can no longer be changed."))
+    now = timezone.now()
+    deadline = ReportDeadline.objects.filter(year=year).first()
+    if deadline is not None and now > deadline.deadline and not office:
+        raise ValidationError(
+            _("The deadline for %(year)s work reports (%(deadline)s) has passed; ask the assessment office.")
+            % {"year": year, "deadline": timezone.localtime(deadline.deadline).strftime("%Y-%m-%d %H:%M")}
+        )
+    report.body, report.overall_grade, report.overall_reasons = body, overall_grade, overall_reasons
+    if document is not None:
+        report.document = document
+    if submit:
+        missing = []
+        if not body.strip() and not report.document:
+            missing.append(_("the report's text or document"))
+        if not overall_grade:
+            missing.append(_("the overall self-grade"))
+        if any(not grade for grade, _reasons in grades.values()):
+            missing.append(_("a self-grade for every goal"))
+        if missing:
+            raise ValidationError(_("Not submitted: fill in %(missing)s.") % {"missing": "、".join(missing)})
+        report.status, report.submitted_at, report.submitted_by = WorkReport.Status.SUBMITTED, now, user
+    report.full_clean()
+    report.save()
+    existing = {assessment.goal_id: assessment for assessment in report.assessments.all()}
+    for goal_id, (grade, reasons) in grades.items():
+        assessment = existing.get(goal_id) or GoalSelfAssessment(report=report, goal_id=goal_id)
+        assessment.grade, assessment.reasons = grade, reasons
+        assessment.save()
+    log(instance=report, action="wagtail.publish" if submit else "wagtail.edit", user=user)
+    return report

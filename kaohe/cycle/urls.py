@@ -9,4 +9,7 @@ urlpatterns = [
     path("records/cadre/<int:pk>/", views.cadre_records, name="cadre_records"),
     path("records/unit/<int:pk>/", views.unit_records, name="unit_records"),
     path("records/attachment/<int:pk>/", views.record_attachment, name="record_attachment"),
+    path("reports/<int:year>/<str:kind>/<int:pk>/", views.report_edit, name="report_edit"),
+    path("reports/<int:pk>/", views.report_detail, name="report"),
+    path("reports/<int:pk>/document/", views.report_document, name="report_document"),
 ]

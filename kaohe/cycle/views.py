@@ -11,12 +11,22 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaohe.core.rules import is_office
+
 from . import selectors, services
-from .forms import OwnRecordForm
-from .models import WorkRecordAttachment
-from .permissions import can_read_record, may_read_cadre_records, may_read_unit_records, own_cadre_id
+from .forms import GoalGradeForm, OwnRecordForm, WorkReportForm
+from .models import WorkRecordAttachment, WorkReport
+from .permissions import (
+    can_read_record,
+    can_read_report,
+    can_write_for,
+    may_read_cadre_records,
+    may_read_unit_records,
+    own_cadre_id,
+)
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -136,6 +146,7 @@ def own_records(request):
             "form": form,
             "records": selectors.record_timeline(cadre=cadre)[:10],
             "page_title": _("My work records"),
+            "year": timezone.localdate().year,
         },
         status=status,
     )
@@ -151,5 +162,117 @@ def record_attachment(request, pk):
     if not name.lower().endswith(suffix):
         name += suffix
     response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _report_target(kind: str, pk: int):
+    from kaohe.org.models import Cadre, Team
+
+    if kind == "cadre":
+        cadre = Cadre.objects.select_related("unit").filter(pk=pk).first()
+        return (None, cadre) if cadre is not None else None
+    if kind == "team":
+        team = Team.objects.select_related("unit").filter(pk=pk).first()
+        return (team, None) if team is not None else None
+    return None
+
+
+@login_required
+def report_edit(request, year, kind, pk):
+    """Write and submit a team's or cadre's work report and self-assessment (CYCLE-3)."""
+    target = _report_target(kind, pk)
+    if target is None or not 2000 <= year <= 2100:
+        raise Http404
+    team, cadre = target
+    unit_id = cadre.unit_id if cadre else team.unit_id
+    if not can_write_for(request.user, unit_id=unit_id, cadre_id=cadre.pk if cadre else None):
+        raise PermissionDenied
+    report = selectors.report_of(year=year, team=team, cadre=cadre)
+    if report is not None and report.is_submitted:
+        messages.info(request, _("This work report was submitted; it is shown read-only."))
+        return redirect("cycle:report", report.pk)
+    goals = selectors.report_goals(year=year, team=team, cadre=cadre)
+    existing = {a.goal_id: a for a in report.assessments.all()} if report is not None else {}
+    data = request.POST if request.method == "POST" else None
+    form = WorkReportForm(data, request.FILES or None, instance=report or WorkReport(year=year))
+    rows = [
+        (
+            goal,
+            GoalGradeForm(
+                data,
+                prefix=f"g{goal.pk}",
+                initial={
+                    "grade": getattr(existing.get(goal.pk), "grade", ""),
+                    "reasons": getattr(existing.get(goal.pk), "reasons", ""),
+                },
+            ),
+        )
+        for goal in goals
+    ]
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and all(goal_form.is_valid() for _goal, goal_form in rows):
+            try:
+                saved = services.work_report_save(
+                    user=request.user,
+                    year=year,
+                    team=team,
+                    cadre=cadre,
+                    body=form.cleaned_data["body"],
+                    document=request.FILES.get("document"),
+                    overall_grade=form.cleaned_data["overall_grade"],
+                    overall_reasons=form.cleaned_data["overall_reasons"],
+                    grades={goal.pk: (f.cleaned_data["grade"], f.cleaned_data["reasons"]) for goal, f in rows},
+                    submit="submit" in request.POST,
+                    office=is_office(request.user),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if saved.is_submitted:
+                    messages.success(request, _("Work report submitted."))
+                    return redirect("cycle:report", saved.pk)
+                messages.success(request, _("Draft saved."))
+                return redirect("cycle:report_edit", year, kind, pk)
+        status = 400
+    return render(
+        request,
+        "cycle/public/report_edit.html",
+        {
+            "year": year,
+            "target": cadre or team,
+            "unit_id": unit_id,
+            "form": form,
+            "rows": rows,
+            "deadline": selectors.report_deadline(year=year),
+            "page_title": _("Work report and self-assessment"),
+        },
+        status=status,
+    )
+
+
+def report_detail(request, pk):
+    """A work report and self-assessment, read-only, for those who may read it (CYCLE-3)."""
+    report = selectors.report_detail(pk=pk)
+    if report is None:
+        raise Http404
+    if not can_read_report(request.user, report):
+        raise PermissionDenied
+    return render(
+        request,
+        "cycle/public/report_detail.html",
+        {"report": report, "page_title": _("Work report and self-assessment")},
+    )
+
+
+def report_document(request, pk):
+    report = get_object_or_404(WorkReport.objects.select_related("unit"), pk=pk)
+    if not report.document or not can_read_report(request.user, report):
+        raise PermissionDenied
+    suffix = "." + report.document.name.rsplit(".", 1)[-1] if "." in report.document.name else ""
+    response = FileResponse(
+        report.document.open("rb"), as_attachment=True, filename=f"{report.target_name}{report.year}{suffix}"
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

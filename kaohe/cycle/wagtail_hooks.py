@@ -1,19 +1,21 @@
 """The cycle in the Wagtail admin (menu 考核过程) and its sections on the portal's pages."""
 
-from django.urls import reverse
+from django.urls import include, path, reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from kaohe.core.viewsets import RuleSnippetViewSet
 
-from . import permissions, selectors
+from . import admin_urls, permissions, selectors
 from .admin_views import ReadCheckedInspectView
 from .forms import CommitmentAdminForm, WorkRecordAdminForm
-from .models import Commitment, WorkRecord
+from .models import Commitment, ReportDeadline, WorkRecord
 
 
 class CommitmentViewSet(RuleSnippetViewSet):
@@ -83,12 +85,39 @@ class WorkRecordViewSet(RuleSnippetViewSet):
         return selectors.admin_records(user=request.user)
 
 
+class ReportDeadlineViewSet(RuleSnippetViewSet):
+    """The office's deadline for each year's work reports (CYCLE-3)."""
+
+    model = ReportDeadline
+    rules = permissions.deadline_rules
+    icon = "time"
+    menu_order = 130
+    list_display = ["year", "deadline", "note"]
+    panels = [FieldPanel("year"), FieldPanel("deadline"), FieldPanel("note")]
+
+
+class ReportOverviewMenuItem(MenuItem):
+    def is_shown(self, request):
+        return permissions.can_see_report_overview(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_cycle_urls():
+    return [path("cycle/", include(admin_urls, namespace="cycle_admin"))]
+
+
 class CycleViewSetGroup(SnippetViewSetGroup):
-    items = (CommitmentViewSet, WorkRecordViewSet)
+    items = (CommitmentViewSet, WorkRecordViewSet, ReportDeadlineViewSet)
     menu_icon = "date"
     menu_label = _("Assessment cycle")
     menu_name = "cycle"
     menu_order = 225
+
+    def get_submenu_items(self):
+        reports = ReportOverviewMenuItem(
+            _("Work reports"), reverse_lazy("cycle_admin:reports"), icon_name="doc-full", order=120
+        )
+        return super().get_submenu_items() + [reports]
 
 
 register_snippet(CycleViewSetGroup)
@@ -129,3 +158,32 @@ def own_records_nav_item(request):
     if permissions.own_cadre_id(getattr(request, "user", None)) is None:
         return None
     return (_("My work records"), reverse("cycle:own_records"), 46)
+
+
+class ReportsPanel(Component):
+    """Dashboard: the year's work reports that are missing or came late (CYCLE-3)."""
+
+    name = "cycle_reports"
+    order = 70
+    template_name = "cycle/admin/reports_panel.html"
+
+    def get_context_data(self, parent_context):
+        from django.utils import timezone
+
+        year = timezone.localdate().year
+        rows = selectors.report_overview(year=year)
+        return {
+            "year": year,
+            "deadline": selectors.report_deadline(year=year),
+            "missing": sum(1 for row in rows if row["state"] in ("missing", "draft")),
+            "late": sum(1 for row in rows if row["state"] == "late"),
+            "url": reverse("cycle_admin:reports"),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_reports_panel(request, panels):
+    from kaohe.core.rules import is_office
+
+    if is_office(request.user):
+        panels.append(ReportsPanel())
