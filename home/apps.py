@@ -8,6 +8,8 @@ class HomeConfig(AppConfig):
     verbose_name = _("Portal pages")
 
     def ready(self):
+        from . import signals
         from .setup import ensure_portal_setup
 
         post_migrate.connect(ensure_portal_setup, sender=self)
+        signals.connect()

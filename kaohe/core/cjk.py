@@ -70,3 +70,17 @@ class CJKAutocompleteField(index.AutocompleteField):
         if value is None:
             return None
         return cjk_index_text(str(value))
+
+
+_WORD_SPLIT = re.compile(r"[\s,，、;；。.!！?？:：\"'“”‘’()（）《》<>【】\[\]]+")
+
+
+def search_words(query: str, *, limit: int = 8) -> list[str]:
+    """The words of a search box's text: split on spaces and punctuation, Chinese or not.
+
+    For fields matched by ``icontains`` (short names such as goals'): each word must occur
+    as it was typed, so 干部考核 finds 干部考核办法 but not 干部培训与考核, the same whole-phrase
+    rule as the full-text search's bigrams.
+    """
+    words = [word for word in _WORD_SPLIT.split(query or "") if word]
+    return list(dict.fromkeys(words))[:limit]

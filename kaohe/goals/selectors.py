@@ -20,6 +20,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from kaohe.access.models import Subject
+from kaohe.core.cjk import search_words
 from kaohe.core.rules import is_office
 from kaohe.org.selectors import active_units, team_cadres
 
@@ -182,8 +183,32 @@ def goal_search(
     if cadre is not None:
         goals = goals.filter(assignments__cadre=cadre)
     if text:
-        goals = goals.filter(name__icontains=text)
+        goals = goals.filter(goal_text_q(text))
     return goals.distinct()
+
+
+def goal_text_q(text: str) -> Q:
+    """Goals whose name or completion criteria hold every word of ``text`` (PORTAL-4): Chinese
+    words as typed (``kaohe.core.cjk.search_words``), so 考核 finds 干部考核工作."""
+    q = Q()
+    for word in search_words(text):
+        q &= Q(name__icontains=word) | Q(criteria__icontains=word)
+    return q
+
+
+def goal_site_search(*, user, text: str) -> QuerySet:
+    """The goals of published plans ``user`` may see whose name or criteria hold every word of ``text``,
+    latest year first, for the site search (PORTAL-4)."""
+    if not search_words(text):
+        return Goal.objects.none()
+    return (
+        visible_goals(user)
+        .filter(goal_text_q(text), plan__status=GoalPlan.Status.PUBLISHED)
+        .select_related("plan__unit", "indicator__measure_unit")
+        .order_by(
+            "-plan__year", "plan__unit__kind__sort_order", "plan__unit__sort_order", "plan__unit_id", "sort_order", "pk"
+        )
+    )
 
 
 def goal_flat_nodes(*, user, goals: list[Goal], period: str = "") -> list[FlatNode]:

@@ -164,6 +164,21 @@ def load_tree(plan: GoalPlan, *, reports=None, with_assignments: bool = True) ->
     return Tree(plan=plan, roots=roots, by_id=by_id)
 
 
+def load_roots(plan: GoalPlan, *, reports=None) -> list[Node]:
+    """The plan's top-level goals only, numbered as in the tree, each with its latest progress:
+    what a unit's page shows, without loading the whole tree (issue 16)."""
+    by_id: dict[int, Node] = {}
+    for position, goal in enumerate(goal_queryset([plan.pk]).filter(parent__isnull=True), start=1):
+        node = Node(goal=goal, depth=1, code=str(position))
+        if goal.goal_type_id:
+            node.effective_type_public = goal.goal_type.is_public
+            node.effective_type_name = goal.goal_type.name
+        by_id[goal.pk] = node
+    if reports is not None and by_id:
+        attach_latest_progress(by_id, reports)
+    return list(by_id.values())
+
+
 def attach_latest_progress(by_id: dict[int, Node], reports) -> None:
     """Give each node the entry of the latest period that reported on it."""
     from .models import PERIOD_ORDER

@@ -70,12 +70,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Chinese unless the visitor chose English in the switcher (not the browser's Accept-Language).
+    "home.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "home.middleware.PublicPageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -242,6 +244,30 @@ elif CACHE_URL.startswith("locmem://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}}
+
+# The public's pages (not signed in) are kept whole for this many seconds (0: never), per
+# process, and retired at once when what they show changes (home/page_cache.py).
+PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "300"))
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "portal-pages",
+    "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PORTAL_PAGE_CACHE_ENTRIES", "2000"))},
+}
+# A reverse proxy (nginx, Varnish) in front may keep the public's pages too: set
+# PORTAL_FRONTEND_CACHE_URL to the address that takes its PURGE requests, and Wagtail purges a
+# page when it is published (wagtail.contrib.frontend_cache); units' and goals' own pages are
+# purged when they change, and every page shared with the public says it may be kept for
+# PORTAL_FRONTEND_CACHE_SECONDS.
+PORTAL_FRONTEND_CACHE_URL = os.environ.get("PORTAL_FRONTEND_CACHE_URL", "")
+PORTAL_FRONTEND_CACHE_SECONDS = int(os.environ.get("PORTAL_FRONTEND_CACHE_SECONDS", "60"))
+if PORTAL_FRONTEND_CACHE_URL:
+    INSTALLED_APPS.append("wagtail.contrib.frontend_cache")
+    WAGTAILFRONTENDCACHE = {
+        "proxy": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": PORTAL_FRONTEND_CACHE_URL,
+        }
+    }
 
 # Proxies whose forwarding headers are believed (X-Forwarded-For, X-Real-IP): addresses
 # or networks, comma-separated, e.g. "127.0.0.1" for nginx on the same machine. Anyone

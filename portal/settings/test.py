@@ -16,3 +16,7 @@ WHITENOISE_AUTOREFRESH = True
 # must be shared between workers set the database cache themselves.
 if not CACHE_URL:  # noqa: F405
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+# Whole pages for the public are cached only where a test asks for it (tests/home/test_page_cache.py):
+# other tests read a page, change the data inside their transaction and read it again.
+PORTAL_PAGE_CACHE_SECONDS = 0
+CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-pages"}  # noqa: F405

@@ -20,7 +20,7 @@ from kaohe.org.models import Cadre
 from .. import selectors
 from ..forms import GoalFilterForm
 from ..permissions import can_view_plan, is_public_reader, sees_unsubmitted_reports
-from ..tree import FlatNode, attach_badges, load_tree
+from ..tree import FlatNode, attach_badges, load_roots
 
 FILTERS = ("supervising_unit", "goal_type", "cadre", "q")
 
@@ -121,13 +121,11 @@ def unit_section(request, unit):
     plan = selectors.unit_latest_published_plan(user=user, unit=unit)
     if plan is None:
         return None
-    tree = load_tree(
-        plan,
-        reports=selectors.visible_reports(user, plan) if user else plan.reports.filter(submitted=True),
-        with_assignments=False,
+    top = load_roots(
+        plan, reports=selectors.visible_reports(user, plan) if user else plan.reports.filter(submitted=True)
     )
     public = is_public_reader(user)
-    roots = [node for node in tree.roots if not public or node.effective_type_public]
+    roots = [node for node in top if not public or node.effective_type_public]
     if not roots:
         return None
     return render_to_string(
