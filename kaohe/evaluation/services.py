@@ -604,6 +604,21 @@ def task_close(*, task: EvaluationTask, user=None) -> EvaluationTask:
     return locked
 
 
+@transaction.atomic
+def task_reopen(*, task: EvaluationTask, user=None) -> EvaluationTask:
+    """Open a closed task again (the office, to take late paper ballots, say); logged.
+
+    Its tallies stay until it is closed again, which tallies afresh. Other areas
+    (the yearly results) learn of it from the task's ``post_save``."""
+    locked = EvaluationTask.objects.select_for_update().get(pk=task.pk)
+    if locked.closed_at is None:
+        return locked
+    locked.closed_at = None
+    locked.save(update_fields=["closed_at"])
+    log(locked, "evaluation.task_reopen", user=user, data={})
+    return locked
+
+
 def task_close_if_ended(task: EvaluationTask) -> EvaluationTask:
     """Close an online-only task once its end time has passed (EVAL-8).
 

@@ -240,6 +240,7 @@ def register_evaluation_log_actions(actions):
     actions.register_action(
         "evaluation.task_close", _("Close evaluation task"), _("Evaluation task closed and tallied")
     )
+    actions.register_action("evaluation.task_reopen", _("Reopen evaluation task"), _("Evaluation task reopened"))
     actions.register_action("evaluation.targets_add", _("Add evaluation targets"), _("Evaluation targets added"))
 
 

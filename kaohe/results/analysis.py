@@ -16,20 +16,6 @@ from kaohe.org.models import Cadre
 
 from .models import YearResult
 
-SCORE_FIELDS = {"total": "total", "goal": "goal_score", "evaluation": "evaluation_score"}
-
-
-def ranking(year: int, category_id: int | None = None, by: str = "total"):
-    field = SCORE_FIELDS.get(by, "total")
-    results = (
-        YearResult.objects.filter(year=year)
-        .select_related("target_category", "team__unit", "cadre__unit")
-        .order_by("target_category__sort_order", f"-{field}", "pk")
-    )
-    if category_id:
-        results = results.filter(target_category_id=category_id)
-    return list(results)
-
 
 def cadre_groups(year: int, by: str = "rank") -> list[dict]:
     """Cadres grouped by position level (职务) or profession: count and mean scores (RES-3)."""

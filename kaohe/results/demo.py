@@ -16,11 +16,24 @@ from django.db import transaction
 from django.utils import timezone
 
 from kaohe.accounts.models import User
+from kaohe.evaluation.models import TargetCategory
+from kaohe.org.models import PostGroup
 
-from . import services
-from .models import AssessmentYear, YearResult
+from . import selectors, services
+from .models import (
+    AssessmentYear,
+    GradeLimit,
+    MissingRule,
+    ResultScheme,
+    SchemeCoverage,
+    ServiceRule,
+    YearResult,
+)
 
 ORDER = 65
+
+
+DEPUTIES = "班子副职及其他成员"
 
 
 def load(*, stdout=None) -> dict:
@@ -31,61 +44,129 @@ def load(*, stdout=None) -> dict:
     with transaction.atomic():
         AssessmentYear.objects.get_or_create(year=this_year)
         if not YearResult.objects.filter(year=last_year).exists():
-            created[last_year] = services.compute_year(last_year, office)
+            _schemes(last_year)
+            created[last_year] = services.results_compute(year=last_year, user=office)["count"]
             _grade(last_year, office)
         if not YearResult.objects.filter(year=last_year - 1).exists():
             created[last_year - 1] = _history(last_year - 1, last_year, office)
     return {"yearly results": created}
 
 
+def _schemes(year: int) -> None:
+    """Every team and every member of a team falls in a category (RES-5): the evaluation
+    task places the ones it rates; the rest follow the schemes' coverage. A missing part's
+    weight is spread over the parts present; under six months in the seat: 不定等次."""
+    categories = {category.name: category for category in TargetCategory.objects.all()}
+    if "班子主要领导" not in categories:
+        return
+    deputies, _created = TargetCategory.objects.get_or_create(
+        name=DEPUTIES,
+        defaults={
+            "kind": TargetCategory.Kind.CADRE,
+            "description": "各单位领导班子副职和其他班子成员。",
+            "sort_order": max(c.sort_order for c in categories.values()) + 1,
+        },
+    )
+    categories[DEPUTIES] = deputies
+    coverage = {
+        "综合管理部门": [(None, "")],
+        "服务窗口单位": [],
+        "乡镇街道": [],
+        "班子主要领导": [(None, PostGroup.PRINCIPAL)],
+        DEPUTIES: [(None, PostGroup.DEPUTY), (None, PostGroup.OTHER)],
+    }
+    for name, rows in coverage.items():
+        if name not in categories:
+            continue
+        scheme, _created = ResultScheme.objects.get_or_create(
+            year=year,
+            target_category=categories[name],
+            defaults={"missing_rule": MissingRule.SPREAD, "short_service_rule": ServiceRule.UNGRADED},
+        )
+        for unit_kind, post_group in rows:
+            SchemeCoverage.objects.get_or_create(scheme=scheme, unit_kind=unit_kind, post_group=post_group)
+    record = services.assessment_year_rules(year=year)
+    GradeLimit.objects.get_or_create(
+        assessment_year=record, post_group=PostGroup.PRINCIPAL, defaults={"excellent_limit": Decimal("20")}
+    )
+
+
 def _grade(year: int, user) -> None:
-    """Recommend grades by rank within each category, inside the 优秀 limit, approve, archive."""
-    record = services.assessment_year(year)
+    """Recommend grades by rank within each category, inside the 优秀 limits of the category and
+    of the post group; 不定等次 for those not graded; approve; archive."""
+    record = selectors.year_record(year=year)
+    group_limits = {row.post_group: row.excellent_limit for row in record.grade_limits.all()}
+    results = list(YearResult.objects.filter(year=year).select_related("target_category").order_by("rank", "pk"))
+    group_sizes: dict[str, int] = {}
+    for result in results:
+        if result.is_graded and result.cadre_id:
+            group_sizes[result.post_group] = group_sizes.get(result.post_group, 0) + 1
+    group_room = {
+        group: int(size * group_limits[group] / 100) for group, size in group_sizes.items() if group in group_limits
+    }
     grades: dict[int, str] = {}
     by_category: dict[int, list[YearResult]] = {}
-    for result in YearResult.objects.filter(year=year).select_related("target_category").order_by("rank", "pk"):
-        by_category.setdefault(result.target_category_id, []).append(result)
-    for results in by_category.values():
-        names = record.grades_for(results[0].target_category.kind)
-        best_allowed = int(len(results) * record.excellent_limit / 100)
-        for position, result in enumerate(results):
-            if position < best_allowed:
+    for result in results:
+        if result.status == YearResult.Status.UNGRADED:
+            grades[result.pk] = record.ungraded_label
+        elif result.is_graded:
+            by_category.setdefault(result.target_category_id, []).append(result)
+    for members in by_category.values():
+        names = record.grades_for(members[0].target_category.kind)
+        room = int(len(members) * record.excellent_limit / 100)
+        for position, result in enumerate(members):
+            group = result.post_group if result.cadre_id else None
+            if room > 0 and group_room.get(group, 1) > 0:
                 grades[result.pk] = names[0]
-            elif position >= len(results) - max(1, len(results) // 12) and len(names) > 2:
+                room -= 1
+                if group in group_room:
+                    group_room[group] -= 1
+            elif position >= len(members) - max(1, len(members) // 12) and len(names) > 2:
                 grades[result.pk] = names[2]
             else:
                 grades[result.pk] = names[1]
-    services.set_grades(year, grades, "recommended_grade", user)
-    services.set_grades(year, grades, "approved_grade", user)
-    services.archive_year(year, user)
+    services.grades_set(year=year, grades=grades, field="recommended_grade", user=user)
+    services.grades_set(year=year, grades=grades, field="approved_grade", user=user)
+    services.year_archive(year=year, user=user)
 
 
 def _history(year: int, model_year: int, user) -> int:
-    """The year before last, as kept by the previous system: same targets, nearby scores."""
+    """The year before last, as kept by the previous system: same people, nearby scores."""
     rng = random.Random(f"kaohe-results-history-{year}")
-    record = services.assessment_year(year)
+    services.assessment_year_rules(year=year)
     rows = []
     for result in YearResult.objects.filter(year=model_year).select_related("target_category"):
-        goal = _near(rng, result.goal_score)
-        evaluation = _near(rng, result.evaluation_score)
-        total = None if goal is None or evaluation is None else ((goal + evaluation) / 2).quantize(Decimal("0.01"))
+        total = _near(rng, result.total)
         rows.append(
             YearResult(
                 year=year,
                 target_category=result.target_category,
                 team_id=result.team_id,
                 cadre_id=result.cadre_id,
-                goal_score=goal,
-                evaluation_score=evaluation,
+                unit_id=result.unit_id,
+                seat_team_id=result.seat_team_id,
+                post=result.post,
+                post_group=result.post_group,
+                status=result.status,
+                goal_score=_near(rng, result.goal_score),
+                evaluation_score=_near(rng, result.evaluation_score),
                 total=total,
+                normalised_total=total,
                 computed_at=timezone.now(),
                 parts=[{"name": "历史成绩", "weight": "100", "score": str(total), "source": "由原考核系统导入"}],
+                reasons=["由原考核系统导入的历史成绩。"],
             )
         )
-    services._rank(rows)
+    by_category: dict[int, list[YearResult]] = {}
+    for row in rows:
+        if row.is_graded and row.total is not None:
+            by_category.setdefault(row.target_category_id, []).append(row)
+    for members in by_category.values():
+        members.sort(key=lambda row: -row.total)
+        for position, row in enumerate(members, start=1):
+            row.rank = position
     YearResult.objects.bulk_create(rows)
     _grade(year, user)
-    record.refresh_from_db()
     return len(rows)
 
 

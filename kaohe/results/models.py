@@ -7,6 +7,11 @@ holds the computed result of one team or cadre with every part, weight and
 source it came from, so a result explains itself. ``AssessmentYear`` holds
 the year's grade rules and whether it is archived; an archived year changes
 only through a ``ResultCorrection``, which is logged.
+
+Every team of an active unit and every cadre who held a seat in the year gets
+a result (RES-5): the scheme of its category says what a missing part does
+(``MissingRule``) and what a short time in the seat does (``ServiceRule``),
+and the result records which rule applied and why (``status``, ``reasons``).
 """
 
 from __future__ import annotations
@@ -25,24 +30,45 @@ from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
 from kaohe.evaluation.models import TargetCategory
-from kaohe.org.models import Cadre, Team
+from kaohe.org.models import Cadre, PostGroup, Team, Unit, UnitKind
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 CADRE_GRADES = ["优秀", "称职", "基本称职", "不称职"]
 TEAM_GRADES = ["好", "较好", "一般", "较差"]
 
 
-class AssessmentYear(models.Model):
-    """A year's grade rules and its state (RES-4)."""
+class GradeBasis(models.TextChoices):
+    TOTAL = "total", _("Total score")
+    NORMALISED = "normalised", _("Normalised total (post groups evened out)")
+
+
+class AssessmentYear(ClusterableModel):
+    """A year's grade rules and its state (RES-3, RES-4)."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     excellent_limit = models.DecimalField(
         _("share of 优秀 at most (%)"),
         max_digits=5,
         decimal_places=2,
-        default=Decimal("15"),
+        default=Decimal("20"),
         validators=PERCENT,
         help_text=_("Per target category, the recommended and approved 优秀 (or 好) grades may not exceed this share."),
+    )
+    grade_basis = models.CharField(
+        _("rank and grade by"),
+        max_length=12,
+        choices=GradeBasis.choices,
+        default=GradeBasis.TOTAL,
+        help_text=_(
+            "The normalised total evens out the differences between post groups (党政正职, 副职, ...) "
+            "of a category before ranking."
+        ),
+    )
+    ungraded_label = models.CharField(
+        _("grade of those not graded"),
+        max_length=10,
+        default="不定等次",
+        help_text=_("Given to cadres whom the rule on time in the seat leaves ungraded."),
     )
     cadre_grades = models.CharField(
         _("cadre grades"), max_length=100, default="、".join(CADRE_GRADES), help_text=_("Best first, separated by 、")
@@ -56,6 +82,7 @@ class AssessmentYear(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    stale_reasons = models.JSONField(_("why the results are stale"), default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["-year"]
@@ -78,8 +105,43 @@ class AssessmentYear(models.Model):
         return [grade.strip() for grade in text.replace(",", "、").split("、") if grade.strip()]
 
 
+class GradeLimit(Orderable):
+    """The 优秀 share of one post group in a year, over every cadre category (RES-3)."""
+
+    assessment_year = ParentalKey(AssessmentYear, on_delete=models.CASCADE, related_name="grade_limits")
+    post_group = models.CharField(_("post group"), max_length=16, choices=PostGroup.choices)
+    excellent_limit = models.DecimalField(
+        _("share of 优秀 at most (%)"), max_digits=5, decimal_places=2, validators=PERCENT
+    )
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("grade limit of a post group")
+        verbose_name_plural = _("grade limits of post groups")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment_year", "post_group"], name="gradelimit_unique_group")
+        ]
+
+    def __str__(self):
+        return f"{self.get_post_group_display()} ≤ {self.excellent_limit.normalize():f}%"
+
+
+class MissingRule(models.TextChoices):
+    """What a result does when a weighted part has no score (RES-5)."""
+
+    SPREAD = "spread", _("Spread its weight over the parts present")
+    DEFAULT = "default", _("Count a fixed default score")
+    HOLD = "hold", _("Hold the result as incomplete until it is supplied")
+
+
+class ServiceRule(models.TextChoices):
+    """What a result does when the cadre held a seat for less than the minimum time in the year (RES-5)."""
+
+    UNGRADED = "ungraded", _("Assess, but give no grade (不定等次)")
+    ASSESS = "assess", _("Assess and grade like everyone else")
+
+
 class ResultScheme(ClusterableModel):
-    """How the yearly result of a target category is made (RES-1, BG-1)."""
+    """How the yearly result of a target category is made (RES-1, RES-5, BG-1)."""
 
     year = models.PositiveSmallIntegerField(_("year"))
     target_category = models.ForeignKey(
@@ -90,6 +152,32 @@ class ResultScheme(ClusterableModel):
     )
     evaluation_weight = models.DecimalField(
         _("evaluation score weight (%)"), max_digits=5, decimal_places=2, default=Decimal("50"), validators=PERCENT
+    )
+    missing_rule = models.CharField(
+        _("when a part is missing"), max_length=8, choices=MissingRule.choices, default=MissingRule.HOLD
+    )
+    default_score = models.DecimalField(
+        _("default score of a missing part"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=PERCENT,
+        help_text=_("Used when a missing part counts a fixed default score."),
+    )
+    min_service_months = models.PositiveSmallIntegerField(
+        _("months in the seat at least"),
+        default=6,
+        validators=[MaxValueValidator(12)],
+        help_text=_(
+            "Cadres who held a seat for less time in the year (joined late, left early) follow the rule below."
+        ),
+    )
+    short_service_rule = models.CharField(
+        _("when the time in the seat is shorter"),
+        max_length=8,
+        choices=ServiceRule.choices,
+        default=ServiceRule.UNGRADED,
     )
 
     class Meta:
@@ -108,10 +196,34 @@ class ResultScheme(ClusterableModel):
         return self.goal_weight + self.evaluation_weight + sum((part.weight for part in parts), Decimal("0"))
 
     def clean(self):
-        from .services import year_is_archived
+        from .selectors import year_is_archived
 
-        if self.year and year_is_archived(self.year):
+        if self.year and year_is_archived(year=self.year):
             raise ValidationError(_("%(year)s is archived; its rules can no longer change.") % {"year": self.year})
+        if self.missing_rule == MissingRule.DEFAULT and self.default_score is None:
+            raise ValidationError({"default_score": _("Give the default score that a missing part counts.")})
+
+
+class SchemeCoverage(Orderable):
+    """Which teams or cadres fall in the scheme's category when no evaluation task placed them (RES-5).
+
+    A team falls in by its unit's kind; a cadre by the kind of the unit where they held
+    their seat and the seat's post group. Empty means any; the most specific row wins."""
+
+    scheme = ParentalKey(ResultScheme, on_delete=models.CASCADE, related_name="coverage")
+    unit_kind = models.ForeignKey(
+        UnitKind, verbose_name=_("unit kind"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    post_group = models.CharField(
+        _("post group"), max_length=16, choices=PostGroup.choices, blank=True, help_text=_("For cadre categories.")
+    )
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("who falls in the category")
+        verbose_name_plural = _("who falls in the category")
+
+    def __str__(self):
+        return " · ".join(str(x) for x in (self.unit_kind or _("any unit"), self.get_post_group_display()) if x)
 
 
 class SchemePart(Orderable):
@@ -155,12 +267,26 @@ class ManualScore(models.Model):
         return f"{self.part} {self.team or self.cadre}: {self.score}"
 
 
+class ResultStatus(models.TextChoices):
+    COMPLETE = "complete", _("Complete")
+    BY_RULE = "by_rule", _("Complete by rule (a part was missing)")
+    UNGRADED = "ungraded", _("Not graded (short time in the seat)")
+    INCOMPLETE = "incomplete", _("Incomplete")
+
+
 class YearResult(models.Model):
-    """The yearly result of a team or a cadre, with what it was made of (RES-1)."""
+    """The yearly result of a team or a cadre, with what it was made of (RES-1, RES-5)."""
+
+    Status = ResultStatus
 
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
     target_category = models.ForeignKey(
-        TargetCategory, verbose_name=_("target category"), on_delete=models.PROTECT, related_name="+"
+        TargetCategory,
+        verbose_name=_("target category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     team = models.ForeignKey(
         Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.CASCADE, related_name="year_results"
@@ -171,8 +297,33 @@ class YearResult(models.Model):
     goal_score = models.DecimalField(_("goal score"), max_digits=6, decimal_places=2, null=True, blank=True)
     evaluation_score = models.DecimalField(_("evaluation score"), max_digits=6, decimal_places=2, null=True, blank=True)
     total = models.DecimalField(_("total score"), max_digits=6, decimal_places=2, null=True, blank=True)
-    parts = models.JSONField(_("make-up"), default=list, help_text="[{name, weight, score, source}]")
+    normalised_total = models.DecimalField(_("normalised total"), max_digits=6, decimal_places=2, null=True, blank=True)
+    parts = models.JSONField(
+        _("make-up"), default=list, help_text="[{name, weight, score, source, missing, used_weight}]"
+    )
+    status = models.CharField(
+        _("state"), max_length=10, choices=ResultStatus.choices, default=ResultStatus.COMPLETE, db_index=True
+    )
+    reasons = models.JSONField(_("rules applied"), default=list, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    seat_team = models.ForeignKey(
+        Team,
+        verbose_name=_("team of the seat"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("For a cadre: the team in which they held their seat longest in the year."),
+    )
+    post = models.CharField(_("post"), max_length=110, blank=True)
+    post_group = models.CharField(_("post group"), max_length=16, choices=PostGroup.choices, blank=True)
+    service_days = models.PositiveSmallIntegerField(_("days in the seat"), null=True, blank=True)
+    service_start = models.DateField(_("in the seat from"), null=True, blank=True)
+    service_end = models.DateField(_("in the seat to"), null=True, blank=True)
     rank = models.PositiveIntegerField(pgettext_lazy("ranking", "rank"), null=True, blank=True)
+    group_rank = models.PositiveIntegerField(_("rank in the post group"), null=True, blank=True)
     recommended_grade = models.CharField(_("recommended grade"), max_length=10, blank=True)
     approved_grade = models.CharField(_("approved grade"), max_length=10, blank=True)
     is_stale = models.BooleanField(_("stale"), default=False)
@@ -207,6 +358,19 @@ class YearResult(models.Model):
     @property
     def subject_name(self) -> str:
         return self.team.name if self.team_id else self.cadre.name
+
+    @property
+    def kind(self) -> str:
+        return TargetCategory.Kind.TEAM if self.team_id else TargetCategory.Kind.CADRE
+
+    @property
+    def is_graded(self) -> bool:
+        """Whether the result takes a grade of the scale (complete, or complete by rule)."""
+        return self.status in (ResultStatus.COMPLETE, ResultStatus.BY_RULE) and self.target_category_id is not None
+
+    @property
+    def grade(self) -> str:
+        return self.approved_grade or self.recommended_grade
 
 
 class ResultCorrection(models.Model):

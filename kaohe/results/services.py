@@ -1,4 +1,9 @@
-"""Computing, grading, archiving and correcting yearly results (RES-1, RES-4)."""
+"""Computing, grading, archiving and correcting yearly results (RES-1, RES-4, RES-5).
+
+Every write is one function here, inside ``transaction.atomic``; views parse the
+request, call one of these and render. A ``ResultsError`` carries the reason,
+in the user's language, why nothing was changed.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,15 @@ from wagtail.log_actions import log
 
 from kaohe.core.numbers import round_score
 
-from .models import AssessmentYear, ManualScore, ResultCorrection, ResultScheme, YearResult
+from . import compute, selectors, sources
+from .models import (
+    AssessmentYear,
+    ManualScore,
+    ResultCorrection,
+    ResultStatus,
+    SchemePart,
+    YearResult,
+)
 
 HUNDRED = Decimal("100")
 
@@ -21,207 +34,243 @@ class ResultsError(Exception):
     """A clear reason why nothing was changed."""
 
 
-def assessment_year(year: int) -> AssessmentYear:
-    return AssessmentYear.objects.get_or_create(year=year)[0]
+def _year_row(year: int, *, lock: bool = False) -> AssessmentYear:
+    record = AssessmentYear.objects.get_or_create(year=year)[0]
+    if lock:
+        record = AssessmentYear.objects.select_for_update().get(pk=record.pk)
+    return record
 
 
-def year_is_archived(year: int) -> bool:
-    return AssessmentYear.objects.filter(year=year, archived_at__isnull=False).exists()
+def assessment_year_rules(*, year: int) -> AssessmentYear:
+    """The year's rules and state, created with the defaults when the office has set none."""
+    return _year_row(year)
 
 
 def check_not_archived(year: int) -> None:
-    if year_is_archived(year):
+    if selectors.year_is_archived(year=year):
         raise ResultsError(_("%(year)s is archived and read-only; record a correction instead.") % {"year": year})
 
 
-def open_tasks(year: int):
-    from kaohe.evaluation.models import EvaluationTask
-
-    return EvaluationTask.objects.filter(year=year, closed_at__isnull=True)
-
-
-def scheme_problems(year: int) -> list[str]:
-    """Categories of the year whose weights do not add up to 100."""
-    problems = []
-    for scheme in ResultScheme.objects.filter(year=year).select_related("target_category").prefetch_related("parts"):
-        total = scheme.total_weight()
-        if total != HUNDRED:
-            problems.append(
-                _("%(category)s: the weights add up to %(total)s%%, not 100%%.")
-                % {"category": scheme.target_category.name, "total": format(total.normalize(), "f")}
-            )
-    return problems
-
-
-def evaluation_scores(year: int) -> dict[tuple[str, int], tuple[Decimal, list[str], int]]:
-    """(kind, id) -> (score, task names, category id): a target's evaluation score
-    in the year, the mean over the year's tasks that rated it (EVAL-8 results).
-
-    Only results the task shows count: a target rated by fewer evaluators than
-    the task's minimum keeps its anonymity here too, and gets no result."""
-    from kaohe.evaluation.models import TargetResult
-
-    found: dict[tuple[str, int], list] = defaultdict(list)
-    for result in (
-        TargetResult.objects.filter(task__year=year, score__isnull=False, is_shown=True)
-        .select_related("task")
-        .only("score", "target_team_id", "target_cadre_id", "target_category_id", "task__name")
-    ):
-        key = ("team", result.target_team_id) if result.target_team_id else ("cadre", result.target_cadre_id)
-        found[key].append((result.score, result.task.name, result.target_category_id))
-    return {key: (sum(r[0] for r in rows) / len(rows), [r[1] for r in rows], rows[0][2]) for key, rows in found.items()}
+def _rules_of(schemes) -> dict[int, compute.Rules]:
+    return {
+        scheme.target_category_id: compute.Rules(
+            goal_weight=scheme.goal_weight,
+            evaluation_weight=scheme.evaluation_weight,
+            parts=[(part.pk, part.name, part.weight) for part in scheme.parts.all()],
+            missing_rule=scheme.missing_rule,
+            default_score=scheme.default_score,
+            min_service_months=scheme.min_service_months,
+            short_service_rule=scheme.short_service_rule,
+            coverage=[(row.unit_kind_id, row.post_group) for row in scheme.coverage.all()],
+            kind=scheme.target_category.kind,
+            sort_order=scheme.target_category.sort_order,
+        )
+        for scheme in schemes
+    }
 
 
 @transaction.atomic
-def compute_year(year: int, user=None) -> int:
-    """Compute every team's and cadre's yearly result; returns how many (RES-1).
+def results_compute(*, year: int, user=None) -> dict:
+    """Give every team of an active unit and every cadre who held a seat in the year a
+    result (RES-1, RES-5); returns ``{"count": n, status: n, ...}``.
 
-    Refuses while a task of the year is open, while weights do not add up, or
-    once the year is archived. Repeatable: the same inputs give the same results.
+    Each result shows its parts, the rule applied to a missing part or a short time in
+    the seat, and why it is incomplete when it is. Refuses while a task of the year is
+    open, while a scheme's weights do not add up, or once the year is archived.
+    Repeatable: the same inputs give the same results, and grades already recorded stay.
     """
-    from .sources import goal_scores
+    from kaohe.evaluation.models import TargetCategory
+    from kaohe.org.models import Team
+    from kaohe.org.selectors import memberships_in_period
 
     check_not_archived(year)
-    still_open = list(open_tasks(year).values_list("name", flat=True))
+    record = _year_row(year, lock=True)
+    still_open = selectors.open_task_names(year=year)
     if still_open:
         raise ResultsError(
             _("These evaluation tasks of %(year)s are still open: %(tasks)s. Close them first.")
             % {"year": year, "tasks": "、".join(still_open)}
         )
-    problems = scheme_problems(year)
+    schemes = selectors.year_schemes(year=year)
+    problems = selectors.scheme_problems(year=year, schemes=schemes)
     if problems:
         raise ResultsError(" ".join(problems))
-    schemes = {
-        scheme.target_category_id: scheme
-        for scheme in ResultScheme.objects.filter(year=year).select_related("target_category").prefetch_related("parts")
-    }
-    evaluations = evaluation_scores(year)
-    team_goals, cadre_goals = goal_scores(year)
+    rules = _rules_of(schemes)
+    categories = {category.pk: category for category in TargetCategory.objects.all()}
+    first, last = compute.year_bounds(year)
+    teams = Team.objects.filter(unit__is_active=True).values_list("pk", "unit_id", "unit__kind_id")
+    subjects = compute.roster(year, teams, memberships_in_period(start=first, end=last))
+    evaluations = sources.evaluations(year)
+    subjects += _task_only_subjects(evaluations, {subject.key for subject in subjects})
+    compute.place(subjects, {key: entry.category_id for key, entry in evaluations.items()}, rules)
+    team_goals, cadre_goals = sources.goal_scores(year)
     manual = defaultdict(dict)
-    for score in ManualScore.objects.filter(part__scheme__year=year).select_related("part"):
+    for score in ManualScore.objects.filter(part__scheme__year=year):
         key = ("team", score.team_id) if score.team_id else ("cadre", score.cadre_id)
         manual[key][score.part_id] = score.score
+    outcomes = []
+    for subject in subjects:
+        category = categories.get(subject.category_id)
+        outcomes.append(
+            compute.assess(
+                subject,
+                rules.get(subject.category_id),
+                category.name if category else "",
+                (team_goals if subject.kind == "team" else cadre_goals).get(subject.pk),
+                evaluations.get(subject.key),
+                manual[subject.key],
+            )
+        )
+    compute.rank(outcomes, record.grade_basis)
     now = timezone.now()
     previous = {
         (("team", r.team_id) if r.team_id else ("cadre", r.cadre_id)): r for r in YearResult.objects.filter(year=year)
     }
-    rows = []
-    for key, (evaluation, tasks, category_id) in evaluations.items():
-        kind, pk = key
-        scheme = schemes.get(category_id)
-        goal_entry = (team_goals if kind == "team" else cadre_goals).get(pk)
-        goal = goal_entry[0] if goal_entry else None
-        parts = []
-        goal_weight = scheme.goal_weight if scheme else Decimal("50")
-        evaluation_weight = scheme.evaluation_weight if scheme else Decimal("50")
-        parts.append(
-            {
-                "name": str(_("goal score")),
-                "weight": str(goal_weight),
-                "score": _str(goal),
-                "source": goal_entry[1] if goal_entry else str(_("no goal score")),
-            }
-        )
-        parts.append(
-            {
-                "name": str(_("evaluation score")),
-                "weight": str(evaluation_weight),
-                "score": _str(evaluation),
-                "source": "、".join(tasks),
-            }
-        )
-        # A result is complete only when every weighted part has its score.
-        complete = goal is not None or not goal_weight
-        total = goal_weight * (goal or 0) + evaluation_weight * evaluation
-        for part in scheme.parts.all() if scheme else []:
-            value = manual[key].get(part.pk)
-            parts.append(
-                {
-                    "name": part.name,
-                    "weight": str(part.weight),
-                    "score": _str(value),
-                    "source": str(_("scored by the assessment office")),
-                }
-            )
-            total += part.weight * (value or 0)
-            complete = complete and (value is not None or not part.weight)
-        if not complete:
-            total = None
-        result = previous.get(key) or YearResult(year=year)
-        result.target_category_id = category_id
-        if kind == "team":
-            result.team_id = pk
-        else:
-            result.cadre_id = pk
-        result.goal_score = round_score(goal)
-        result.evaluation_score = round_score(evaluation)
-        result.total = None if total is None else round_score(total / HUNDRED)
-        result.parts = parts
-        result.is_stale = False
-        result.computed_at = now
-        rows.append(result)
-    _rank(rows)
-    fields = ["target_category", "goal_score", "evaluation_score", "total", "parts", "rank", "is_stale", "computed_at"]
+    rows = [_stored(outcome, previous.get(outcome.subject.key), year, now, record) for outcome in outcomes]
+    fields = [
+        "target_category",
+        "goal_score",
+        "evaluation_score",
+        "total",
+        "normalised_total",
+        "parts",
+        "status",
+        "reasons",
+        "unit",
+        "seat_team",
+        "post",
+        "post_group",
+        "service_days",
+        "service_start",
+        "service_end",
+        "rank",
+        "group_rank",
+        "recommended_grade",
+        "approved_grade",
+        "is_stale",
+        "computed_at",
+    ]
     YearResult.objects.bulk_update([r for r in rows if r.pk], fields, batch_size=500)
     YearResult.objects.bulk_create([r for r in rows if not r.pk], batch_size=500)
-    stale_keys = set(previous) - {(("team", r.team_id) if r.team_id else ("cadre", r.cadre_id)) for r in rows}
-    YearResult.objects.filter(pk__in=[previous[key].pk for key in stale_keys]).delete()
-    record = assessment_year(year)
+    gone = set(previous) - {outcome.subject.key for outcome in outcomes}
+    YearResult.objects.filter(pk__in=[previous[key].pk for key in gone]).delete()
     record.computed_at = now
-    record.save(update_fields=["computed_at"])
+    record.stale_reasons = []
+    record.save(update_fields=["computed_at", "stale_reasons"])
+    summary = {"count": len(rows)}
+    for status in ResultStatus.values:
+        summary[status] = sum(1 for row in rows if row.status == status)
     if user is not None:
-        log(record, "results.compute", user=user, data={"count": len(rows)})
-    return len(rows)
+        log(record, "results.compute", user=user, data=summary)
+    return summary
 
 
-def _str(value):
-    return None if value is None else str(round_score(value))
+def _task_only_subjects(evaluations, known) -> list[compute.Subject]:
+    """Targets of the year's evaluation tasks that hold no seat in the year (or whose unit is
+    wound up): assessed too, with the unit they are recorded in."""
+    from kaohe.org.models import Cadre, Team
+
+    missing = [key for key in evaluations if key not in known]
+    teams = Team.objects.filter(pk__in=[pk for kind, pk in missing if kind == "team"]).values_list(
+        "pk", "unit_id", "unit__kind_id"
+    )
+    cadres = Cadre.objects.filter(pk__in=[pk for kind, pk in missing if kind == "cadre"]).values_list(
+        "pk", "unit_id", "unit__kind_id", "position"
+    )
+    return [compute.Subject("team", pk, unit_id, kind_id, pk) for pk, unit_id, kind_id in teams] + [
+        compute.Subject("cadre", pk, unit_id, kind_id, None, post=position[:110])
+        for pk, unit_id, kind_id, position in cadres
+    ]
 
 
-def _rank(rows: list[YearResult]) -> None:
-    """Rank by total within each target category (ties share a rank)."""
-    by_category = defaultdict(list)
-    for row in rows:
-        by_category[row.target_category_id].append(row)
-    for members in by_category.values():
-        members.sort(key=lambda r: (r.total is None, -(r.total or 0)))
-        rank = 0
-        last = object()
-        for position, row in enumerate(members, start=1):
-            if row.total != last:
-                rank = position
-                last = row.total
-            row.rank = rank
+def _stored(outcome: compute.Outcome, result: YearResult | None, year: int, now, record) -> YearResult:
+    subject = outcome.subject
+    result = result or YearResult(year=year)
+    result.target_category_id = subject.category_id
+    if subject.kind == "team":
+        result.team_id = subject.pk
+    else:
+        result.cadre_id = subject.pk
+    result.unit_id = subject.unit_id
+    result.seat_team_id = subject.team_id
+    result.post, result.post_group = subject.post, subject.post_group
+    result.service_days, result.service_start, result.service_end = (
+        subject.service_days,
+        subject.service_start,
+        subject.service_end,
+    )
+    result.goal_score, result.evaluation_score = outcome.goal_score, outcome.evaluation_score
+    result.total, result.normalised_total = outcome.total, outcome.normalised_total
+    result.parts, result.status, result.reasons = outcome.parts, outcome.status, outcome.reasons
+    result.rank, result.group_rank = outcome.rank, outcome.group_rank
+    # A grade recorded before stays only while it still fits the result's state.
+    if outcome.status == ResultStatus.UNGRADED:
+        result.recommended_grade = record.ungraded_label
+        if result.approved_grade != record.ungraded_label:
+            result.approved_grade = ""
+    elif outcome.status == ResultStatus.INCOMPLETE:
+        result.recommended_grade = result.approved_grade = ""
+    else:
+        scale = record.grades_for(subject.kind)
+        if result.recommended_grade not in scale:
+            result.recommended_grade = ""
+        if result.approved_grade not in scale:
+            result.approved_grade = ""
+    result.is_stale = False
+    result.computed_at = now
+    return result
 
 
-def mark_stale(year: int) -> int:
+def results_mark_stale(*, year: int, reason: str) -> int:
+    """Mark the year's results stale, saying why (RES-5): something they were computed
+    from changed. An archived year is left alone (it changes only by corrections).
+    Returns how many results turned stale."""
+    record = AssessmentYear.objects.filter(year=year, archived_at__isnull=True).first()
+    if record is None or not YearResult.objects.filter(year=year).exists():
+        return 0
+    reasons = list(record.stale_reasons or [])
+    if not reasons or reasons[-1]["reason"] != reason:
+        reasons = (reasons + [{"at": timezone.now().isoformat(timespec="seconds"), "reason": str(reason)}])[-20:]
+        AssessmentYear.objects.filter(pk=record.pk).update(stale_reasons=reasons)
     return YearResult.objects.filter(year=year, is_stale=False).update(is_stale=True)
 
 
 def excellent_limit_problems(year: int, grades: dict[int, str], field: str = "recommended_grade") -> list[str]:
-    """Categories where the 优秀 (first grade) share would exceed the year's limit."""
-    settings_row = assessment_year(year)
-    limit = settings_row.excellent_limit
-    counts = defaultdict(lambda: [0, 0])
-    results = YearResult.objects.filter(year=year).select_related("target_category")
-    problems = []
+    """Where the 优秀 (best grade) share would exceed the year's limit: per target category,
+    and per post group where the year sets a limit for it (RES-3, RES-4). Results that
+    take no grade (incomplete, 不定等次) do not count."""
+    record = selectors.year_record(year=year)
+    results = [
+        result for result in YearResult.objects.filter(year=year).select_related("target_category") if result.is_graded
+    ]
+    buckets: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    group_limits = {row.post_group: row.excellent_limit for row in record.grade_limits.all()} if record.pk else {}
     for result in results:
         grade = grades.get(result.pk, getattr(result, field))
-        best = settings_row.grades_for(result.target_category.kind)[0]
-        bucket = counts[result.target_category]
-        bucket[1] += 1
-        bucket[0] += grade == best
-    for category, (best_count, total) in counts.items():
+        best = record.grades_for(result.target_category.kind)[0]
+        keys = [("category", result.target_category)]
+        if result.cadre_id and result.post_group in group_limits:
+            keys.append(("group", result.post_group))
+        for key in keys:
+            buckets[key][1] += 1
+            buckets[key][0] += grade == best
+    problems = []
+    from kaohe.org.models import PostGroup
+
+    for (kind, subject), (best_count, total) in buckets.items():
+        if kind == "category":
+            limit, name, best = record.excellent_limit, subject.name, record.grades_for(subject.kind)[0]
+        else:
+            limit, name, best = group_limits[subject], str(PostGroup(subject).label), record.grades_for("cadre")[0]
         allowed = int((Decimal(total) * limit / HUNDRED).to_integral_value(rounding="ROUND_FLOOR"))
         if best_count > allowed:
-            best = settings_row.grades_for(category.kind)[0]
             problems.append(
                 _(
                     "%(category)s: %(count)s of %(total)s would be %(grade)s, but at most %(limit)s%% "
                     "(%(allowed)s) may be."
                 )
                 % {
-                    "category": category.name,
+                    "category": name,
                     "count": best_count,
                     "total": total,
                     "grade": best,
@@ -232,19 +281,42 @@ def excellent_limit_problems(year: int, grades: dict[int, str], field: str = "re
     return problems
 
 
+GRADE_FIELDS = ("recommended_grade", "approved_grade")
+
+
 @transaction.atomic
-def set_grades(year: int, grades: dict[int, str], field: str, user) -> int:
-    """Record recommended or approved grades, all or none (RES-4)."""
+def grades_set(*, year: int, grades: dict[int, str], field: str, user) -> int:
+    """Record recommended or approved grades, all or none (RES-4): each grade of its
+    result's scale, 不定等次 only for those not graded, none for an incomplete result,
+    and the 优秀 shares within the year's limits."""
+    if field not in GRADE_FIELDS:
+        raise ResultsError(_("Unknown grade field."))
     check_not_archived(year)
-    settings_row = assessment_year(year)
+    record = _year_row(year, lock=True)
     results = {
-        r.pk: r for r in YearResult.objects.filter(year=year, pk__in=list(grades)).select_related("target_category")
+        r.pk: r
+        for r in YearResult.objects.filter(year=year, pk__in=list(grades)).select_related(
+            "target_category", "team", "cadre"
+        )
     }
     for pk, grade in grades.items():
         result = results.get(pk)
         if result is None:
             raise ResultsError(_("A result in the form does not belong to %(year)s.") % {"year": year})
-        if grade and grade not in settings_row.grades_for(result.target_category.kind):
+        if not grade:
+            continue
+        if result.status == ResultStatus.INCOMPLETE:
+            raise ResultsError(
+                _("%(name)s's result is incomplete; it takes a grade once it is complete.")
+                % {"name": result.subject_name}
+            )
+        if result.status == ResultStatus.UNGRADED:
+            if grade != record.ungraded_label:
+                raise ResultsError(
+                    _("%(name)s is not graded this year (short time in the seat): only “%(label)s”.")
+                    % {"name": result.subject_name, "label": record.ungraded_label}
+                )
+        elif grade not in record.grades_for(result.target_category.kind):
             raise ResultsError(
                 _("“%(grade)s” is not a grade of %(category)s.") % {"grade": grade, "category": result.target_category}
             )
@@ -254,13 +326,14 @@ def set_grades(year: int, grades: dict[int, str], field: str, user) -> int:
     for pk, grade in grades.items():
         setattr(results[pk], field, grade)
     YearResult.objects.bulk_update(list(results.values()), [field])
-    log(settings_row, f"results.{field}", user=user, data={"count": len(grades)})
+    log(record, f"results.{field}", user=user, data={"count": len(grades)})
     return len(grades)
 
 
 @transaction.atomic
-def archive_year(year: int, user) -> None:
-    record = assessment_year(year)
+def year_archive(*, year: int, user) -> None:
+    """Make the year read-only once every result is computed afresh, complete and approved (RES-4)."""
+    record = _year_row(year, lock=True)
     if record.is_archived:
         raise ResultsError(_("%(year)s is already archived.") % {"year": year})
     results = YearResult.objects.filter(year=year)
@@ -268,6 +341,12 @@ def archive_year(year: int, user) -> None:
         raise ResultsError(_("Compute the results of %(year)s first.") % {"year": year})
     if results.filter(is_stale=True).exists():
         raise ResultsError(_("Some results are stale; compute them again before archiving."))
+    incomplete = results.filter(status=ResultStatus.INCOMPLETE).count()
+    if incomplete:
+        raise ResultsError(
+            _("%(count)s results are incomplete; supply what they miss and compute again before archiving.")
+            % {"count": incomplete}
+        )
     if results.filter(approved_grade="").exists():
         raise ResultsError(_("Record every approved grade before archiving."))
     record.archived_at = timezone.now()
@@ -280,7 +359,7 @@ CORRECTABLE = ("total", "goal_score", "evaluation_score", "approved_grade")
 
 
 @transaction.atomic
-def correct_result(result: YearResult, field: str, value: str, reason: str, user) -> ResultCorrection:
+def result_correct(*, result: YearResult, field: str, value: str, reason: str, user) -> ResultCorrection:
     """Change an archived result: a new version of the year, logged (RES-4)."""
     if field not in CORRECTABLE:
         raise ResultsError(_("This field cannot be corrected."))
@@ -289,7 +368,14 @@ def correct_result(result: YearResult, field: str, value: str, reason: str, user
     record = AssessmentYear.objects.select_for_update().get(year=result.year)
     old = getattr(result, field)
     if field == "approved_grade":
-        if value not in record.grades_for(result.target_category.kind):
+        allowed = (
+            [record.ungraded_label]
+            if result.status == ResultStatus.UNGRADED
+            else record.grades_for(result.kind)
+            if result.is_graded
+            else []
+        )
+        if value not in allowed:
             raise ResultsError(
                 _("“%(grade)s” is not a grade of %(category)s.") % {"grade": value, "category": result.target_category}
             )
@@ -319,10 +405,29 @@ def correct_result(result: YearResult, field: str, value: str, reason: str, user
 
 
 @transaction.atomic
-def reopen_task(task, user) -> None:
-    """Reopen a closed evaluation task; the year's results become stale (RES-1)."""
+def evaluation_task_reopen(*, task, user) -> None:
+    """Reopen a closed evaluation task of a year not archived; the year's results turn stale (RES-1, RES-5)."""
+    from kaohe.evaluation.services import task_reopen
+
     check_not_archived(task.year)
-    task.closed_at = None
-    task.save(update_fields=["closed_at"])
-    mark_stale(task.year)
-    log(task, "results.reopen_task", user=user)
+    task_reopen(task=task, user=user)
+    results_mark_stale(year=task.year, reason=_("The evaluation task %(task)s was reopened.") % {"task": task.name})
+
+
+@transaction.atomic
+def manual_scores_save(*, part: SchemePart, scores: dict[tuple[str, int], Decimal], user) -> int:
+    """Record the office's scores of a hand-scored part, all or none; the year's results turn stale."""
+    year = part.scheme.year
+    check_not_archived(year)
+    for value in scores.values():
+        if not Decimal("0") <= value <= HUNDRED:
+            raise ResultsError(_("A score from 0 to 100."))
+    existing = {(("team", s.team_id) if s.team_id else ("cadre", s.cadre_id)): s for s in part.scores.all()}
+    for (kind, pk), value in scores.items():
+        score = existing.get((kind, pk)) or ManualScore(part=part, **{f"{kind}_id": pk})
+        score.score = value
+        score.save()
+    if scores:
+        log(part.scheme, "results.manual_scores", user=user, data={"part": part.name, "count": len(scores)})
+        results_mark_stale(year=year, reason=_("Scores of %(part)s were entered.") % {"part": part.name})
+    return len(scores)

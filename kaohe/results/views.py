@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,11 +16,12 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from kaohe.core.numbers import round_score
+from kaohe.core.pagination import admin_page
 from kaohe.evaluation.models import EvaluationTask, TargetCategory
-from kaohe.org.models import Cadre, UnitKind
+from kaohe.org.models import Cadre, PostGroup, UnitKind
 
-from . import analysis, charts, exports, services
-from .models import ManualScore, ResultScheme, SchemePart, YearResult
+from . import analysis, charts, exports, selectors, services
+from .models import ResultStatus, SchemePart, YearResult
 from .permissions import result_rules
 
 
@@ -43,12 +45,14 @@ def _json(data):
 
 
 def overview(request, year=None):
-    """The year at a glance: tasks, rules, state; compute and archive (RES-1)."""
+    """The year at a glance: tasks, rules, state, and every result that is not simply
+    complete, with why; compute and archive (RES-1, RES-5)."""
     _can_view(request)
     year = _year(request, year)
-    record = services.assessment_year(year)
-    schemes = ResultScheme.objects.filter(year=year).select_related("target_category").prefetch_related("parts")
-    results = YearResult.objects.filter(year=year)
+    record = selectors.year_record(year=year)
+    schemes = selectors.year_schemes(year=year)
+    counts = selectors.year_counts(year=year)
+    status = request.GET.get("status", "")
     return render(
         request,
         "results/overview.html",
@@ -58,10 +62,13 @@ def overview(request, year=None):
             "record": record,
             "tasks": EvaluationTask.objects.filter(year=year).order_by("starts_at"),
             "schemes": [(scheme, scheme.total_weight()) for scheme in schemes],
-            "problems": services.scheme_problems(year),
-            "result_count": results.count(),
-            "stale_count": results.filter(is_stale=True).count(),
-            "approved_missing": results.filter(approved_grade="").count(),
+            "problems": selectors.scheme_problems(year=year, schemes=schemes),
+            "counts": counts,
+            "result_count": counts["total"],
+            "stale_count": counts["stale"],
+            "status": status,
+            "statuses": ResultStatus.choices,
+            "page_obj": admin_page(request, selectors.results_to_notice(year=year, status=status)),
             "categories": TargetCategory.objects.all(),
             "can_change": result_rules.can(request.user, "change"),
         },
@@ -72,11 +79,18 @@ def overview(request, year=None):
 def compute(request, year):
     _can_change(request)
     try:
-        count = services.compute_year(year, request.user)
+        summary = services.results_compute(year=year, user=request.user)
     except services.ResultsError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Computed %(count)s yearly results of %(year)s.") % {"count": count, "year": year})
+        message = _("Computed %(count)s yearly results of %(year)s.") % {"count": summary["count"], "year": year}
+        if summary[ResultStatus.INCOMPLETE]:
+            message += " " + _("%(count)s are incomplete: see the list below.") % {
+                "count": summary[ResultStatus.INCOMPLETE]
+            }
+            messages.warning(request, message)
+        else:
+            messages.success(request, message)
     return redirect("results_admin:year", year)
 
 
@@ -84,7 +98,7 @@ def compute(request, year):
 def archive(request, year):
     _can_change(request)
     try:
-        services.archive_year(year, request.user)
+        services.year_archive(year=year, user=request.user)
     except services.ResultsError as error:
         messages.error(request, str(error))
     else:
@@ -99,7 +113,7 @@ def reopen_task(request, pk):
     _can_change(request)
     task = get_object_or_404(EvaluationTask, pk=pk)
     try:
-        services.reopen_task(task, request.user)
+        services.evaluation_task_reopen(task=task, user=request.user)
     except services.ResultsError as error:
         messages.error(request, str(error))
     else:
@@ -114,37 +128,47 @@ def reopen_task(request, pk):
 def ranking(request, year):
     """Rankings by goal, evaluation or total score; recommended and approved grades (RES-4)."""
     _can_view(request)
-    record = services.assessment_year(year)
+    record = selectors.year_record(year=year)
     category_id = request.GET.get("category") or ""
-    by = request.GET.get("by") if request.GET.get("by") in analysis.SCORE_FIELDS else "total"
+    by = request.GET.get("by") if request.GET.get("by") in selectors.SCORE_FIELDS else record.grade_basis
+    post_group = request.GET.get("group") if request.GET.get("group") in PostGroup.values else ""
+    cadre_rank = request.GET.get("rank") if request.GET.get("rank") in Cadre.Rank.values else ""
     categories = list(TargetCategory.objects.all())
     if not category_id and categories:
         category_id = str(categories[0].pk)
     category = next((c for c in categories if str(c.pk) == category_id), None)
-    results = analysis.ranking(year, category.pk if category else None, by)
+    results = selectors.ranking(
+        year=year, category_id=category.pk if category else None, by=by, post_group=post_group, cadre_rank=cadre_rank
+    )
     grades = record.grades_for(category.kind) if category else []
     if request.method == "POST":
         _can_change(request)
         field = "approved_grade" if request.POST.get("field") == "approved" else "recommended_grade"
-        submitted = {r.pk: request.POST.get(f"grade-{r.pk}", "") for r in results}
+        submitted = {
+            r.pk: request.POST.get(f"grade-{r.pk}", "") for r in results if r.status != ResultStatus.INCOMPLETE
+        }
         try:
-            services.set_grades(year, submitted, field, request.user)
+            services.grades_set(year=year, grades=submitted, field=field, user=request.user)
         except services.ResultsError as error:
             messages.error(request, str(error))
             for result in results:
-                setattr(result, field, submitted[result.pk])  # keep what was typed
+                if result.pk in submitted:
+                    setattr(result, field, submitted[result.pk])  # keep what was typed
         else:
             messages.success(request, _("Grades saved."))
-            return redirect(f"{request.path}?category={category_id}&by={by}")
+            return redirect(f"{request.path}?{request.GET.urlencode()}")
     title = _("%(year)s ranking: %(category)s") % {"year": year, "category": category or ""}
     rows = [
         [
-            r.rank,
+            (r.group_rank if post_group else r.rank),
             r.subject_name,
             _unit_of(r),
+            r.get_post_group_display(),
             r.goal_score,
             r.evaluation_score,
             r.total,
+            r.normalised_total,
+            r.get_status_display(),
             r.recommended_grade,
             r.approved_grade,
         ]
@@ -154,9 +178,12 @@ def ranking(request, year):
         pgettext("results", "rank"),
         pgettext("results", "name"),
         _("unit"),
+        _("post group"),
         _("goal score"),
         _("evaluation score"),
         _("total score"),
+        _("normalised total"),
+        _("state"),
         _("recommended grade"),
         _("approved grade"),
     ]
@@ -188,7 +215,9 @@ def ranking(request, year):
             request,
         )
     best = grades[0] if grades else ""
-    limit = int(len(results) * record.excellent_limit / 100)
+    graded = [r for r in results if r.is_graded]
+    limit = int(len(graded) * record.excellent_limit / 100)
+    query = {"category": category_id, "by": by, "group": post_group, "rank": cadre_rank}
     return render(
         request,
         "results/ranking.html",
@@ -198,12 +227,18 @@ def ranking(request, year):
             "categories": categories,
             "category": category,
             "by": by,
+            "post_group": post_group,
+            "cadre_rank": cadre_rank,
+            "post_groups": PostGroup.choices,
+            "cadre_ranks": Cadre.Rank.choices,
+            "query": urlencode(query),
             "results": results,
             "grades": grades,
+            "ungraded_label": record.ungraded_label,
             "best": best,
             "limit": limit,
-            "recommended_best": sum(1 for r in results if r.recommended_grade == best),
-            "approved_best": sum(1 for r in results if r.approved_grade == best),
+            "recommended_best": sum(1 for r in graded if r.recommended_grade == best),
+            "approved_best": sum(1 for r in graded if r.approved_grade == best),
             "can_change": result_rules.can(request.user, "change") and not record.is_archived,
             "chart_json": _json(
                 {
@@ -224,7 +259,7 @@ def _float(value):
 
 
 def _unit_of(result):
-    return result.team.unit.name if result.team_id else result.cadre.unit.name if result.cadre.unit_id else ""
+    return result.unit.name if result.unit_id else ""
 
 
 def _distribution(results, grades):
@@ -253,16 +288,16 @@ def result_detail(request, pk):
     """A result explained: every part, weight and source score; corrections (RES-1, RES-4)."""
     _can_view(request)
     result = get_object_or_404(YearResult.objects.select_related("target_category", "team__unit", "cadre__unit"), pk=pk)
-    record = services.assessment_year(result.year)
+    record = selectors.year_record(year=result.year)
     if request.method == "POST":
         _can_change(request)
         try:
-            services.correct_result(
-                result,
-                request.POST.get("field", ""),
-                request.POST.get("value", ""),
-                request.POST.get("reason", ""),
-                request.user,
+            services.result_correct(
+                result=result,
+                field=request.POST.get("field", ""),
+                value=request.POST.get("value", ""),
+                reason=request.POST.get("reason", ""),
+                user=request.user,
             )
         except services.ResultsError as error:
             messages.error(request, str(error))
@@ -271,9 +306,10 @@ def result_detail(request, pk):
             return redirect("results_admin:result", result.pk)
     parts = []
     for part in result.parts:
-        score = Decimal(part["score"]) if part.get("score") not in (None, "") else None
-        weight = Decimal(part["weight"])
-        parts.append({**part, "weighted": round_score(score * weight / 100) if score is not None else None})
+        score = part.get("counted_score", part.get("score"))
+        weight = Decimal(part.get("counted_weight", part["weight"]))
+        weighted = round_score(Decimal(score) * weight / 100) if score not in (None, "") else None
+        parts.append({**part, "counted_weight": weight, "weighted": weighted})
     return render(
         request,
         "results/result_detail.html",
@@ -284,34 +320,23 @@ def result_detail(request, pk):
             "year": result.year,
             "corrections": result.corrections.select_related("corrected_by"),
             "can_correct": result_rules.can(request.user, "change") and record.is_archived,
-            "grades": record.grades_for(result.target_category.kind),
+            "grades": [record.ungraded_label]
+            if result.status == ResultStatus.UNGRADED
+            else record.grades_for(result.kind),
         },
     )
 
 
 def manual_scores(request, pk):
-    """The office scores a hand-scored part for every target of its category."""
+    """The office scores a hand-scored part for every team or cadre of its category."""
     _can_view(request)
     part = get_object_or_404(SchemePart.objects.select_related("scheme__target_category"), pk=pk)
     scheme = part.scheme
-    from kaohe.evaluation.models import TaskTarget
-
-    targets = TaskTarget.objects.filter(task__year=scheme.year, target_category=scheme.target_category).select_related(
-        "team__unit", "cadre__unit"
-    )
-    subjects = {}
-    for target in targets:
-        key = ("team", target.team_id) if target.team_id else ("cadre", target.cadre_id)
-        subjects[key] = target.team or target.cadre
+    subjects = selectors.part_subjects(part=part)
     existing = {(("team", s.team_id) if s.team_id else ("cadre", s.cadre_id)): s for s in part.scores.all()}
     errors = {}
     if request.method == "POST":
         _can_change(request)
-        try:
-            services.check_not_archived(scheme.year)
-        except services.ResultsError as error:
-            messages.error(request, str(error))
-            return redirect("results_admin:manual", part.pk)
         values = {}
         for key in subjects:
             raw = request.POST.get(f"score-{key[0]}-{key[1]}", "").strip()
@@ -328,12 +353,12 @@ def manual_scores(request, pk):
         if errors:
             messages.error(request, _("Some scores are wrong; nothing was saved."))
         else:
-            for key, value in values.items():
-                score = existing.get(key) or ManualScore(part=part, **{key[0]: subjects[key]})
-                score.score = value
-                score.save()
-            services.mark_stale(scheme.year)
-            messages.success(request, _("Scores saved; compute the results again to use them."))
+            try:
+                services.manual_scores_save(part=part, scores=values, user=request.user)
+            except services.ResultsError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("Scores saved; compute the results again to use them."))
             return redirect("results_admin:manual", part.pk)
     rows = [
         {

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
@@ -29,6 +29,7 @@ def register_results_actions(actions):
     actions.register_action("results.archive", _("Archive year"), _("Year archived"))
     actions.register_action("results.correct", _("Correct result"), _("Archived result corrected"))
     actions.register_action("results.reopen_task", _("Reopen task"), _("Evaluation task reopened"))
+    actions.register_action("results.manual_scores", _("Enter hand-scored parts"), _("Hand-scored part scores entered"))
 
 
 class ResultsMenuItem(MenuItem):
@@ -46,13 +47,25 @@ class ResultSchemeViewSet(RuleSnippetViewSet):
     rules = permissions.scheme_rules
     icon = "calculator"
     menu_order = 150
-    list_display = ["year", "target_category", "goal_weight", "evaluation_weight"]
+    list_display = ["year", "target_category", "goal_weight", "evaluation_weight", "missing_rule"]
     list_filter = ["year", "target_category"]
     search_fields = ["target_category__name"]
     panels = [
         FieldRowPanel([FieldPanel("year"), FieldPanel("target_category")]),
         FieldRowPanel([FieldPanel("goal_weight"), FieldPanel("evaluation_weight")]),
         InlinePanel("parts", heading=_("hand-scored parts"), label=_("hand-scored part")),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("missing_rule"), FieldPanel("default_score")]),
+                FieldRowPanel([FieldPanel("min_service_months"), FieldPanel("short_service_rule")]),
+            ],
+            heading=_("Missing parts and short time in the seat"),
+        ),
+        InlinePanel(
+            "coverage",
+            heading=_("Who falls in the category when no evaluation task places them"),
+            label=_("who falls in the category"),
+        ),
     ]
 
 
@@ -63,7 +76,15 @@ class AssessmentYearViewSet(RuleSnippetViewSet):
     menu_order = 160
     list_display = ["year", "excellent_limit", "cadre_grades", "team_grades", "archived_at"]
     search_fields = ["year"]
-    panels = [FieldPanel("year"), FieldPanel("excellent_limit"), FieldPanel("cadre_grades"), FieldPanel("team_grades")]
+    panels = [
+        FieldPanel("year"),
+        FieldPanel("excellent_limit"),
+        InlinePanel("grade_limits", heading=_("grade limits of post groups"), label=_("grade limit of a post group")),
+        FieldPanel("grade_basis"),
+        FieldPanel("cadre_grades"),
+        FieldPanel("team_grades"),
+        FieldPanel("ungraded_label"),
+    ]
 
 
 class ResultsGroup(SnippetViewSetGroup):

@@ -87,5 +87,5 @@ def assessed_year(db, goal_scores):
 def computed_year(assessed_year):
     from kaohe.results import services
 
-    services.compute_year(2026)
+    services.results_compute(year=2026)
     return assessed_year

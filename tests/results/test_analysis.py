@@ -107,7 +107,7 @@ def test_res2_res3_analysis_queries_do_not_grow_with_the_cadres(client, office_u
         cadre = CadreFactory(name=f"新{index}")
         add_target(computed_year.task, computed_year.cadre_category, cadre=cadre, score="80")
         goal_scores[1][cadre.pk] = "80"
-    services.compute_year(2026)
+    services.results_compute(year=2026)
     assert count() == before
 
 

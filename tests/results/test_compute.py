@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_res1_default_weights_are_goal_50_evaluation_50(assessed_year):
-    assert services.compute_year(2026) == 7
+    assert services.results_compute(year=2026)["count"] == 7
     result = YearResult.objects.get(team=assessed_year.teams[0])
     assert (result.goal_score, result.evaluation_score, result.total) == (Decimal("90"), Decimal("80"), Decimal("85"))
     names = [part["name"] for part in result.parts]
@@ -78,9 +78,9 @@ def test_res1_computing_while_a_task_is_open_is_refused(client, office_user, ass
 
 
 def test_res1_repeatable_and_stale_after_reopening(client, office_user, assessed_year):
-    services.compute_year(2026)
+    services.results_compute(year=2026)
     first = {r.pk: r.total for r in YearResult.objects.all()}
-    services.compute_year(2026)
+    services.results_compute(year=2026)
     assert {r.pk: r.total for r in YearResult.objects.all()} == first
     client.force_login(office_user)
     client.post(reverse("results_admin:reopen", args=[assessed_year.task.pk]))
@@ -94,26 +94,18 @@ def test_res1_repeatable_and_stale_after_reopening(client, office_user, assessed
 
     assessed_year.task.closed_at = timezone.now()
     assessed_year.task.save()
-    services.compute_year(2026)
+    services.results_compute(year=2026)
     assert not YearResult.objects.filter(is_stale=True).exists()
 
 
-def test_res1_a_result_missing_a_part_has_no_total(assessed_year, goal_scores):
-    """RES-1: without a goal score the total is left empty (and ranked last), not counted as 0."""
+def test_res5_a_result_missing_a_part_is_held_incomplete_by_default(assessed_year, goal_scores):
+    """RES-5: without a goal score and without a rule saying otherwise, the result is held as
+    incomplete (no total, no rank, no grade), never counted as 0, and it says why."""
     teams, _cadres = goal_scores
     del teams[assessed_year.teams[1].pk]
-    services.compute_year(2026)
+    services.results_compute(year=2026)
     result = YearResult.objects.get(team=assessed_year.teams[1])
-    assert result.total is None and result.goal_score is None
-    assert result.parts[0]["source"] == "无目标得分"
-    assert result.rank == 3
-
-
-def test_res1_targets_below_the_minimum_ballots_get_no_result(assessed_year):
-    """EVAL-8 anonymity carries over: a target the task does not show gets no yearly result."""
-    from kaohe.evaluation.models import TargetResult
-
-    TargetResult.objects.filter(target_cadre=assessed_year.cadres[0]).update(is_shown=False, ballot_count=2)
-    services.compute_year(2026)
-    assert not YearResult.objects.filter(cadre=assessed_year.cadres[0]).exists()
-    assert YearResult.objects.filter(cadre=assessed_year.cadres[1]).exists()
+    assert result.total is None and result.goal_score is None and result.rank is None
+    assert result.status == YearResult.Status.INCOMPLETE
+    assert result.parts[0]["missing"] and result.parts[0]["source"] == "单位没有计入考核的目标"
+    assert any("目标得分缺失" in reason and "暂不完整" in reason for reason in result.reasons)

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def computed(assessed_year):
     AssessmentYear.objects.create(year=2026, excellent_limit=25)
-    services.compute_year(2026)
+    services.results_compute(year=2026)
     return assessed_year
 
 

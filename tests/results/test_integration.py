@@ -43,7 +43,7 @@ def test_bg1_goal_scores_flow_from_goals_to_team_and_cadre_results(unit, office_
     )
     add_target(task, TargetCategoryFactory(name="综合管理部门"), team=team, score="80")
     add_target(task, TargetCategoryFactory(name="一般领导干部", kind=TargetCategory.Kind.CADRE), cadre=lead, score="90")
-    services.compute_year(2026, office_user)
+    services.results_compute(year=2026, user=office_user)
     team_result = YearResult.objects.get(team=team)
     assert team_result.goal_score == Decimal("90.00")  # (100 + 80) / 2
     assert team_result.total == Decimal("85.00")

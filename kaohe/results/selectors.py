@@ -1,0 +1,148 @@
+"""Reads of yearly results for the office's screens, the assessed and other areas.
+
+Each selector runs a fixed number of queries whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Case, Count, F, Q, QuerySet, When
+from django.utils.translation import gettext as _
+
+from .models import AssessmentYear, ResultScheme, ResultStatus, YearResult
+
+HUNDRED = Decimal("100")
+
+
+def year_is_archived(*, year: int) -> bool:
+    return AssessmentYear.objects.filter(year=year, archived_at__isnull=False).exists()
+
+
+def year_record(*, year: int) -> AssessmentYear:
+    """The year's rules and state; an unsaved record with the defaults when the office has set none."""
+    return AssessmentYear.objects.filter(year=year).prefetch_related("grade_limits").first() or AssessmentYear(
+        year=year
+    )
+
+
+def open_task_names(*, year: int) -> list[str]:
+    from kaohe.evaluation.models import EvaluationTask
+
+    return list(EvaluationTask.objects.filter(year=year, closed_at__isnull=True).values_list("name", flat=True))
+
+
+def year_schemes(*, year: int) -> list[ResultScheme]:
+    """The year's schemes with their category, hand-scored parts and coverage."""
+    return list(
+        ResultScheme.objects.filter(year=year)
+        .select_related("target_category")
+        .prefetch_related("parts", "coverage__unit_kind")
+    )
+
+
+def scheme_problems(*, year: int, schemes: list[ResultScheme] | None = None) -> list[str]:
+    """Why the year's schemes cannot be used: weights that do not add up to 100, a missing default score."""
+    problems = []
+    for scheme in year_schemes(year=year) if schemes is None else schemes:
+        total = scheme.total_weight()
+        if total != HUNDRED:
+            problems.append(
+                _("%(category)s: the weights add up to %(total)s%%, not 100%%.")
+                % {"category": scheme.target_category.name, "total": format(total.normalize(), "f")}
+            )
+        if scheme.missing_rule == "default" and scheme.default_score is None:
+            problems.append(
+                _("%(category)s: a missing part counts a default score, but no default score is set.")
+                % {"category": scheme.target_category.name}
+            )
+    return problems
+
+
+def year_counts(*, year: int) -> dict:
+    """How many results of the year there are, stale, without an approved grade, and in each state."""
+    counts = YearResult.objects.filter(year=year).aggregate(
+        total=Count("pk"),
+        stale=Count("pk", filter=Q(is_stale=True)),
+        unapproved=Count("pk", filter=Q(approved_grade="")),
+        teams=Count("pk", filter=Q(team__isnull=False)),
+        cadres=Count("pk", filter=Q(cadre__isnull=False)),
+        **{status: Count("pk", filter=Q(status=status)) for status in ResultStatus.values},
+    )
+    counts["states"] = [(label, counts[value], value) for value, label in ResultStatus.choices]
+    return counts
+
+
+def results_to_notice(*, year: int, status: str = "") -> QuerySet:
+    """Results that are not simply complete (held incomplete, not graded, complete by a rule),
+    with the reasons, incomplete first: the compute screen lists them (RES-5)."""
+    results = (
+        YearResult.objects.filter(year=year)
+        .exclude(status=ResultStatus.COMPLETE)
+        .select_related("target_category", "team", "cadre", "unit")
+        .annotate(
+            state_order=Case(
+                When(status=ResultStatus.INCOMPLETE, then=0), When(status=ResultStatus.UNGRADED, then=1), default=2
+            )
+        )
+        .order_by("state_order", "unit__sort_order", "team_id", "cadre__name", "pk")
+    )
+    if status in ResultStatus.values:
+        results = results.filter(status=status)
+    return results
+
+
+def part_subjects(*, part) -> dict[tuple[str, int], object]:
+    """The teams or cadres a hand-scored part scores: those of its category in the year's
+    evaluation tasks and in the year's computed results (where the scheme's coverage placed them)."""
+    from kaohe.evaluation.models import TaskTarget
+
+    scheme = part.scheme
+    subjects: dict[tuple[str, int], object] = {}
+    for target in TaskTarget.objects.filter(
+        task__year=scheme.year, target_category_id=scheme.target_category_id
+    ).select_related("team__unit", "cadre__unit"):
+        key = ("team", target.team_id) if target.team_id else ("cadre", target.cadre_id)
+        subjects[key] = target.team or target.cadre
+    for result in YearResult.objects.filter(
+        year=scheme.year, target_category_id=scheme.target_category_id
+    ).select_related("team", "cadre"):
+        key = ("team", result.team_id) if result.team_id else ("cadre", result.cadre_id)
+        subjects.setdefault(key, result.team or result.cadre)
+    return subjects
+
+
+SCORE_FIELDS = {
+    "total": "total",
+    "normalised": "normalised_total",
+    "goal": "goal_score",
+    "evaluation": "evaluation_score",
+}
+
+
+def ranking(
+    *, year: int, category_id: int | None = None, by: str = "total", post_group: str = "", cadre_rank: str = ""
+) -> list[YearResult]:
+    """The year's results of a category, best first by ``by``; within a post group (职务) or
+    a cadre rank (职级) when one is given (RES-3, RES-4). Results that take a grade come
+    first, then those not graded (不定等次), then the incomplete ones."""
+    field = SCORE_FIELDS.get(by, "total")
+    results = (
+        YearResult.objects.filter(year=year)
+        .select_related("target_category", "team__unit", "cadre__unit", "unit")
+        .annotate(
+            state_order=Case(
+                When(status__in=[ResultStatus.COMPLETE, ResultStatus.BY_RULE], then=0),
+                When(status=ResultStatus.UNGRADED, then=1),
+                default=2,
+            )
+        )
+        .order_by("target_category__sort_order", "state_order", F(field).desc(nulls_last=True), "pk")
+    )
+    if category_id:
+        results = results.filter(target_category_id=category_id)
+    if post_group:
+        results = results.filter(post_group=post_group)
+    if cadre_rank:
+        results = results.filter(cadre__rank=cadre_rank)
+    return list(results)
