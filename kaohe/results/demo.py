@@ -10,6 +10,7 @@ The current year waits for its evaluation task to close.
 from __future__ import annotations
 
 import random
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -26,6 +27,7 @@ from .models import (
     MissingRule,
     ResultScheme,
     SchemeCoverage,
+    SchemePart,
     ServiceRule,
     YearResult,
 )
@@ -34,6 +36,7 @@ ORDER = 65
 
 
 DEPUTIES = "班子副职及其他成员"
+INSPECTION = "考核组实地考察"
 
 
 def load(*, stdout=None) -> dict:
@@ -45,6 +48,8 @@ def load(*, stdout=None) -> dict:
         AssessmentYear.objects.get_or_create(year=this_year)
         if not YearResult.objects.filter(year=last_year).exists():
             _schemes(last_year)
+            services.results_compute(year=last_year, user=office)
+            _inspection_scores(last_year, office)
             created[last_year] = services.results_compute(year=last_year, user=office)["count"]
             _grade(last_year, office)
         if not YearResult.objects.filter(year=last_year - 1).exists():
@@ -78,17 +83,34 @@ def _schemes(year: int) -> None:
     for name, rows in coverage.items():
         if name not in categories:
             continue
-        scheme, _created = ResultScheme.objects.get_or_create(
+        cadres = categories[name].kind == TargetCategory.Kind.CADRE
+        scheme, created = ResultScheme.objects.get_or_create(
             year=year,
             target_category=categories[name],
-            defaults={"missing_rule": MissingRule.SPREAD, "short_service_rule": ServiceRule.UNGRADED},
+            defaults={
+                "missing_rule": MissingRule.SPREAD,
+                "short_service_rule": ServiceRule.UNGRADED,
+                "goal_weight": Decimal("40") if cadres else Decimal("50"),
+                "evaluation_weight": Decimal("40") if cadres else Decimal("50"),
+            },
         )
+        if created and cadres:
+            SchemePart.objects.create(scheme=scheme, name=INSPECTION, weight=Decimal("20"), sort_order=0)
         for unit_kind, post_group in rows:
             SchemeCoverage.objects.get_or_create(scheme=scheme, unit_kind=unit_kind, post_group=post_group)
     record = services.assessment_year_rules(year=year)
     GradeLimit.objects.get_or_create(
         assessment_year=record, post_group=PostGroup.PRINCIPAL, defaults={"excellent_limit": Decimal("20")}
     )
+
+
+def _inspection_scores(year: int, user) -> None:
+    """The assessment groups' inspection of every cadre (考核组实地考察), scored by the office."""
+    rng = random.Random(f"kaohe-results-inspection-{year}")
+    for part in SchemePart.objects.filter(scheme__year=year, name=INSPECTION).select_related("scheme"):
+        subjects = selectors.part_subjects(part=part)
+        scores = {key: Decimal(str(round(min(98, max(70, rng.gauss(86, 5))), 1))) for key in sorted(subjects)}
+        services.manual_scores_save(part=part, scores=scores, user=user)
 
 
 def _grade(year: int, user) -> None:
@@ -136,6 +158,11 @@ def _history(year: int, model_year: int, user) -> int:
     services.assessment_year_rules(year=year)
     rows = []
     for result in YearResult.objects.filter(year=model_year).select_related("target_category"):
+        status = result.status
+        if status == YearResult.Status.UNGRADED:
+            if result.service_start and result.service_start > date(model_year, 1, 1):
+                continue  # joined the team in the later year
+            status = YearResult.Status.BY_RULE  # left in the later year: a full year before
         total = _near(rng, result.total)
         rows.append(
             YearResult(
@@ -147,7 +174,7 @@ def _history(year: int, model_year: int, user) -> int:
                 seat_team_id=result.seat_team_id,
                 post=result.post,
                 post_group=result.post_group,
-                status=result.status,
+                status=status,
                 goal_score=_near(rng, result.goal_score),
                 evaluation_score=_near(rng, result.evaluation_score),
                 total=total,

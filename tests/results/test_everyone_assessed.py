@@ -44,7 +44,11 @@ def county(goal_scores):
     members who joined in September, left in June, joined in March, and who were never evaluated."""
     c = County()
     teams_goal, cadres_goal = goal_scores
-    departments, towns, others = UnitKindFactory(name="县直部门"), UnitKindFactory(name="乡镇"), UnitKindFactory(name="其他")
+    departments, towns, others = (
+        UnitKindFactory(name="县直部门"),
+        UnitKindFactory(name="乡镇"),
+        UnitKindFactory(name="其他"),
+    )
     c.t1 = TeamFactory(unit=UnitFactory(name="县发改局", kind=departments))
     c.t2 = TeamFactory(unit=UnitFactory(name="城关镇", kind=towns))
     c.t3 = TeamFactory(unit=UnitFactory(name="县统计局", kind=departments))
@@ -199,7 +203,9 @@ def test_res5_a_reopened_goal_score_makes_the_year_stale(client, office_user, co
 
     services.results_compute(year=2026)
     goal = GoalFactory(plan=GoalPlanFactory(unit=unit, year=2026, status="published"), name="招商引资")
-    record = scoring.goal_score(goal=goal, user=office_user, method="direct", score="9", standard_score="10", reason="少完成一项")
+    record = scoring.goal_score(
+        goal=goal, user=office_user, method="direct", score="9", standard_score="10", reason="少完成一项"
+    )
     scoring.scores_review(scores=[record], user=office_user)
     scoring.scores_lock(scores=[record], user=office_user)
     services.results_compute(year=2026)

@@ -44,6 +44,13 @@ def test_bg1_goal_scores_flow_from_goals_to_team_and_cadre_results(unit, office_
     add_target(task, TargetCategoryFactory(name="综合管理部门"), team=team, score="80")
     add_target(task, TargetCategoryFactory(name="一般领导干部", kind=TargetCategory.Kind.CADRE), cadre=lead, score="90")
     services.results_compute(year=2026, user=office_user)
+    # RES-5: scores not yet locked are not final; the goal part waits for them.
+    unlocked = YearResult.objects.get(team=team)
+    assert unlocked.goal_score is None and unlocked.status == "incomplete"
+    assert "尚未全部锁定" in unlocked.parts[0]["source"]
+    scoring.plan_scores_review(plan=plan, user=office_user)
+    scoring.plan_scores_lock(plan=plan, user=office_user)
+    services.results_compute(year=2026, user=office_user)
     team_result = YearResult.objects.get(team=team)
     assert team_result.goal_score == Decimal("90.00")  # (100 + 80) / 2
     assert team_result.total == Decimal("85.00")
