@@ -27,9 +27,17 @@ from kaohe.org.models import Unit, WorkGroup
 from kaohe.org.services import work_group_copy, work_group_year_name
 from kaohe.scoring.models import RoleWeight, ScoreGrade
 
-from .models import AssessmentYear, ResultScheme, SchemePart
+from .models import AssessmentYear, GradeLimit, ResultScheme, SchemeCoverage, SchemePart
 
-LIMIT_FIELDS = ("excellent_limit", "cadre_grades", "team_grades")
+LIMIT_FIELDS = ("excellent_limit", "cadre_grades", "team_grades", "grade_basis", "ungraded_label")
+SCHEME_FIELDS = (
+    "goal_weight",
+    "evaluation_weight",
+    "missing_rule",
+    "default_score",
+    "min_service_months",
+    "short_service_rule",
+)
 
 
 class RollOverRefused(Exception):
@@ -104,7 +112,7 @@ def _schemes_missing(year_from: int, year_to: int):
     return (
         ResultScheme.objects.filter(year=year_from)
         .exclude(target_category_id__in=taken)
-        .prefetch_related("parts")
+        .prefetch_related("parts", "coverage")
         .order_by("pk")
     )
 
@@ -255,12 +263,17 @@ def year_roll_over(*, year_from: int, year_to: int, user) -> RollOver:
         new = ResultScheme.objects.create(
             year=year_to,
             target_category_id=scheme.target_category_id,
-            goal_weight=scheme.goal_weight,
-            evaluation_weight=scheme.evaluation_weight,
+            **{name: getattr(scheme, name) for name in SCHEME_FIELDS},
         )
         SchemePart.objects.bulk_create(
             SchemePart(scheme=new, name=part.name, weight=part.weight, sort_order=part.sort_order)
             for part in scheme.parts.all()
+        )
+        SchemeCoverage.objects.bulk_create(
+            SchemeCoverage(
+                scheme=new, unit_kind_id=row.unit_kind_id, post_group=row.post_group, sort_order=row.sort_order
+            )
+            for row in scheme.coverage.all()
         )
         log(new, "wagtail.create", user=user)
     copied["schemes"] = len(schemes)
@@ -271,6 +284,16 @@ def year_roll_over(*, year_from: int, year_to: int, user) -> RollOver:
         for name in LIMIT_FIELDS:
             setattr(target, name, getattr(source, name))
         target.save(update_fields=list(LIMIT_FIELDS))
+        target.grade_limits.all().delete()
+        GradeLimit.objects.bulk_create(
+            GradeLimit(
+                assessment_year=target,
+                post_group=row.post_group,
+                excellent_limit=row.excellent_limit,
+                sort_order=row.sort_order,
+            )
+            for row in source.grade_limits.all()
+        )
         log(target, "wagtail.edit", user=user)
     copied["limits"] = int(source is not None)
 

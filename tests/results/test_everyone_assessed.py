@@ -269,3 +269,20 @@ def test_res3_the_excellent_limit_of_a_post_group_is_kept(county, office_user):
     with pytest.raises(services.ResultsError, match="党政正职：3 个中有 3 个为优秀，但最多 40%（1 个）"):
         services.grades_set(year=2026, grades=grades, field="recommended_grade", user=office_user)
     assert not YearResult.objects.filter(recommended_grade="优秀").exists()
+
+
+def test_res5_the_year_roll_over_carries_the_rules_for_missing_parts_coverage_and_group_limits(county, office_user):
+    from kaohe.results.rollover import year_roll_over
+
+    record = AssessmentYear.objects.create(year=2026, grade_basis="normalised", ungraded_label="不评定")
+    GradeLimit.objects.create(assessment_year=record, post_group=PostGroup.PRINCIPAL, excellent_limit=25)
+    year_roll_over(year_from=2026, year_to=2027, user=office_user)
+    deputies = ResultScheme.objects.get(year=2027, target_category=county.deputies)
+    assert (deputies.missing_rule, deputies.default_score) == ("default", Decimal("80.00"))
+    assert {(row.unit_kind_id, row.post_group) for row in deputies.coverage.all()} == {
+        (None, PostGroup.DEPUTY),
+        (None, PostGroup.OTHER),
+    }
+    new = AssessmentYear.objects.get(year=2027)
+    assert (new.grade_basis, new.ungraded_label) == ("normalised", "不评定")
+    assert [(g.post_group, g.excellent_limit) for g in new.grade_limits.all()] == [(PostGroup.PRINCIPAL, 25)]
