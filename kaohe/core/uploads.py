@@ -18,6 +18,7 @@ import zipfile
 from dataclasses import dataclass
 from io import BytesIO
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 MB = 1024 * 1024
@@ -40,8 +41,20 @@ class ZipLimits:
     ratio_from: int = 1 * MB
 
 
-# A workbook of 50,000 rows expands to about 60 MB; its parts are few.
-WORKBOOK_LIMITS = ZipLimits(max_members=500, max_total=100 * MB, max_member=80 * MB)
+def workbook_limits() -> ZipLimits:
+    """The limits for an uploaded workbook, from settings (``PORTAL_WORKBOOK_*``). A workbook
+    of 50,000 rows expands to about 60 MB; its parts are few."""
+    return ZipLimits(
+        max_members=settings.PORTAL_WORKBOOK_MAX_PARTS,
+        max_total=settings.PORTAL_WORKBOOK_MAX_TOTAL_MB * MB,
+        max_member=settings.PORTAL_WORKBOOK_MAX_SHEET_MB * MB,
+        max_ratio=settings.PORTAL_WORKBOOK_MAX_RATIO,
+    )
+
+
+def _is_sheet(name: str) -> bool:
+    # openpyxl's read-only mode streams these; every other part is parsed whole.
+    return name.startswith("xl/worksheets/") and name.endswith(".xml")
 
 
 def size_of(upload) -> int | None:
@@ -120,17 +133,27 @@ def read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
     return data
 
 
-def open_workbook(data: bytes, limits: ZipLimits = WORKBOOK_LIMITS):
+def open_workbook(data: bytes, limits: ZipLimits | None = None):
     """An openpyxl workbook in read-only mode with formulas kept as formulas (so they can be refused).
 
-    The caller closes it (``workbook.close()``).
+    Before openpyxl parses anything, the archive is held to ``limits`` (``workbook_limits()``
+    by default) and every part other than a sheet to ``PORTAL_WORKBOOK_MAX_PART_MB``: sheets
+    are read as a stream, the rest whole. The caller closes it (``workbook.close()``).
     """
     from openpyxl import load_workbook
 
+    limits = limits or workbook_limits()
     if not is_zip(data):
         raise UploadRefused(_("This is not an Excel workbook (.xlsx). Save it as .xlsx and upload it again."))
     try:
         archive = open_zip(data, limits)
+        max_part = settings.PORTAL_WORKBOOK_MAX_PART_MB * MB
+        for member in archive.infolist():
+            if not _is_sheet(member.filename) and member.file_size > max_part:
+                raise UploadRefused(
+                    _("“%(name)s” in the archive expands to more than %(mb)s MB.")
+                    % {"name": member.filename[:100], "mb": round(max_part / MB)}
+                )
     except UploadRefused as refused:
         raise UploadRefused(_("The workbook is refused: %(reason)s") % {"reason": refused.message}) from None
     names = set(archive.namelist())

@@ -10,18 +10,18 @@ touching the database (``services.report_import`` saves them, all or none).
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kaohe.core.exports import xlsx_cell, xlsx_row
+from kaohe.core.uploads import UploadRefused, open_workbook
 
 from .models import Goal, GoalPlan, ProgressReport
 from .tree import load_tree
@@ -178,21 +178,21 @@ def _decimal(cell_value, label, errors):
 def read_progress_workbook(plan: GoalPlan, upload) -> ImportResult:
     """Check a filled template against ``plan``; change nothing."""
     result = ImportResult()
+    too_large = _("The file is larger than %(mb)s MB; a filled template is far smaller.") % {
+        "mb": MAX_BYTES // (1024 * 1024)
+    }
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_BYTES:
-        result.errors.append(
-            _("The file is larger than %(mb)s MB; a filled template is far smaller.")
-            % {"mb": MAX_BYTES // (1024 * 1024)}
-        )
+        result.errors.append(too_large)
         return result
-    data = upload.read() if hasattr(upload, "read") else upload
-    if not zipfile.is_zipfile(BytesIO(data)):
-        result.errors.append(_("This is not an Excel workbook (.xlsx). Save it as .xlsx and upload it again."))
+    data = upload.read(MAX_BYTES + 1) if hasattr(upload, "read") else upload
+    if len(data) > MAX_BYTES:
+        result.errors.append(too_large)
         return result
     try:
-        wb = load_workbook(BytesIO(data), read_only=True, data_only=False)
-    except Exception:  # openpyxl raises many kinds on damaged files
-        result.errors.append(_("The workbook cannot be read; it may be damaged. Save it again as .xlsx."))
+        wb = open_workbook(data)  # its parts' sizes are checked before anything is parsed
+    except UploadRefused as refused:
+        result.errors.append(refused.message)
         return result
     try:
         return _read(plan, wb, result)
@@ -219,7 +219,7 @@ def _read(plan, wb, result):
         return result
     ws = wb[wb.sheetnames[0]]
     cols = columns()
-    rows = ws.iter_rows(min_row=3)
+    rows = ws.iter_rows(min_row=3, max_col=len(cols))  # cells past the template's columns are never kept
     header = next(rows, None)
     header_values = [str(cell.value).strip() if cell.value is not None else "" for cell in (header or [])][: len(cols)]
     expected = [str(h) for _k, h, _w in cols]

@@ -221,6 +221,16 @@ CYCLE_ATTACHMENT_MAX_MB = int(os.environ.get("CYCLE_ATTACHMENT_MAX_MB", "10"))
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
 
+# Uploaded workbooks (an .xlsx is a zip of XML parts) are checked before openpyxl parses a byte
+# of them (kaohe.core.uploads.open_workbook): how many parts, how large each part and all of
+# them expand, and how well a large part compresses. Sheets are read as a stream; the other
+# parts (shared strings, styles) are read whole into memory, so they have a smaller limit.
+PORTAL_WORKBOOK_MAX_PARTS = int(os.environ.get("PORTAL_WORKBOOK_MAX_PARTS", "500"))
+PORTAL_WORKBOOK_MAX_SHEET_MB = int(os.environ.get("PORTAL_WORKBOOK_MAX_SHEET_MB", "80"))
+PORTAL_WORKBOOK_MAX_PART_MB = int(os.environ.get("PORTAL_WORKBOOK_MAX_PART_MB", "16"))
+PORTAL_WORKBOOK_MAX_TOTAL_MB = int(os.environ.get("PORTAL_WORKBOOK_MAX_TOTAL_MB", "100"))
+PORTAL_WORKBOOK_MAX_RATIO = int(os.environ.get("PORTAL_WORKBOOK_MAX_RATIO", "100"))
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
