@@ -164,7 +164,7 @@ def _zip_of_text():
     ("data", "message"),
     [
         (b"name,value\n1,2\n", "不是 Excel 工作簿"),
-        (_zip_of_text(), "无法读取"),
+        (_zip_of_text(), "不是 Excel 工作簿"),
     ],
 )
 def test_sup4_not_a_workbook(client, unit_admin, plan, goals, data, message):
