@@ -3,8 +3,13 @@ and a record opens only for those who may read it."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -14,7 +19,8 @@ from kaohe.core.pagination import admin_page
 from kaohe.core.rules import is_office
 from kaohe.org.selectors import active_units
 
-from . import permissions, selectors
+from . import inspection, permissions, selectors, services
+from .forms import InspectionForm
 
 STATE_LABELS = {
     "missing": gettext_lazy("Missing"),
@@ -91,3 +97,150 @@ class ReportOverviewView(CycleAdminView):
             }
         )
         return context
+
+
+def _year(request) -> int:
+    text = request.GET.get("year") or ""
+    this_year = timezone.localdate().year
+    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else this_year
+
+
+class InspectionIndexView(CycleAdminView):
+    """A group member's teams and cadres to inspect; the office's view of every group's progress (CYCLE-4)."""
+
+    template_name = "cycle/admin/inspection_index.html"
+    page_title = gettext_lazy("Inspection by the assessment groups")
+
+    def allowed(self, user) -> bool:
+        return permissions.can_open_inspections(user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        year = _year(self.request)
+        memberships = inspection.memberships_of(user, year=year)
+        unit_ids = set().union(*(m.unit_ids for m in memberships)) if memberships else set()
+        targets = inspection.targets_of_units(unit_ids=unit_ids, year=year)
+        done = selectors.inspections_of(year=year, unit_ids=unit_ids)
+        rows = [(target, done.get((target.kind, target.pk))) for target in targets]
+        this_year = timezone.localdate().year
+        context.update(
+            {
+                "year": year,
+                "years": range(this_year, this_year - 4, -1),
+                "memberships": memberships,
+                "page_obj": admin_page(self.request, rows),
+                "progress": selectors.group_progress(year=year) if is_office(user) else None,
+            }
+        )
+        return context
+
+
+class InspectionTargetView(CycleAdminView):
+    """One team or cadre on one screen for its group (CYCLE-4): plans and progress, work
+    records, comments, commitments, the work report and self-assessment; the group's opinion
+    and score; the leader's confirmation. Only members of the group that holds the unit
+    (and the office, read-only) open it."""
+
+    template_name = "cycle/admin/inspection_target.html"
+
+    def allowed(self, user) -> bool:
+        return permissions.can_open_inspections(user)
+
+    def dispatch(self, request, *args, **kwargs):
+        from kaohe.org.models import Cadre, Team
+
+        if not self.allowed(request.user):
+            raise PermissionDenied
+        self.year = kwargs["year"]
+        model = {"team": Team, "cadre": Cadre}.get(kwargs["kind"])
+        target = model.objects.select_related("unit").filter(pk=kwargs["pk"]).first() if model else None
+        if target is None or target.unit_id is None:
+            raise Http404
+        self.team, self.cadre = (target, None) if model is Team else (None, target)
+        self.unit = target.unit
+        self.membership = inspection.membership_for_unit(request.user, year=self.year, unit_id=self.unit.pk)
+        if self.membership is None and not is_office(request.user):
+            messages.error(request, _("This unit is not assigned to your assessment group."))
+            raise PermissionDenied
+        self.inspection = selectors.inspections_of(year=self.year, unit_ids=[self.unit.pk]).get(
+            (kwargs["kind"], target.pk)
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return (self.cadre or self.team).name
+
+    def get_page_subtitle(self):
+        return f"{self.unit.name} · {self.year}"
+
+    def get_breadcrumbs_items(self):
+        index = {"url": reverse("cycle_admin:inspections") + f"?year={self.year}", "label": _("Inspection")}
+        return [*self.breadcrumbs_items, index, {"url": "", "label": self.get_page_title()}]
+
+    def may_record(self) -> bool:
+        return self.membership is not None and (
+            self.inspection is None
+            or (not self.inspection.is_confirmed and self.inspection.group_id == self.membership.group.pk)
+        )
+
+    def may_confirm(self) -> bool:
+        return (
+            self.membership is not None
+            and self.membership.leader
+            and self.inspection is not None
+            and not self.inspection.is_confirmed
+            and self.inspection.group_id == self.membership.group.pk
+        )
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context.update(
+            selectors.inspection_screen(user=user, year=self.year, unit=self.unit, team=self.team, cadre=self.cadre)
+        )
+        context.update(
+            {
+                "year": self.year,
+                "unit": self.unit,
+                "team": self.team,
+                "cadre": self.cadre,
+                "inspection": self.inspection,
+                "membership": self.membership,
+                "may_record": self.may_record(),
+                "may_confirm": self.may_confirm(),
+                "form": form or InspectionForm(instance=self.inspection),
+            }
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "confirm":
+            if not self.may_confirm():
+                messages.error(request, _("Only the group leader confirms an inspection the group has recorded."))
+                raise PermissionDenied
+            services.inspection_confirm(user=request.user, inspection=self.inspection)
+            messages.success(request, _("Inspection confirmed."))
+            return redirect(request.path)
+        if not self.may_record():
+            messages.error(request, _("You cannot record this inspection."))
+            raise PermissionDenied
+        form = InspectionForm(request.POST, instance=self.inspection)
+        if form.is_valid():
+            try:
+                services.inspection_record(
+                    user=request.user,
+                    group=self.membership.group,
+                    year=self.year,
+                    team=self.team,
+                    cadre=self.cadre,
+                    opinion=form.cleaned_data["opinion"],
+                    score=form.cleaned_data["score"],
+                    grade=form.cleaned_data["grade"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Inspection saved."))
+                return redirect(request.path)
+        return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -13,7 +13,7 @@ from kaohe.core.rules import is_office
 from kaohe.org.models import Cadre, Team
 
 from .attachments import ATTACHMENT_EXTENSIONS, validate_attachment
-from .models import Commitment, GoalGrade, OverallGrade, WorkReport
+from .models import Commitment, GoalGrade, Inspection, OverallGrade, WorkReport
 from .selectors import linkable_goals
 
 
@@ -213,3 +213,26 @@ class GoalGradeForm(forms.Form):
 
 
 OVERALL_CHOICES = [("", "—")] + OverallGrade.choices
+
+
+class InspectionForm(forms.ModelForm):
+    """The group's opinion and score or grade for one team or cadre (CYCLE-4)."""
+
+    class Meta:
+        model = Inspection
+        fields = ["opinion", "score", "grade"]
+        widgets = {"opinion": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["score"].validators += [MinValueValidator(0), MaxValueValidator(100)]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("score") is None and not cleaned.get("grade"):
+            raise ValidationError(_("Give a score or a grade."))
+        return cleaned
+
+    def _post_clean(self):
+        # The target, year and group are set by the service.
+        pass

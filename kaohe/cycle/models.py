@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +21,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
 from kaohe.goals.models import Goal
-from kaohe.org.models import Cadre, Team, Unit
+from kaohe.org.models import Cadre, Team, Unit, WorkGroup
 
 from .attachments import ATTACHMENT_EXTENSIONS, attachment_path, validate_attachment
 
@@ -291,3 +291,54 @@ class GoalSelfAssessment(models.Model):
 
     def __str__(self):
         return f"{self.goal} · {self.get_grade_display()}"
+
+
+class Inspection(TargetFields):
+    """An assessment work group's inspection of a team or cadre (上级考核组考察, CYCLE-4): its
+    opinion and a score or grade, recorded by a member of the group that holds the unit and
+    confirmed by the group's leader. Once confirmed it is final."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    group = models.ForeignKey(
+        WorkGroup, verbose_name=_("assessment work group"), on_delete=models.PROTECT, related_name="inspections"
+    )
+    opinion = models.TextField(_("inspection opinion"), max_length=5000)
+    score = models.DecimalField(
+        _("inspection score"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("0-100."),
+    )
+    grade = models.CharField(_("inspection grade"), max_length=12, choices=OverallGrade.choices, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-year", "group", "unit_id", "team_id", "cadre__name"]
+        constraints = [
+            one_target_constraint("cycle_inspection_one_target"),
+            models.UniqueConstraint(
+                fields=["year", "team"], condition=Q(team__isnull=False), name="cycle_inspection_unique_team_year"
+            ),
+            models.UniqueConstraint(
+                fields=["year", "cadre"], condition=Q(cadre__isnull=False), name="cycle_inspection_unique_cadre_year"
+            ),
+        ]
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+
+    def __str__(self):
+        return f"{self.target_name} {self.year}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

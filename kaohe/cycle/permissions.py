@@ -148,3 +148,15 @@ def can_read_report(who, report: WorkReport) -> bool:
 
 def can_see_report_overview(user) -> bool:
     return is_office(user) or (RoleCode.UNIT_ADMIN in roles_of(user) and getattr(user, "unit_id", None) is not None)
+
+
+def can_open_inspections(user) -> bool:
+    """The inspection screens: the office, and members of assessment groups (CYCLE-4). What a
+    member may open is then limited to their groups' units."""
+    if is_office(user):
+        return True
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    from kaohe.org.models import WorkGroup
+
+    return WorkGroup.objects.filter(kind=WorkGroup.Kind.ASSESSMENT, members__user=user).exists()

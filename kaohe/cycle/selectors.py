@@ -254,3 +254,90 @@ def report_overview(*, year: int, unit_id: int | None = None) -> list[dict]:
             row["state"] = "on_time"
     rows.sort(key=lambda row: (row["unit"].name, row["cadre"] is not None, row["cadre"].name if row["cadre"] else ""))
     return rows
+
+
+def inspections_of(*, year: int, unit_ids=None) -> dict[tuple[str, int], object]:
+    """The year's inspections by ``("team"|"cadre", id)``. One query."""
+    from .models import Inspection
+
+    inspections = Inspection.objects.filter(year=year).select_related("group", "recorded_by", "confirmed_by")
+    if unit_ids is not None:
+        inspections = inspections.filter(unit_id__in=list(unit_ids))
+    return {("cadre", i.cadre_id) if i.cadre_id else ("team", i.team_id): i for i in inspections}
+
+
+def inspection_scores(year: int) -> dict[tuple[str, int], dict]:
+    """The confirmed inspection results of ``year`` for the yearly results (CYCLE-4):
+    ``{("team"|"cadre", id): {"score": Decimal | None, "grade": str, "group": name}}``.
+    Only what a group's leader has confirmed counts. One query."""
+    from .models import Inspection
+
+    rows = Inspection.objects.filter(year=year, confirmed_at__isnull=False).select_related("group")
+    return {
+        (("cadre", row.cadre_id) if row.cadre_id else ("team", row.team_id)): {
+            "score": row.score,
+            "grade": row.grade,
+            "group": row.group.name,
+        }
+        for row in rows
+    }
+
+
+def group_progress(*, year: int) -> list[dict]:
+    """Each assessment group of the year with how many of its teams and cadres have an
+    inspection recorded and confirmed (the office's overview, CYCLE-4)."""
+    from .inspection import targets_of_units, year_groups
+
+    groups = list(year_groups(year=year))
+    inspections = inspections_of(year=year)
+    rows = []
+    for group in groups:
+        targets = targets_of_units(unit_ids=[unit.pk for unit in group.units.all()], year=year)
+        done = [inspections.get((target.kind, target.pk)) for target in targets]
+        rows.append(
+            {
+                "group": group,
+                "units": list(group.units.all()),
+                "targets": len(targets),
+                "recorded": sum(1 for item in done if item is not None),
+                "confirmed": sum(1 for item in done if item is not None and item.is_confirmed),
+            }
+        )
+    return rows
+
+
+def inspection_screen(*, user, year: int, unit, team=None, cadre=None) -> dict:
+    """Everything a group reads about one team or cadre on one screen (CYCLE-4), as far as
+    ``user`` may read it: goals with their latest progress, the latest work records, comments,
+    commitments and the work report with its self-assessment. A fixed number of queries."""
+    from kaohe.comments.selectors import unit_comments
+    from kaohe.goals.selectors import goal_flat_nodes, visible_goals
+
+    from .permissions import can_read_report, may_read_unit_records
+
+    goals = visible_goals(user).filter(plan__year=year).select_related("plan", "indicator__measure_unit")
+    if cadre is not None:
+        goals = goals.filter(assignments__cadre=cadre).distinct()
+    else:
+        goals = goals.filter(plan__unit=unit, parent__isnull=True)
+    goal_nodes = goal_flat_nodes(user=user, goals=list(goals.order_by("plan__unit__name", "sort_order", "pk")))
+    records = []
+    if may_read_unit_records(user, unit=unit):
+        records = list(record_timeline(cadre=cadre, unit=None if cadre else unit, team_only=cadre is None)[:20])
+    comments = unit_comments(user=user, unit=unit)
+    if team is not None:
+        comments = comments.filter(Q(team=team) | Q(team__isnull=True))
+    commitments = visible_commitments(user).filter(year=year)
+    commitments = commitments.filter(cadre=cadre) if cadre is not None else commitments.filter(team=team)
+    report = report_of(year=year, team=team, cadre=cadre)
+    if report is not None and not can_read_report(user, report):
+        report = None
+    if report is not None:
+        report = report_detail(pk=report.pk)
+    return {
+        "goal_nodes": goal_nodes,
+        "records": records,
+        "comments": list(comments[:20]),
+        "commitments": list(_with_details(commitments)),
+        "report": report,
+    }

@@ -14,12 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from .models import GoalSelfAssessment, ReportDeadline, WorkRecord, WorkRecordAttachment, WorkReport
+from .models import GoalSelfAssessment, Inspection, ReportDeadline, WorkRecord, WorkRecordAttachment, WorkReport
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from kaohe.accounts.models import User
     from kaohe.goals.models import Goal
-    from kaohe.org.models import Cadre, Team
+    from kaohe.org.models import Cadre, Team, WorkGroup
 
 
 @transaction.atomic
@@ -120,3 +122,48 @@ def work_report_save(
         assessment.save()
     log(instance=report, action="wagtail.publish" if submit else "wagtail.edit", user=user)
     return report
+
+
+@transaction.atomic
+def inspection_record(
+    *,
+    user: User,
+    group: WorkGroup,
+    year: int,
+    team: Team | None = None,
+    cadre: Cadre | None = None,
+    opinion: str,
+    score: Decimal | None,
+    grade: str,
+) -> Inspection:
+    """Record (or change) a group's inspection opinion and score or grade for a team or cadre
+    (CYCLE-4). The caller has checked that ``user`` is a member of ``group`` and that the group
+    holds the unit. Refused when the leader has already confirmed it, or with neither a score
+    nor a grade."""
+    lookup = {"year": year, "cadre": cadre} if cadre is not None else {"year": year, "team": team}
+    inspection = Inspection.objects.select_for_update().filter(**lookup).first()
+    if inspection is None:
+        inspection = Inspection(year=year, team=team, cadre=cadre, group=group)
+    elif inspection.is_confirmed:
+        raise ValidationError(_("The group leader has confirmed this inspection; it can no longer be changed."))
+    elif inspection.group_id != group.pk:
+        raise ValidationError(_("Another assessment group has inspected this team or cadre."))
+    if score is None and not grade:
+        raise ValidationError(_("Give a score or a grade."))
+    inspection.opinion, inspection.score, inspection.grade, inspection.recorded_by = opinion, score, grade, user
+    inspection.full_clean()
+    inspection.save()
+    log(instance=inspection, action="wagtail.edit", user=user)
+    return inspection
+
+
+@transaction.atomic
+def inspection_confirm(*, user: User, inspection: Inspection) -> Inspection:
+    """The group leader confirms an inspection (CYCLE-4): from then on it is final and counts."""
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if inspection.is_confirmed:
+        return inspection
+    inspection.confirmed_by, inspection.confirmed_at = user, timezone.now()
+    inspection.save(update_fields=["confirmed_by", "confirmed_at"])
+    log(instance=inspection, action="wagtail.publish", user=user)
+    return inspection

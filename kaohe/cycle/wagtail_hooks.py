@@ -96,6 +96,11 @@ class ReportDeadlineViewSet(RuleSnippetViewSet):
     panels = [FieldPanel("year"), FieldPanel("deadline"), FieldPanel("note")]
 
 
+class InspectionMenuItem(MenuItem):
+    def is_shown(self, request):
+        return permissions.can_open_inspections(request.user)
+
+
 class ReportOverviewMenuItem(MenuItem):
     def is_shown(self, request):
         return permissions.can_see_report_overview(request.user)
@@ -117,7 +122,10 @@ class CycleViewSetGroup(SnippetViewSetGroup):
         reports = ReportOverviewMenuItem(
             _("Work reports"), reverse_lazy("cycle_admin:reports"), icon_name="doc-full", order=120
         )
-        return super().get_submenu_items() + [reports]
+        inspections = InspectionMenuItem(
+            _("Inspection"), reverse_lazy("cycle_admin:inspections"), icon_name="search", order=140
+        )
+        return super().get_submenu_items() + [reports, inspections]
 
 
 register_snippet(CycleViewSetGroup)
