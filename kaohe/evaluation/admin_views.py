@@ -25,8 +25,25 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from kaohe.core.numbers import round_score
 
 from . import exports, pdf, selectors, services
-from .forms import AddTargetsForm, CopySystemForm, GenerateAccountsForm, PaperBallotForm, RevokeAccountForm
-from .models import Ballot, EvaluationAccount, EvaluationTask, EvaluatorCategory, IndicatorSystem, TaskRater, TaskTarget
+from .forms import (
+    AddTargetsForm,
+    CopySystemForm,
+    GenerateAccountsForm,
+    PaperBallotForm,
+    PaperCorrectForm,
+    PaperVoidForm,
+    RevokeAccountForm,
+)
+from .models import (
+    Ballot,
+    EvaluationAccount,
+    EvaluationTask,
+    EvaluatorCategory,
+    IndicatorSystem,
+    PaperCheckEntry,
+    TaskRater,
+    TaskTarget,
+)
 from .permissions import account_rules, ballot_rules, indicator_system_rules, target_result_rules, task_rules
 from .sheets import ballot_sheet
 
@@ -74,6 +91,7 @@ class TaskView(WagtailAdminTemplateMixin, TemplateView):
                 "can_change_task": task_rules.can_for(user, "change", self.task),
                 "can_manage_accounts": account_rules.can(user, "add"),
                 "can_enter_paper": ballot_rules.can(user, "add"),
+                "can_change_ballots": ballot_rules.can(user, "change"),
                 "can_view_results": target_result_rules.can(user, "view"),
             }
         )
@@ -290,6 +308,7 @@ class PaperEntryView(TaskView):
     action = "add"
     template_name = "evaluation/admin/paper_entry.html"
     title = gettext_lazy("Enter paper ballots")
+    check = False  # the second keying of double entry: stored apart, never counted
 
     def dispatch(self, request, *args, **kwargs):
         self.category = get_object_or_404(EvaluatorCategory, pk=kwargs["category_pk"])
@@ -311,8 +330,11 @@ class PaperEntryView(TaskView):
                 "category": self.category,
                 "sheet": sheet,
                 "form": kwargs.get("form") or PaperBallotForm(sheet=sheet),
-                "entered": Ballot.objects.filter(
-                    task=self.task, category=self.category, source=Ballot.Source.PAPER
+                "check": self.check,
+                "entered": (
+                    PaperCheckEntry.objects.filter(task=self.task, category=self.category)
+                    if self.check
+                    else Ballot.objects.filter(task=self.task, category=self.category, source=Ballot.Source.PAPER)
                 ).count(),
                 "quota": [
                     {
@@ -333,6 +355,8 @@ class PaperEntryView(TaskView):
         form = PaperBallotForm(request.POST, sheet=self.sheet())
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
+        if self.check:
+            return self._record_check(request, form)
         try:
             ballot = services.paper_ballot_record(
                 task=self.task,
@@ -356,6 +380,123 @@ class PaperEntryView(TaskView):
                 % {"number": number, "reason": ballot.invalid_reason},
             )
         return redirect("evaluation_admin:paper_entry", pk=self.task.pk, category_pk=self.category.pk)
+
+    def _record_check(self, request, form):
+        try:
+            entry = services.paper_check_record(
+                task=self.task,
+                category=self.category,
+                answers=form.cleaned_data["answers"],
+                paper_serial=form.cleaned_data["paper_serial"],
+                user=request.user,
+            )
+        except services.EvaluationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(request, _("Slip %(number)s keyed the second time.") % {"number": entry.paper_serial})
+        return redirect("evaluation_admin:paper_check", pk=self.task.pk, category_pk=self.category.pk)
+
+
+class PaperCheckView(PaperEntryView):
+    """Double entry: a second person keys a batch of paper ballots again; the portal shows where they differ."""
+
+    title = gettext_lazy("Key paper ballots a second time")
+    check = True
+
+
+class PaperDifferencesView(TaskView):
+    """Where the second keying of paper ballots differs from the counted entry (double entry, EVAL-6)."""
+
+    rules = ballot_rules
+    template_name = "evaluation/admin/paper_differences.html"
+    title = gettext_lazy("Double entry: differences")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        agreed, differences = services.paper_check_differences(self.task)
+        ballots = dict(
+            Ballot.objects.filter(
+                task=self.task, source=Ballot.Source.PAPER, paper_serial__in=[d.number for d in differences]
+            ).values_list("paper_serial", "pk")
+        )
+        context.update({"agreed": agreed, "rows": [(item, ballots.get(item.number)) for item in differences]})
+        return context
+
+
+class PaperBallotView(TaskView):
+    """One typed paper ballot: correct its ratings or void it, each with a reason that is logged (EVAL-6)."""
+
+    rules = ballot_rules
+    action = "change"
+    template_name = "evaluation/admin/paper_ballot.html"
+    title = gettext_lazy("Void or correct a paper ballot")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.ballot = get_object_or_404(
+            Ballot.objects.select_related("category"),
+            pk=kwargs["ballot_pk"],
+            task_id=kwargs["pk"],
+            source=Ballot.Source.PAPER,
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return f"{self.task.name} · {self.ballot.category.name} · {self.ballot.paper_serial}"
+
+    def sheet(self):
+        if not hasattr(self, "_sheet"):
+            self._sheet = ballot_sheet(task_id=self.task.pk, category_id=self.ballot.category_id)
+        return self._sheet
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sheet = self.sheet()
+        context.update(
+            {
+                "ballot": self.ballot,
+                "category": self.ballot.category,
+                "correct_form": kwargs.get("correct_form")
+                or PaperCorrectForm(sheet=sheet, initial=PaperCorrectForm.initial_for(self.ballot, sheet)),
+                "void_form": kwargs.get("void_form") or PaperVoidForm(),
+            }
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "void":
+            form = PaperVoidForm(request.POST)
+            if not form.is_valid():
+                return self.render_to_response(self.get_context_data(void_form=form), status=400)
+            try:
+                services.paper_ballot_void(ballot=self.ballot, user=request.user, **form.cleaned_data)
+            except services.EvaluationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+                return self.render_to_response(self.get_context_data(void_form=form), status=400)
+            messages.success(request, _("Paper ballot %(number)s voided.") % {"number": self.ballot.paper_serial})
+            return redirect("evaluation_admin:paper", pk=self.task.pk)
+        form = PaperCorrectForm(request.POST, sheet=self.sheet())
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(correct_form=form), status=400)
+        try:
+            ballot = services.paper_ballot_correct(
+                ballot=self.ballot,
+                answers=form.cleaned_data["answers"],
+                spoiled_reason=form.cleaned_data["spoiled_reason"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+            )
+        except services.EvaluationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+            return self.render_to_response(self.get_context_data(correct_form=form), status=400)
+        messages.success(
+            request,
+            _("Paper ballot %(number)s corrected: %(validity)s.")
+            % {"number": ballot.paper_serial, "validity": _("valid") if ballot.is_valid else _("invalid")},
+        )
+        return redirect("evaluation_admin:paper", pk=self.task.pk)
 
 
 class PaperFormPdfView(View):

@@ -303,9 +303,20 @@ def _last_year(evaluators, targets, team_template, cadre_template) -> Evaluation
                         remarks=remarks,
                     )
                 )
-        # Paper ballots of the grassroots representatives who voted in the meeting room.
+        # Paper ballots of the grassroots representatives who voted in the meeting room: each names its slip,
+        # whose account it used up.
         if category_name == "基层代表":
             for number in range(1, 13):
+                serial += 1
+                accounts.append(
+                    EvaluationAccount(
+                        task=task,
+                        category=category,
+                        serial=serial,
+                        code_digest=codes.account_digest(codes.new_code()),
+                        status=EvaluationAccount.Status.SUBMITTED,
+                    )
+                )
                 answers = _check(sheet, _ballot_answers(rng, sheet, quality))
                 valid = number not in (5, 11)
                 if not valid:
@@ -318,7 +329,7 @@ def _last_year(evaluators, targets, team_template, cadre_template) -> Evaluation
                         category=category,
                         source=Ballot.Source.PAPER,
                         cast_on=cast_on,
-                        paper_serial=f"J{number:03d}",
+                        paper_serial=f"{serial:04d}",
                         answers=answers,
                         is_valid=valid,
                         invalid_reason="\n".join(reasons),

@@ -216,14 +216,18 @@ class ReceiptForm(forms.Form):
 
 
 class PaperBallotForm(forms.Form):
-    """The office types one paper ballot: a number, one line per target, and whether it was spoiled.
+    """The office types one paper ballot: its slip's number, one line per target, and whether it was spoiled.
 
     Each target's line holds one key per indicator (``ABBA`` for four
     indicators, a space or ``-`` for a blank); on a numeric scale, the
     numbers separated by spaces.
     """
 
-    paper_serial = forms.CharField(label=_("Ballot number"), max_length=30, required=False)
+    paper_serial = forms.CharField(
+        label=_("Slip number"),
+        max_length=30,
+        help_text=_("The number of the evaluator's slip, written on the paper ballot: that slip can no longer vote."),
+    )
     spoiled_reason = forms.CharField(
         label=_("Spoiled: reason"),
         max_length=300,
@@ -295,3 +299,33 @@ class PaperBallotForm(forms.Form):
 class CopySystemForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     name = forms.CharField(label=pgettext_lazy("thing", "name"), max_length=100)
+
+
+class PaperVoidForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+    free_slip = forms.BooleanField(
+        label=_("The slip number was typed wrong"),
+        required=False,
+        help_text=_("Removes this entry and frees the slip; then type the paper again under its right number."),
+    )
+
+
+class PaperCorrectForm(PaperBallotForm):
+    """The ratings of a typed paper ballot, corrected after checking the paper, with the reason."""
+
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=300)
+
+    def __init__(self, *args, sheet, **kwargs):
+        super().__init__(*args, sheet=sheet, **kwargs)
+        del self.fields["paper_serial"]
+
+    @staticmethod
+    def initial_for(ballot, sheet) -> dict:
+        """The form's lines from a ballot's answers: one key per indicator, “-” for a blank."""
+        initial = {}
+        for section in sheet.sections:
+            for target in section.targets:
+                row = ballot.answers.get(str(target.pk), {})
+                values = [row.get(str(indicator.pk), "-") for indicator in section.indicators]
+                initial[f"t{target.pk}"] = (" " if section.numeric else "").join(values).rstrip("-").rstrip()
+        return initial

@@ -15,6 +15,7 @@ import secrets
 import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -664,6 +665,39 @@ class Ballot(models.Model):
 
     def __str__(self):
         return f"{self.task} · {self.category} · {self.get_source_display()}"
+
+
+class PaperCheckEntry(models.Model):
+    """A paper ballot keyed a second time, by a second person, to check the first entry (double entry, EVAL-6).
+
+    Never counted: the office compares it with the counted ballot of the same
+    slip number and corrects the ballot where the paper says otherwise.
+    """
+
+    task = models.ForeignKey(
+        EvaluationTask, verbose_name=_("evaluation task"), on_delete=models.CASCADE, related_name="paper_checks"
+    )
+    category = models.ForeignKey(
+        EvaluatorCategory, verbose_name=_("evaluator category"), on_delete=models.PROTECT, related_name="+"
+    )
+    paper_serial = models.CharField(_("slip number"), max_length=30)
+    answers = models.JSONField(_("answers"), default=dict)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("keyed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("second keying of a paper ballot")
+        verbose_name_plural = _("second keyings of paper ballots")
+        constraints = [models.UniqueConstraint("task", "paper_serial", name="evaluation_paper_check_unique")]
+
+    def __str__(self):
+        return f"{self.task} · {self.paper_serial}"
 
 
 class TargetResult(models.Model):

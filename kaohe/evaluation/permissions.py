@@ -66,10 +66,11 @@ class EvaluationAccountRules(Rules):
 
 
 class BallotRules(Rules):
-    """The office enters paper ballots and sees the list it typed in; cast ballots never change."""
+    """The office enters paper ballots, sees the list it typed in and, while the task is open, voids or corrects
+    a typed paper ballot with a reason (logged); online ballots never change."""
 
     model = Ballot
-    anywhere = {"view": OFFICE, "add": OFFICE}
+    anywhere = {"view": OFFICE, "add": OFFICE, "change": OFFICE}
 
 
 class DraftRules(Rules):

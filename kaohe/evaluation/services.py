@@ -51,6 +51,7 @@ from .models import (
     EvaluatorCategory,
     Indicator,
     IndicatorSystem,
+    PaperCheckEntry,
     RatingLevel,
     TargetCategory,
     TaskTarget,
@@ -520,6 +521,85 @@ def _ballot_table_rewrite(task: EvaluationTask) -> None:
     BallotBoxEntry.objects.filter(task=task).delete()
 
 
+def slip_number(raw) -> int | None:
+    """The number of an evaluator's slip as typed (``7``, ``0007``, ``No.7``), or None."""
+    text = str(raw or "").strip().upper().removeprefix("NO.").removeprefix("NO").strip()
+    if not text.isdigit() or len(text) > 9:
+        return None
+    number = int(text)
+    return number if number > 0 else None
+
+
+def _use_slip_for_paper(task: EvaluationTask, category: EvaluatorCategory, number: int) -> EvaluationAccount:
+    """Lock the account of slip ``number`` and use it up for a paper ballot (inside a transaction).
+
+    A slip is one vote: online or on paper, never both (EVAL-10). A draft the
+    evaluator may have saved online is discarded with it.
+    """
+    account = (
+        EvaluationAccount.objects.select_for_update(of=("self",))
+        .select_related("category")
+        .filter(task=task, serial=number)
+        .first()
+    )
+    if account is None:
+        raise EvaluationError(_("No slip of this task has the number %(number)s.") % {"number": f"{number:04d}"})
+    if account.category_id != category.pk:
+        raise EvaluationError(
+            _("Slip %(number)s belongs to “%(category)s”, not to this evaluator category.")
+            % {"number": account.serial_display, "category": account.category.name}
+        )
+    if account.status == Status.REVOKED:
+        raise EvaluationError(
+            _("Slip %(number)s was revoked; the paper ballot of its replacement counts.")
+            % {"number": account.serial_display}
+        )
+    if account.status == Status.SUBMITTED:
+        raise EvaluationError(
+            _(
+                "Slip %(number)s has already been used to vote, online or on paper: one person cannot vote twice. "
+                "This paper ballot is not counted."
+            )
+            % {"number": account.serial_display}
+        )
+    Draft.objects.filter(account=account).delete()
+    EvaluationAccount.objects.filter(pk=account.pk).update(status=Status.SUBMITTED)
+    return account
+
+
+def _check_ballots_within_accounts(task: EvaluationTask, category: EvaluatorCategory) -> None:
+    """A task never holds more ballots of a category than slips used in it (each ballot uses one up)."""
+    ballots = Ballot.objects.filter(task=task, category=category).count()
+    ballots += BallotBoxEntry.objects.filter(task=task, category=category).count()
+    used = EvaluationAccount.objects.filter(task=task, category=category, status=Status.SUBMITTED).count()
+    if ballots > used:
+        raise EvaluationError(
+            _(
+                "This evaluator category would hold %(ballots)s ballots for %(used)s used slips. Nothing was "
+                "entered; check the ballots already typed."
+            )
+            % {"ballots": ballots, "used": used}
+        )
+
+
+def _paper_validity(sheet: BallotSheet, answers: dict, spoiled_reason: str) -> tuple[dict, list[str]]:
+    cleaned, errors = sheet.clean(answers)
+    if errors:
+        raise EvaluationError(*errors)
+    reasons = []
+    if spoiled_reason.strip():
+        reasons.append(spoiled_reason.strip()[:300])
+    reasons += sheet.validate(cleaned)
+    return cleaned, reasons
+
+
+def _lock_open_task(task: EvaluationTask) -> EvaluationTask:
+    locked = EvaluationTask.objects.select_for_update().filter(pk=task.pk, closed_at__isnull=True).first()
+    if locked is None:
+        raise EvaluationError(_("The task is closed: its results have been computed."))
+    return locked
+
+
 def paper_ballot_record(
     *,
     task: EvaluationTask,
@@ -532,47 +612,223 @@ def paper_ballot_record(
 ) -> Ballot:
     """Enter a paper ballot (EVAL-6): validated like an online one; a breach makes it invalid, with the reason.
 
-    Values that are not ratings are typing mistakes, refused so the clerk can
-    correct them; ``spoiled_reason`` records a ballot the clerk found spoiled.
+    ``paper_serial`` is the number of the slip the ballot was issued with; the
+    slip's account is used up in the same transaction, so that its code can no
+    longer vote online, and a slip that has voted online is refused here: one
+    person, one ballot (EVAL-10). Values that are not ratings are typing
+    mistakes, refused so the clerk can correct them; ``spoiled_reason`` records
+    a ballot the clerk found spoiled.
     """
     if not task.accepts_paper:
         raise EvaluationError(_("This evaluation takes online ballots only."))
     sheet = ballot_sheet(task_id=task.pk, category_id=category.pk)
     if not sheet.sections:
         raise EvaluationError(_("This evaluator category rates nothing in this task."))
-    cleaned, errors = sheet.clean(answers)
-    if errors:
-        raise EvaluationError(*errors)
-    reasons = []
-    if spoiled_reason.strip():
-        reasons.append(spoiled_reason.strip()[:300])
-    reasons += sheet.validate(cleaned)
-    paper_serial = (paper_serial or "").strip()[:30]
+    number = slip_number(paper_serial)
+    if number is None:
+        raise EvaluationError(_("Type the number printed on the evaluator's slip (on the paper ballot too)."))
+    cleaned, reasons = _paper_validity(sheet, answers, spoiled_reason)
     try:
         with transaction.atomic():
             # Locked so that a ballot typed while the office closes the task is either counted or refused.
-            if EvaluationTask.objects.select_for_update().filter(pk=task.pk, closed_at__isnull=True).first() is None:
-                raise EvaluationError(_("The task is closed: its results have been computed."))
+            _lock_open_task(task)
+            account = _use_slip_for_paper(task, category, number)
             ballot = Ballot.objects.create(
                 task=task,
                 category=category,
                 source=Ballot.Source.PAPER,
                 cast_on=timezone.localdate(),
-                paper_serial=paper_serial,
+                paper_serial=account.serial_display,
                 answers=cleaned,
                 remarks=sheet.clean_remarks(remarks or {}, allowed=category.can_give_feedback),
                 is_valid=not reasons,
                 invalid_reason="\n".join(reasons),
             )
+            _check_ballots_within_accounts(task, category)
             log(
                 task,
                 "evaluation.paper_ballot",
                 user=user,
-                data={"category": category.name, "number": paper_serial, "valid": not reasons},
+                data={"category": category.name, "number": ballot.paper_serial, "valid": not reasons},
             )
     except IntegrityError as exc:
         raise EvaluationError(_("A paper ballot with this number has already been entered.")) from exc
     return ballot
+
+
+def _locked_paper_ballot(ballot: Ballot) -> Ballot:
+    locked = Ballot.objects.select_for_update().select_related("category").filter(pk=ballot.pk).first()
+    if locked is None or locked.source != Ballot.Source.PAPER:
+        raise EvaluationError(_("Only a paper ballot typed by the office can be voided or corrected."))
+    return locked
+
+
+def _required_reason(reason: str) -> str:
+    reason = (reason or "").strip()[:300]
+    if not reason:
+        raise EvaluationError(_("Give the reason: it is kept in the history."))
+    return reason
+
+
+def paper_ballot_void(*, ballot: Ballot, reason: str, free_slip: bool = False, user=None) -> None:
+    """Void a typed paper ballot, with a reason, logged (EVAL-6).
+
+    A voided ballot stays in the list as invalid and its slip stays used. When
+    the slip number itself was typed wrong (``free_slip``), the entry is removed
+    and that slip can vote again; the paper is then typed under its right number.
+    """
+    reason = _required_reason(reason)
+    with transaction.atomic():
+        _lock_open_task(ballot.task)
+        locked = _locked_paper_ballot(ballot)
+        number = locked.paper_serial
+        if free_slip:
+            EvaluationAccount.objects.filter(
+                task_id=locked.task_id, serial=slip_number(number) or 0, status=Status.SUBMITTED
+            ).update(status=Status.ISSUED)
+            locked.delete()
+        else:
+            locked.is_valid = False
+            locked.invalid_reason = _("Voided: %(reason)s") % {"reason": reason}
+            locked.save(update_fields=["is_valid", "invalid_reason"])
+        log(
+            ballot.task,
+            "evaluation.paper_ballot_void",
+            user=user,
+            data={"category": locked.category.name, "number": number, "reason": reason, "slip_freed": free_slip},
+        )
+
+
+def paper_ballot_correct(*, ballot: Ballot, answers: dict, spoiled_reason: str = "", reason: str, user=None) -> Ballot:
+    """Correct the ratings of a typed paper ballot after checking the paper, with a reason, logged (EVAL-6).
+
+    The corrected ballot is validated again like a new one.
+    """
+    reason = _required_reason(reason)
+    sheet = ballot_sheet(task_id=ballot.task_id, category_id=ballot.category_id)
+    cleaned, reasons = _paper_validity(sheet, answers, spoiled_reason)
+    with transaction.atomic():
+        _lock_open_task(ballot.task)
+        locked = _locked_paper_ballot(ballot)
+        was_valid = locked.is_valid
+        locked.answers = cleaned
+        locked.is_valid = not reasons
+        locked.invalid_reason = "\n".join(reasons)
+        locked.save(update_fields=["answers", "is_valid", "invalid_reason"])
+        log(
+            ballot.task,
+            "evaluation.paper_ballot_correct",
+            user=user,
+            data={
+                "category": locked.category.name,
+                "number": locked.paper_serial,
+                "reason": reason,
+                "was_valid": was_valid,
+                "valid": locked.is_valid,
+            },
+        )
+    return locked
+
+
+def paper_check_record(
+    *,
+    task: EvaluationTask,
+    category: EvaluatorCategory,
+    answers: dict,
+    paper_serial: str,
+    user=None,
+) -> PaperCheckEntry:
+    """Key a paper ballot a second time, by a second person, to check the first entry (double entry).
+
+    The check entry is never counted; ``paper_check_differences`` lists where it
+    and the counted ballot of the same slip differ. Keying a number again
+    replaces that number's check entry.
+    """
+    sheet = ballot_sheet(task_id=task.pk, category_id=category.pk)
+    number = slip_number(paper_serial)
+    if number is None:
+        raise EvaluationError(_("Type the number printed on the evaluator's slip (on the paper ballot too)."))
+    cleaned, errors = sheet.clean(answers)
+    if errors:
+        raise EvaluationError(*errors)
+    with transaction.atomic():
+        entry, _created = PaperCheckEntry.objects.update_or_create(
+            task=task,
+            paper_serial=f"{number:04d}",
+            defaults={
+                "category": category,
+                "answers": cleaned,
+                "entered_by": user if getattr(user, "pk", None) else None,
+            },
+        )
+        log(task, "evaluation.paper_check", user=user, data={"category": category.name, "number": entry.paper_serial})
+    return entry
+
+
+@dataclass
+class PaperDifference:
+    number: str
+    category: str
+    problem: str
+    cells: list[str]
+
+
+def paper_check_differences(task: EvaluationTask) -> tuple[int, list[PaperDifference]]:
+    """(numbers keyed twice that agree, every difference) between typed paper ballots and their second keying."""
+    from .sheets import task_sheets
+
+    sheets = task_sheets(task_id=task.pk)
+    paper = Ballot.objects.filter(task=task, source=Ballot.Source.PAPER).select_related("category")
+    first = {ballot.paper_serial: ballot for ballot in paper}
+    checks = {c.paper_serial: c for c in PaperCheckEntry.objects.filter(task=task).select_related("category")}
+    agreed = 0
+    differences = []
+    for number, check in sorted(checks.items()):
+        ballot = first.get(number)
+        if ballot is None:
+            differences.append(
+                PaperDifference(number, check.category.name, _("Keyed the second time only: not counted."), [])
+            )
+            continue
+        if ballot.category_id != check.category_id:
+            differences.append(
+                PaperDifference(
+                    number,
+                    ballot.category.name,
+                    _("Typed as “%(first)s” the first time, “%(second)s” the second time.")
+                    % {"first": ballot.category.name, "second": check.category.name},
+                    [],
+                )
+            )
+            continue
+        sheet = sheets.get(ballot.category_id)
+        cells = []
+        for section in sheet.sections if sheet else []:
+            for target in section.targets:
+                for indicator in section.indicators:
+                    a = ballot.answers.get(str(target.pk), {}).get(str(indicator.pk), "")
+                    b = check.answers.get(str(target.pk), {}).get(str(indicator.pk), "")
+                    if a != b:
+                        cells.append(
+                            _("%(target)s, “%(indicator)s”: %(first)s / %(second)s")
+                            % {
+                                "target": target.display_name,
+                                "indicator": indicator.name,
+                                "first": a or "—",
+                                "second": b or "—",
+                            }
+                        )
+        if cells:
+            differences.append(PaperDifference(number, ballot.category.name, _("The two entries differ."), cells))
+        else:
+            agreed += 1
+    missing = sorted(set(first) - set(checks))
+    if checks:
+        differences += [
+            PaperDifference(number, first[number].category.name, _("Not keyed the second time yet."), [])
+            for number in missing
+        ]
+    return agreed, differences
 
 
 # --- Closing and tallying (EVAL-8) ----------------------------------------------------

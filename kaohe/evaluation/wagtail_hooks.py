@@ -237,6 +237,46 @@ def register_evaluation_log_actions(actions):
                 "valid": valid,
             }
 
+    @actions.register_action("evaluation.paper_ballot_void")
+    class PaperVoidFormatter(LogFormatter):
+        label = _("Void paper ballot")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            if data.get("slip_freed"):
+                text = _("Paper ballot %(number)s of %(category)s removed, its slip freed: %(reason)s")
+            else:
+                text = _("Paper ballot %(number)s of %(category)s voided: %(reason)s")
+            return text % {
+                "number": data.get("number") or "—",
+                "category": data.get("category", "?"),
+                "reason": data.get("reason", ""),
+            }
+
+    @actions.register_action("evaluation.paper_ballot_correct")
+    class PaperCorrectFormatter(LogFormatter):
+        label = _("Correct paper ballot")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            return _("Paper ballot %(number)s of %(category)s corrected (%(valid)s): %(reason)s") % {
+                "number": data.get("number") or "—",
+                "category": data.get("category", "?"),
+                "valid": _("valid") if data.get("valid") else _("invalid"),
+                "reason": data.get("reason", ""),
+            }
+
+    @actions.register_action("evaluation.paper_check")
+    class PaperCheckFormatter(LogFormatter):
+        label = _("Key paper ballot a second time")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            return _("Paper ballot %(number)s of %(category)s keyed a second time") % {
+                "number": data.get("number") or "—",
+                "category": data.get("category", "?"),
+            }
+
     actions.register_action(
         "evaluation.task_close", _("Close evaluation task"), _("Evaluation task closed and tallied")
     )

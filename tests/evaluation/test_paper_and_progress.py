@@ -29,6 +29,7 @@ def test_eval6_office_types_a_paper_ballot_one_line_per_target(client, office_us
     logged.
     """
     task = make_task(targets=3, indicators=2)
+    issue_account(task, EvaluatorCategory.objects.get(name="分管领导"))
     client.force_login(office_user)
     page = client.get(entry_url(task)).content.decode()
     assert "A</strong> 优秀" in page and "1. 指标1" in page
@@ -42,9 +43,9 @@ def test_eval6_office_types_a_paper_ballot_one_line_per_target(client, office_us
         str(targets[1].pk): {indicators[0]: "B"},
         str(targets[2].pk): {indicators[1]: "A"},
     }
-    assert ballot.is_valid and ballot.source == Ballot.Source.PAPER and ballot.paper_serial == "001"
+    assert ballot.is_valid and ballot.source == Ballot.Source.PAPER and ballot.paper_serial == "0001"
     follow = client.get(entry_url(task)).content.decode()
-    assert "纸质票 001 已录入：有效" in follow
+    assert "纸质票 0001 已录入：有效" in follow
     assert ModelLogEntry.objects.filter(
         action="evaluation.paper_ballot", object_id=str(task.pk), user=office_user
     ).exists()
@@ -55,6 +56,8 @@ def test_eval5_a_paper_ballot_breaking_forced_distribution_is_counted_invalid(cl
     rules as online.
     """
     task = make_task(targets=3, indicators=1, quota={"max_excellent_count": 1})
+    for _ in range(2):
+        issue_account(task, EvaluatorCategory.objects.get(name="分管领导"))
     client.force_login(office_user)
     response = client.post(entry_url(task), paper_post(task, ["A", "A", "B"], serial="002"))
     assert response.status_code == 302
@@ -82,14 +85,16 @@ def test_eval6_a_spoiled_or_blank_paper_ballot_is_invalid_and_numbers_are_unique
     refused.
     """
     task = make_task(targets=2, indicators=1)
+    for _ in range(8):
+        issue_account(task, EvaluatorCategory.objects.get(name="分管领导"))
     client.force_login(office_user)
     client.post(entry_url(task), paper_post(task, ["A", "B"], serial="7", spoiled="署名票"))
     client.post(entry_url(task), paper_post(task, ["", ""], serial="8"))
     reasons = dict(Ballot.objects.values_list("paper_serial", "invalid_reason"))
-    assert reasons == {"7": "署名票", "8": "这张测评票一项也没有评价。"}
+    assert reasons == {"0007": "署名票", "0008": "这张测评票一项也没有评价。"}
     assert not Ballot.objects.filter(is_valid=True).exists()
     again = client.post(entry_url(task), paper_post(task, ["A", "B"], serial="7"))
-    assert again.status_code == 400 and "已经录入过" in again.content.decode()
+    assert again.status_code == 400 and "已经用于投票" in again.content.decode()
     assert Ballot.objects.count() == 2
 
 
@@ -98,13 +103,14 @@ def test_eval6_paper_ballots_are_refused_for_online_only_or_closed_tasks(office_
     task = make_task(targets=1, indicators=1, mode=EvaluationTask.Mode.ONLINE)
     category = EvaluatorCategory.objects.get(name="分管领导")
     answers = full_answers(task, "分管领导", "A")
+    issue_account(task, category)
     with pytest.raises(services.EvaluationError, match="只收网上"):
-        services.paper_ballot_record(task=task, category=category, answers=answers)
+        services.paper_ballot_record(task=task, category=category, answers=answers, paper_serial="1")
     EvaluationTask.objects.filter(pk=task.pk).update(mode=EvaluationTask.Mode.BOTH)
     task.refresh_from_db()
     services.task_close(task=task)
     with pytest.raises(services.EvaluationError, match="已结束"):
-        services.paper_ballot_record(task=task, category=category, answers=answers)
+        services.paper_ballot_record(task=task, category=category, answers=answers, paper_serial="1")
     assert not Ballot.objects.exists()
 
 
@@ -131,8 +137,9 @@ def progress_fixture():
     voter, _ = issue_account(task, grassroots)
     services.ballot_submit(account_id=voter.pk, answers=full_answers(task, "基层代表", "B"))
     issue_account(task, grassroots, status=Status.REVOKED)
-    services.paper_ballot_record(task=task, category=leaders, answers=full_answers(task, "分管领导", "A"))
-    services.paper_ballot_record(task=task, category=leaders, answers={})
+    for answers in (full_answers(task, "分管领导", "A"), {}):
+        slip, _ = issue_account(task, leaders)
+        services.paper_ballot_record(task=task, category=leaders, answers=answers, paper_serial=str(slip.serial))
     return task, leaders, grassroots
 
 
@@ -149,10 +156,10 @@ def test_eval6_progress_counts_accounts_and_ballots_per_category(client, make_us
     assert {
         k: rows["分管领导"][k] for k in ("issued", "signed_in", "drafts", "submitted", "revoked", "valid", "invalid")
     } == {
-        "issued": 3,
-        "signed_in": 1,
+        "issued": 5,
+        "signed_in": 3,
         "drafts": 0,
-        "submitted": 0,
+        "submitted": 2,
         "revoked": 0,
         "valid": 1,
         "invalid": 1,
@@ -168,7 +175,7 @@ def test_eval6_progress_counts_accounts_and_ballots_per_category(client, make_us
         "valid": 1,
         "invalid": 0,
     }
-    assert data["total"]["issued"] == 5 and data["total"]["valid"] == 2 and data["total"]["percent_submitted"] == 20
+    assert data["total"]["issued"] == 7 and data["total"]["valid"] == 2 and data["total"]["percent_submitted"] == 43
     page = client.get(reverse("evaluation_admin:progress", args=[task.pk])).content.decode()
     assert "progress.js" in page and "每10秒自动刷新" in page
     assert f'data-progress-url="{reverse("evaluation_admin:progress_json", args=[task.pk])}"' in page
@@ -189,5 +196,5 @@ def test_eval6_progress_runs_a_fixed_number_of_queries(client, office_user):
         issue_account(task, leaders)
     with CaptureQueriesContext(connection) as many:
         data = client.get(url).json()
-    assert data["total"]["issued"] == 35
+    assert data["total"]["issued"] == 37
     assert len(many) == len(few) <= 12

@@ -39,7 +39,7 @@ TABLE = [
     (account_rules, "delete", set()),
     (ballot_rules, "view", {R.OFFICE}),
     (ballot_rules, "add", {R.OFFICE}),
-    (ballot_rules, "change", set()),
+    (ballot_rules, "change", {R.OFFICE}),  # void or correct a typed paper ballot, with a logged reason
     (ballot_rules, "delete", set()),
     (draft_rules, "view", set()),
     (target_result_rules, "view", READERS),
