@@ -24,6 +24,7 @@ urlpatterns = [
     path("report/<int:pk>/", progress.ReportEditView.as_view(), name="report"),
     path("report/<int:pk>/export/", progress.ReportExportView.as_view(), name="report_export"),
     path("report/<int:pk>/attach/", progress.AttachmentUploadView.as_view(), name="attach"),
+    path("reports/approvals/", supervision.ReportApprovalView.as_view(), name="report_approvals"),
     path("deadlines/", supervision.DeadlineStatusView.as_view(), name="deadlines"),
     path("verify/", supervision.VerificationListView.as_view(), name="verify"),
     path("verify/<int:pk>/", supervision.VerifyEntryView.as_view(), name="verify_entry"),

@@ -244,7 +244,13 @@ def _progress(rng, plan, periods, user, *, final):
         summary = f"{plan.unit.name}{plan.year}年第{QUARTERS[number]}季度，{on_track}项目标按进度推进"
         summary += f"，{lagging}项进度滞后，已逐项明确整改措施。" if lagging else "，无滞后事项。"
         report = ProgressReport.objects.create(
-            plan=plan, period=period, submitted=True, updated_by=user, summary=summary
+            plan=plan,
+            period=period,
+            submitted=True,
+            submitted_at=timezone.now(),
+            published_at=timezone.now(),
+            updated_by=user,
+            summary=summary,
         )
         for entry in entries:
             entry.report = report

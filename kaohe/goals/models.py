@@ -294,6 +294,16 @@ class ProgressReport(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     submitted = models.BooleanField(_("submitted"), default=False)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(
+        _("published at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("A submitted report is read beyond the unit once the office approves it (PORTAL-1)."),
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -307,6 +317,10 @@ class ProgressReport(models.Model):
 
     def __str__(self):
         return f"{self.plan} {self.get_period_display()}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.submitted and self.published_at is not None
 
     @property
     def period_rank(self) -> int:

@@ -114,7 +114,7 @@ def visible_reports(user, plan: GoalPlan) -> QuerySet:
     if not reader.may_read(Subject.PROGRESS, unit_id=plan.unit_id, parent_id=plan.unit.parent_id):
         if not ("supervised" in reader.read_reach(Subject.PROGRESS) and can_view_plan(reader, plan)):
             return reports.none()
-    return reports.filter(submitted=True)
+    return reports.filter(submitted=True, published_at__isnull=False)
 
 
 def reports_visible_q(user) -> Q:
@@ -122,7 +122,7 @@ def reports_visible_q(user) -> Q:
     rights table opens to them, and every report of their own unit."""
     if sees_all_plans(user):
         return Q()
-    q = Q(submitted=True) & as_reader(user).read_q(
+    q = Q(submitted=True, published_at__isnull=False) & as_reader(user).read_q(
         Subject.PROGRESS, unit="plan__unit_id", parent="plan__unit__parent_id"
     )
     unit_id = own_unit_id(user)

@@ -410,10 +410,48 @@ def report_save(
     report.summary = summary
     if submit and not report.submitted:
         report.submitted_at = timezone.now()
+        if report.published_at is None and report_publishes_directly(report=report, user=user):
+            report.published_at, report.published_by = report.submitted_at, user
     report.submitted = report.submitted or submit
     report.updated_by = user
     report.save()
     log(report, "wagtail.edit", user=user)
+    return report
+
+
+def report_publishes_directly(*, report: ProgressReport, user: User) -> bool:
+    """The office's reports, and those of units it trusts, go live when submitted; the first
+    publication of any other unit's report waits for the office (PORTAL-1)."""
+    from kaohe.core.rules import is_office
+
+    return is_office(user) or report.plan.unit.publishes_directly
+
+
+@transaction.atomic
+def report_publish(*, report: ProgressReport, user: User) -> ProgressReport:
+    """The office puts a submitted report live (PORTAL-1); later edits go live as they are saved."""
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    if not report.submitted:
+        raise ValidationError(_("Only submitted reports are published."))
+    if report.published_at is None:
+        report.published_at, report.published_by = timezone.now(), user
+        report.save(update_fields=["published_at", "published_by"])
+        log(report, "goals.report_publish", user=user)
+    return report
+
+
+@transaction.atomic
+def report_return(*, report: ProgressReport, note: str, user: User) -> ProgressReport:
+    """The office sends a submitted, unpublished report back to the unit with a note (PORTAL-1)."""
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(_("Say why the report is returned: the unit reads the note."))
+    if report.published_at is not None:
+        raise ValidationError(_("This report is already published."))
+    report.submitted, report.submitted_at = False, None
+    report.save(update_fields=["submitted", "submitted_at"])
+    log(report, "goals.report_return", user=user, data={"note": note})
     return report
 
 

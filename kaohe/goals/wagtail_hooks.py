@@ -120,6 +120,13 @@ class VerifyMenuItem(MenuItem):
         return may_verify(request.user)
 
 
+class ApprovalsMenuItem(MenuItem):
+    def is_shown(self, request):
+        from kaohe.core.rules import is_office
+
+        return is_office(request.user)
+
+
 class GoalViewSetGroup(SnippetViewSetGroup):
     items = (
         ReportingDeadlineViewSet,
@@ -142,7 +149,13 @@ class GoalViewSetGroup(SnippetViewSetGroup):
         verify = VerifyMenuItem(
             _("Verify reported figures"), reverse_lazy("goals_admin:verify"), icon_name="tick", order=102
         )
-        return [plans, late, verify] + super().get_submenu_items()
+        approvals = ApprovalsMenuItem(
+            _("Reports awaiting publication"),
+            reverse_lazy("goals_admin:report_approvals"),
+            icon_name="tick-inverse",
+            order=103,
+        )
+        return [plans, late, verify, approvals] + super().get_submenu_items()
 
 
 register_snippet(GoalViewSetGroup)
@@ -242,6 +255,8 @@ def add_goals_panel(request, panels):
 @hooks.register("register_log_actions")
 def register_goal_log_actions(actions):
     actions.register_action("goals.verify", _("Verify reported figures"), _("Reported figures verified"))
+    actions.register_action("goals.report_publish", _("Publish progress report"), _("Progress report published"))
+    actions.register_action("goals.report_return", _("Return progress report"), _("Progress report returned"))
 
 
 @hooks.register("register_evaluation_target_links")

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from kaohe.goals.models import (
     Assignment,
@@ -93,6 +94,8 @@ class ProgressReportFactory(factory.django.DjangoModelFactory):
     plan = factory.SubFactory(GoalPlanFactory)
     period = "Q1"
     submitted = True
+    submitted_at = factory.LazyAttribute(lambda report: timezone.now() if report.submitted else None)
+    published_at = factory.LazyAttribute(lambda report: timezone.now() if report.submitted else None)
 
 
 class ProgressEntryFactory(factory.django.DjangoModelFactory):

@@ -122,7 +122,10 @@ def unit_section(request, unit):
     if plan is None:
         return None
     top = load_roots(
-        plan, reports=selectors.visible_reports(user, plan) if user else plan.reports.filter(submitted=True)
+        plan,
+        reports=selectors.visible_reports(user, plan)
+        if user
+        else plan.reports.filter(submitted=True, published_at__isnull=False),
     )
     public = is_public_reader(user)
     roots = [node for node in top if not public or node.effective_type_public]

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +24,7 @@ from kaohe.core.roles import RoleCode
 from kaohe.core.rules import has_role, is_office
 
 from .. import selectors, services
-from ..models import EntryVerification, ProgressEntry, ReportingDeadline
+from ..models import EntryVerification, ProgressEntry, ProgressReport, ReportingDeadline
 from .admin import GoalsAdminView, _error_text
 
 
@@ -137,3 +138,38 @@ class VerifyEntryView(GoalsAdminView):
         if url_has_allowed_host_and_scheme(target, allowed_hosts=None) and target.startswith("/"):
             return target
         return reverse("goals_admin:verify")
+
+
+class ReportApprovalView(GoalsAdminView):
+    """Submitted reports whose first publication waits for the office (PORTAL-1); GET lists
+    them, POST publishes one or returns it to the unit with a note."""
+
+    page_title = gettext_lazy("Reports awaiting publication")
+    template_name = "goals/admin/report_approvals.html"
+
+    def load(self, **kwargs) -> None:
+        if not is_office(self.request.user):
+            raise PermissionDenied
+
+    def get_context_data(self, **kwargs):
+        reports = (
+            ProgressReport.objects.filter(submitted=True, published_at__isnull=True)
+            .select_related("plan__unit", "updated_by")
+            .annotate(entry_count=Count("entries"))
+            .order_by("submitted_at", "pk")
+        )
+        page = admin_page(self.request, reports)
+        return super().get_context_data(page_obj=page, reports=page.object_list, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        report = get_object_or_404(ProgressReport.objects.select_related("plan__unit"), pk=request.POST.get("report"))
+        try:
+            if request.POST.get("decision") == "publish":
+                services.report_publish(report=report, user=request.user)
+                messages.success(request, _("%(report)s is published.") % {"report": report})
+            else:
+                services.report_return(report=report, note=request.POST.get("note", ""), user=request.user)
+                messages.success(request, _("%(report)s is returned to the unit.") % {"report": report})
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        return redirect("goals_admin:report_approvals")
