@@ -3,8 +3,9 @@
 - a honeypot field people never see nor fill (robots fill every field);
 - a signed time stamp of when the form was shown: a form sent back sooner than
   a person could write is refused, and so is one older than a day;
-- a rate limit per visitor, counted in the cache both by address and by
-  session, so neither a new session nor a new address alone gets round it.
+- a rate limit per visitor, counted in the shared cache (``kaohe.core.throttle``) both by
+  the client's address (``kaohe.core.net.client_address``) and by session, so neither a new
+  session nor a new address alone gets round it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import time
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+
+from kaohe.core.net import client_address
+from kaohe.core.throttle import Counter, Limit
 
 SALT = "kaohe.comments.form-started"
 MAX_FORM_AGE = 24 * 3600
@@ -49,26 +52,26 @@ def too_fast_or_stale(token: str) -> bool:
     return age is None or age < min_seconds() or age > MAX_FORM_AGE
 
 
-def visitor_keys(request) -> list[str]:
-    keys = [f"comments:rate:ip:{request.META.get('REMOTE_ADDR', '')}"]
+def _counter() -> Counter:
+    return Counter("comments", rate_limit()[1])
+
+
+def _limits(request) -> list[Limit]:
+    """The visitor by address (from trusted proxies only: behind nginx, every request comes
+    from nginx) and by session."""
+    limit, _window = rate_limit()
     if not request.session.session_key:
         request.session.save()
-    keys.append(f"comments:rate:session:{request.session.session_key}")
-    return keys
+    return [
+        Limit("address", client_address(request) or "-", limit),
+        Limit("session", request.session.session_key, limit),
+    ]
 
 
 def rate_limited(request) -> bool:
     """Whether this visitor has used up their comments for the window."""
-    limit, _window = rate_limit()
-    counts = cache.get_many(visitor_keys(request))
-    return any(count >= limit for count in counts.values())
+    return _counter().retry_after(_limits(request)) is not None
 
 
 def count_comment(request) -> None:
-    _limit, window = rate_limit()
-    for key in visitor_keys(request):
-        if not cache.add(key, 1, timeout=window):
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, timeout=window)
+    _counter().record(_limits(request))

@@ -7,6 +7,8 @@ The counts live in Django's cache: with several app servers, set
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from kaohe.core.net import client_address
+
 from ..models import ApiClient
 
 
@@ -16,6 +18,11 @@ class ApiRateThrottle(SimpleRateThrottle):
     def get_rate(self):
         # Read at request time (not import time) so settings changes apply.
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope, "1200/min")
+
+    def get_ident(self, request):
+        # DRF believes any X-Forwarded-For unless NUM_PROXIES is set; ours believes the
+        # trusted proxies only, like every other limit.
+        return client_address(request) or "-"
 
     def get_cache_key(self, request, view):
         actor = request.user
