@@ -15,6 +15,7 @@ home, unit page, goal page, goal query and search each >= 0.5x the stock page.
     .venv/bin/python bench/portal_pages.py                 # 5 s per page, 2 passes
     BENCH_SECONDS=3 BENCH_PASSES=1 .venv/bin/python bench/portal_pages.py
     BENCH_PORT=8350 .venv/bin/python bench/portal_pages.py  # the portal on 8350, stock on 8351
+    PORTAL_PAGE_CACHE_SECONDS=0 BENCH_KEEP_DB=1 .venv/bin/python bench/portal_pages.py  # every page rendered
 
 Not a test: the figures are for people. The machine's load average is printed
 before and after, since other work on it changes every figure.
@@ -160,7 +161,11 @@ def main():
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: sudo apt-get install -y wrk")
     env = bench_env(DATABASE_URL)
-    print(f"database: {DATABASE_URL}; cache: {env.get('CACHE_URL') or 'database cache (kaohe_cache)'}")
+    page_cache = env.get("PORTAL_PAGE_CACHE_SECONDS", "300")
+    print(
+        f"database: {DATABASE_URL}; cache: {env.get('CACHE_URL') or 'database cache (kaohe_cache)'}; "
+        f"public page cache: {'off' if page_cache == '0' else page_cache + ' s'} (PORTAL_PAGE_CACHE_SECONDS)"
+    )
     if not os.environ.get("BENCH_KEEP_DB"):  # BENCH_KEEP_DB=1 reuses the last run's demo county
         fresh_database(DATABASE_URL)
         manage("migrate", "--no-input", "-v", "0", env=env)
