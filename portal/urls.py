@@ -17,6 +17,7 @@ urlpatterns = [
     path("goals/", include("kaohe.goals.urls")),
     path("comments/", include("kaohe.comments.urls")),
     path("cycle/", include("kaohe.cycle.urls")),
+    path("results/", include("kaohe.results.portal_urls")),
     path("api/", include("kaohe.interop.api.urls")),
 ]
 

@@ -10,6 +10,8 @@ from decimal import Decimal
 from django.db.models import Case, Count, F, Q, QuerySet, When
 from django.utils.translation import gettext as _
 
+from kaohe.core.numbers import round_score
+
 from .models import AssessmentYear, ResultScheme, ResultStatus, YearResult
 
 HUNDRED = Decimal("100")
@@ -146,3 +148,69 @@ def ranking(
     if cadre_rank:
         results = results.filter(cadre__rank=cadre_rank)
     return list(results)
+
+
+def feedback_list(*, user) -> list[YearResult]:
+    """The results ``user`` may read on the portal, newest year first (RES-6)."""
+    from .permissions import feedback_scope
+
+    return list(
+        feedback_scope(user)
+        .select_related("target_category", "team", "cadre", "unit")
+        .order_by("-year", F("cadre_id").asc(nulls_first=True), "unit__sort_order", "team_id", "cadre__name", "pk")
+    )
+
+
+def feedback_detail(*, user, pk: int) -> dict | None:
+    """One result as its team or cadre reads it (RES-6): the parts with weights, the
+    evaluation by indicator (the tasks' shown figures only: never a category below the
+    minimum ballots, never a ballot count), the goal scores with the office's reasons,
+    and the other years' approved results. None when ``user`` may not read it.
+    A fixed number of queries."""
+    from kaohe.evaluation.models import TargetResult
+    from kaohe.scoring.models import GoalScore
+
+    from .permissions import feedback_scope
+
+    result = (
+        feedback_scope(user)
+        .select_related("target_category", "team__unit", "cadre", "unit", "seat_team")
+        .filter(pk=pk)
+        .first()
+    )
+    if result is None:
+        return None
+    subject = {"target_team_id": result.team_id} if result.team_id else {"target_cadre_id": result.cadre_id}
+    evaluations = [
+        {"task": row.task.name, "score": row.score, "indicators": row.indicator_scores or []}
+        for row in TargetResult.objects.filter(task__year=result.year, is_shown=True, score__isnull=False, **subject)
+        .select_related("task")
+        .order_by("task__starts_at", "pk")
+    ]
+    scores = GoalScore.objects.filter(goal__plan__year=result.year, status=GoalScore.Status.LOCKED).select_related(
+        "goal__plan__unit", "grade"
+    )
+    if result.team_id:
+        scores = scores.filter(goal__plan__unit_id=result.team.unit_id)
+    else:
+        scores = scores.filter(goal__assignments__cadre_id=result.cadre_id).distinct()
+    goal_scores = list(scores.order_by("goal__plan__unit__sort_order", "goal__sort_order", "goal_id")[:200])
+    history = list(
+        feedback_scope(user)
+        .filter(**({"team_id": result.team_id} if result.team_id else {"cadre_id": result.cadre_id}))
+        .select_related("target_category")
+        .order_by("year")
+    )
+    parts = []
+    for part in result.parts:
+        score = part.get("counted_score", part.get("score"))
+        weight = Decimal(part.get("counted_weight", part["weight"]))
+        weighted = None if score in (None, "") else round_score(Decimal(score) * weight / HUNDRED)
+        parts.append({**part, "counted_weight": weight, "weighted": weighted})
+    return {
+        "result": result,
+        "parts": parts,
+        "evaluations": evaluations,
+        "goal_scores": goal_scores,
+        "history": history,
+    }

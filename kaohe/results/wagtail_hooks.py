@@ -1,6 +1,6 @@
 """成绩管理 in the Wagtail admin."""
 
-from django.urls import include, path, reverse_lazy
+from django.urls import include, path, reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
@@ -104,3 +104,12 @@ class ResultsGroup(SnippetViewSetGroup):
 
 
 register_snippet(ResultsGroup)
+
+
+@hooks.register("register_portal_nav_item")
+def my_results_nav_item(request):
+    """A signed-in cadre, team member or unit administrator reads their approved results (RES-6)."""
+    user = getattr(request, "user", None)
+    if user is None or not permissions.may_read_results_feedback(user):
+        return None
+    return (_("My assessment results"), reverse("results:mine"), 46)

@@ -1,104 +1,26 @@
 """RES-5: every team in the assessment and every member of it gets a yearly result; a missing
 part and a short time in the seat are handled by the rule the office set, and the result shows it."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from kaohe.evaluation.models import TargetCategory, TargetResult
+from kaohe.evaluation.models import TargetResult
 from kaohe.org.models import PostGroup
 from kaohe.results import services
 from kaohe.results.models import (
     AssessmentYear,
     GradeLimit,
-    MissingRule,
     ResultScheme,
     SchemeCoverage,
     YearResult,
 )
-from tests.evaluation.factories import EvaluationTaskFactory, TargetCategoryFactory
-from tests.factories import MembershipFactory, TeamFactory, UnitFactory, UnitKindFactory
-
-from .conftest import add_target
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
-
-
-class County:
-    pass
-
-
-def seat(team, name, group, start=date(2020, 1, 1), end=None):
-    return MembershipFactory(
-        team=team, cadre__name=name, post_group=group, start_date=start, end_date=end, administrative_post=name
-    )
-
-
-@pytest.fixture
-def county(goal_scores):
-    """Departments and towns; a closed task rating two teams and two cadres (one below the
-    task's minimum ballots); a department that no task rates; a unit of a kind no scheme covers;
-    members who joined in September, left in June, joined in March, and who were never evaluated."""
-    c = County()
-    teams_goal, cadres_goal = goal_scores
-    departments, towns, others = (
-        UnitKindFactory(name="县直部门"),
-        UnitKindFactory(name="乡镇"),
-        UnitKindFactory(name="其他"),
-    )
-    c.t1 = TeamFactory(unit=UnitFactory(name="县发改局", kind=departments))
-    c.t2 = TeamFactory(unit=UnitFactory(name="城关镇", kind=towns))
-    c.t3 = TeamFactory(unit=UnitFactory(name="县统计局", kind=departments))
-    c.t4 = TeamFactory(unit=UnitFactory(name="县档案馆", kind=others))
-    wound_up = TeamFactory(unit=UnitFactory(name="已撤销单位", kind=departments, is_active=False))
-    c.principal = seat(c.t1, "甲局长", PostGroup.PRINCIPAL).cadre
-    c.below_minimum = seat(c.t1, "乙副局长", PostGroup.DEPUTY).cadre
-    c.joined_late = seat(c.t2, "丙副镇长", PostGroup.DEPUTY, start=date(2026, 9, 1)).cadre
-    c.left_early = seat(c.t2, "丁委员", PostGroup.OTHER, end=date(2026, 6, 30)).cadre
-    c.not_evaluated = seat(c.t2, "戊镇长", PostGroup.PRINCIPAL).cadre
-    c.joined_march = seat(c.t3, "己局长", PostGroup.PRINCIPAL, start=date(2026, 3, 1)).cadre
-    c.left_last_year = seat(c.t3, "庚局长", PostGroup.PRINCIPAL, end=date(2025, 12, 31)).cadre
-    seat(wound_up, "辛局长", PostGroup.PRINCIPAL)
-    c.team_cat = TargetCategoryFactory(name="县直部门班子", kind=TargetCategory.Kind.TEAM, sort_order=1)
-    c.town_cat = TargetCategoryFactory(name="乡镇班子", kind=TargetCategory.Kind.TEAM, sort_order=2)
-    c.leaders = TargetCategoryFactory(name="主要领导", kind=TargetCategory.Kind.CADRE, sort_order=3)
-    c.deputies = TargetCategoryFactory(name="副职及其他", kind=TargetCategory.Kind.CADRE, sort_order=4)
-    now = timezone.now()
-    c.task = EvaluationTaskFactory(
-        year=2026, min_ballots=5, starts_at=now - timedelta(days=3), ends_at=now - timedelta(days=2), closed_at=now
-    )
-    add_target(c.task, c.team_cat, team=c.t1, score="88")
-    add_target(c.task, c.town_cat, team=c.t2, score="84")
-    add_target(c.task, c.leaders, cadre=c.principal, score="90")
-    hidden = add_target(c.task, c.deputies, cadre=c.below_minimum, score="61.37")
-    TargetResult.objects.filter(pk=hidden.pk).update(is_shown=False, ballot_count=3)
-    teams_goal.update({c.t1.pk: "90", c.t2.pk: "80"})
-    cadres_goal.update(
-        {
-            c.principal.pk: "94",
-            c.below_minimum.pk: "85",
-            c.joined_late.pk: "70",
-            c.left_early.pk: "75",
-            c.not_evaluated.pk: "88",
-            c.joined_march.pk: "82",
-        }
-    )
-    rules = [
-        (c.team_cat, MissingRule.HOLD, None, [(departments, "")]),
-        (c.town_cat, MissingRule.HOLD, None, [(towns, "")]),
-        (c.leaders, MissingRule.SPREAD, None, [(None, PostGroup.PRINCIPAL)]),
-        (c.deputies, MissingRule.DEFAULT, Decimal("80"), [(None, PostGroup.DEPUTY), (None, PostGroup.OTHER)]),
-    ]
-    for category, rule, default, coverage in rules:
-        scheme = ResultScheme.objects.create(
-            year=2026, target_category=category, missing_rule=rule, default_score=default
-        )
-        for unit_kind, group in coverage:
-            SchemeCoverage.objects.create(scheme=scheme, unit_kind=unit_kind, post_group=group)
-    return c
 
 
 def result_of(subject):
