@@ -196,6 +196,24 @@ def goal_text_q(text: str) -> Q:
     return q
 
 
+def goal_admin_search(*, user, text: str, year: int | None = None, status: str = "") -> QuerySet:
+    """The admin's goal list for words (PORTAL-4): goals of every plan ``user`` may read, drafts
+    included, whose name or criteria hold every word of ``text``, latest year first."""
+    goals = (
+        visible_goals(user)
+        .filter(goal_text_q(text))
+        .select_related("plan__unit", "parent")
+        .order_by(
+            "-plan__year", "plan__unit__kind__sort_order", "plan__unit__sort_order", "plan__unit_id", "sort_order", "pk"
+        )
+    )
+    if year is not None:
+        goals = goals.filter(plan__year=year)
+    if status:
+        goals = goals.filter(plan__status=status)
+    return goals
+
+
 def goal_site_search(*, user, text: str) -> QuerySet:
     """The goals of published plans ``user`` may see whose name or criteria hold every word of ``text``,
     latest year first, for the site search (PORTAL-4)."""

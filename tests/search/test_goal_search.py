@@ -78,3 +78,18 @@ def test_portal4_goal_query_word_filter_uses_the_same_words(client, goals):
     """PORTAL-4: the goal query's word box finds 水库 加固 the same way as site search."""
     html = client.get(reverse("goals:query"), {"year": 2026, "q": "水库 加固"}).content.decode()
     assert "完成病险水库除险加固" in html and "河道清淤整治" not in html
+
+
+def test_portal4_admin_goal_list_searches_the_same_words(goals):
+    """PORTAL-4: in the admin's goal list, words find goals the same way, drafts of the user's own unit included,
+    another unit's draft never."""
+    water = goals.plan.unit
+    own_draft = GoalPlanFactory(unit=water, year=2027, status="draft")
+    GoalFactory(plan=own_draft, name="水库巡查制度草案")
+    admin = Client()
+    admin.force_login(UserFactory(roles=[RoleCode.UNIT_ADMIN], unit=water))
+    html = admin.get(reverse("goals_admin:index"), {"goal": "水库"}).content.decode()
+    assert "水库巡查制度草案" in html and "完成病险水库除险加固" in html
+    assert "农村公路水库连接线草稿" not in html and "河道清淤整治" not in html
+    html = admin.get(reverse("goals_admin:index"), {"goal": "水库 加固"}).content.decode()
+    assert "完成病险水库除险加固" in html and "水库巡查制度草案" not in html

@@ -121,8 +121,17 @@ class PlanIndexView(GoalsAdminView):
             text=query,
         )
         can_add = plan_rules.can(self.request.user, "add")
+        goal_words = (self.request.GET.get("goal") or "").strip()[:100]
+        if goal_words:  # goals by words instead of plans (PORTAL-4)
+            plans = selectors.goal_admin_search(
+                user=self.request.user,
+                text=goal_words,
+                year=int(year) if year.isdigit() else None,
+                status=status if status in GoalPlan.Status.values else "",
+            )
         context.update(
             {
+                "goal_words": goal_words,
                 "page_obj": admin_page(self.request, plans),
                 "years": selectors.all_plan_years(),
                 "year": year,
