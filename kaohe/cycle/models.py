@@ -342,3 +342,65 @@ class Inspection(TargetFields):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+
+class QuarterGrade(models.TextChoices):
+    GOOD = "good", _("Good (好)")
+    FAIRLY_GOOD = "fairly_good", _("Fairly good (较好)")
+    AVERAGE = "average", _("Average (一般)")
+    POOR = "poor", _("Poor (较差)")
+
+
+class QuarterlyGrader(models.Model):
+    """A person the office names to give a unit's quarterly grades (CYCLE-5). Where the office
+    names nobody for a unit's cadres, the unit's principal leader grades them; the office
+    grades teams."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("grader"), on_delete=models.CASCADE, related_name="+"
+    )
+    grades_team = models.BooleanField(_("grades the team"), default=False)
+    grades_cadres = models.BooleanField(_("grades the cadres"), default=True)
+
+    class Meta:
+        ordering = ["unit__name", "user__name"]
+        constraints = [models.UniqueConstraint(fields=["unit", "user"], name="cycle_grader_unique_unit_user")]
+        verbose_name = _("quarterly grader")
+        verbose_name_plural = _("quarterly graders")
+
+    def __str__(self):
+        return f"{self.unit} · {self.user}"
+
+
+class QuarterlyGrade(TargetFields):
+    """A quarter's grade of a team or cadre from that quarter's progress and records, with a
+    short comment (平时考核, CYCLE-5)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)])
+    grade = models.CharField(_("quarterly grade"), max_length=12, choices=QuarterGrade.choices)
+    comment = models.CharField(pgettext_lazy("quarterly grade", "comment"), max_length=300, blank=True)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    graded_at = models.DateTimeField(_("graded at"), auto_now=True)
+
+    class Meta:
+        ordering = ["year", "quarter"]
+        constraints = [
+            one_target_constraint("cycle_quarterly_one_target"),
+            models.UniqueConstraint(
+                fields=["year", "quarter", "team"], condition=Q(team__isnull=False), name="cycle_quarterly_unique_team"
+            ),
+            models.UniqueConstraint(
+                fields=["year", "quarter", "cadre"],
+                condition=Q(cadre__isnull=False),
+                name="cycle_quarterly_unique_cadre",
+            ),
+        ]
+        verbose_name = _("quarterly grade")
+        verbose_name_plural = _("quarterly grades")
+
+    def __str__(self):
+        return f"{self.target_name} {self.year}Q{self.quarter}"

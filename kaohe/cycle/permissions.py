@@ -14,7 +14,7 @@ from kaohe.access.selectors import Reader, reader_for
 from kaohe.core.roles import RoleCode
 from kaohe.core.rules import STAFF_ROLES, Rules, is_office, roles_of
 
-from .models import Commitment, ReportDeadline, WorkRecord, WorkReport
+from .models import Commitment, QuarterlyGrader, ReportDeadline, WorkRecord, WorkReport
 
 OFFICE = {RoleCode.OFFICE}
 UNIT_WRITES = {action: {RoleCode.UNIT_ADMIN} for action in ("add", "change", "delete")}
@@ -72,7 +72,13 @@ class ReportDeadlineRules(Rules):
     anywhere = {action: OFFICE for action in ("add", "change", "delete")} | {"view": STAFF_ROLES}
 
 
+class QuarterlyGraderRules(Rules):
+    model = QuarterlyGrader
+    anywhere = {action: OFFICE for action in ("add", "change", "delete")} | {"view": OFFICE}
+
+
 commitment_rules = CommitmentRules()
+grader_rules = QuarterlyGraderRules()
 deadline_rules = ReportDeadlineRules()
 record_rules = WorkRecordRules()
 
@@ -160,3 +166,56 @@ def can_open_inspections(user) -> bool:
     from kaohe.org.models import WorkGroup
 
     return WorkGroup.objects.filter(kind=WorkGroup.Kind.ASSESSMENT, members__user=user).exists()
+
+
+def grading_scope(user) -> dict:
+    """What ``user`` may grade each quarter (CYCLE-5): ``{"all": bool, "teams": {unit ids},
+    "cadres": {unit ids}, "self": cadre id}``. The office grades everyone; a grader the
+    office names grades the team and/or cadres of their unit; where nobody is named for a
+    unit's cadres, its principal leader (a current 党政正职 seat) grades them, never themselves."""
+    from kaohe.org.models import Membership, PostGroup
+    from kaohe.org.selectors import current_membership_q
+
+    from .models import QuarterlyGrader
+
+    scope = {"all": is_office(user), "teams": set(), "cadres": set(), "self": None}
+    if scope["all"] or user is None or not getattr(user, "is_authenticated", False):
+        return scope
+    for unit_id, team, cadres in QuarterlyGrader.objects.filter(user=user).values_list(
+        "unit_id", "grades_team", "grades_cadres"
+    ):
+        if team:
+            scope["teams"].add(unit_id)
+        if cadres:
+            scope["cadres"].add(unit_id)
+    cadre_id = getattr(user, "cadre_id", None)
+    if cadre_id:
+        scope["self"] = cadre_id
+        seats = Membership.objects.filter(current_membership_q(), cadre_id=cadre_id).values_list(
+            "team__unit_id", "post_group", "party_post", "administrative_post"
+        )
+        from kaohe.org.models import post_group_of
+
+        named = set(QuarterlyGrader.objects.filter(grades_cadres=True).values_list("unit_id", flat=True))
+        for unit_id, group, party, admin in seats:
+            if (group or post_group_of(party, admin)) == PostGroup.PRINCIPAL and unit_id not in named:
+                scope["cadres"].add(unit_id)
+    return scope
+
+
+def may_grade(scope: dict, *, unit_id: int, cadre_id: int | None) -> bool:
+    if scope["all"]:
+        return True
+    if cadre_id is None:
+        return unit_id in scope["teams"]
+    return unit_id in scope["cadres"] and cadre_id != scope["self"]
+
+
+def may_read_quarterly(who, *, unit) -> bool:
+    """May ``who`` read the quarterly grades of ``unit``'s team and cadres (SYS-11 ``quarterly``)?"""
+    if sees_everything(who):
+        return True
+    unit_id = own_unit_id(who)
+    if unit_id is not None and unit_id == unit.pk:
+        return True
+    return as_reader(who).may_read(Subject.QUARTERLY, unit_id=unit.pk, parent_id=unit.parent_id)

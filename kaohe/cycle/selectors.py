@@ -313,7 +313,7 @@ def inspection_screen(*, user, year: int, unit, team=None, cadre=None) -> dict:
     from kaohe.comments.selectors import unit_comments
     from kaohe.goals.selectors import goal_flat_nodes, visible_goals
 
-    from .permissions import can_read_report, may_read_unit_records
+    from .permissions import can_read_report, may_read_quarterly, may_read_unit_records
 
     goals = visible_goals(user).filter(plan__year=year).select_related("plan", "indicator__measure_unit")
     if cadre is not None:
@@ -334,10 +334,62 @@ def inspection_screen(*, user, year: int, unit, team=None, cadre=None) -> dict:
         report = None
     if report is not None:
         report = report_detail(pk=report.pk)
+    quarters = []
+    if may_read_quarterly(user, unit=unit):
+        mine = quarterly_grades(year=year, team=team, cadre=cadre)
+        mine = next(iter(mine.values()), {})
+        quarters = [(quarter, mine.get(quarter)) for quarter in range(1, 5)]
     return {
+        "quarters": quarters,
         "goal_nodes": goal_nodes,
         "records": records,
         "comments": list(comments[:20]),
         "commitments": list(_with_details(commitments)),
         "report": report,
     }
+
+
+def quarter_started(*, year: int, quarter: int, today=None) -> bool:
+    from datetime import date as day
+
+    from django.utils import timezone
+
+    return day(year, 3 * quarter - 2, 1) <= (today or timezone.localdate())
+
+
+def grading_targets(*, scope: dict, year: int, unit_id: int | None = None) -> list:
+    """The teams and cadres ``scope`` (``permissions.grading_scope``) may grade in ``year``."""
+    from kaohe.org.models import Unit
+
+    from .inspection import targets_of_units
+    from .permissions import may_grade
+
+    if scope["all"]:
+        unit_ids = set(Unit.objects.filter(is_active=True).values_list("pk", flat=True))
+    else:
+        unit_ids = scope["teams"] | scope["cadres"]
+    if unit_id is not None:
+        unit_ids &= {unit_id}
+    return [
+        target
+        for target in targets_of_units(unit_ids=unit_ids, year=year)
+        if may_grade(scope, unit_id=target.unit.pk, cadre_id=target.cadre.pk if target.cadre else None)
+    ]
+
+
+def quarterly_grades(*, year: int, unit_ids=None, team=None, cadre=None) -> dict:
+    """``{("team"|"cadre", id): {quarter: QuarterlyGrade}}`` of the year. One query."""
+    from .models import QuarterlyGrade
+
+    grades = QuarterlyGrade.objects.filter(year=year).select_related("graded_by")
+    if unit_ids is not None:
+        grades = grades.filter(unit_id__in=list(unit_ids))
+    if team is not None:
+        grades = grades.filter(team=team)
+    if cadre is not None:
+        grades = grades.filter(cadre=cadre)
+    found: dict = {}
+    for grade in grades:
+        key = ("cadre", grade.cadre_id) if grade.cadre_id else ("team", grade.team_id)
+        found.setdefault(key, {})[grade.quarter] = grade
+    return found

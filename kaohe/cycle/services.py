@@ -14,7 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from .models import GoalSelfAssessment, Inspection, ReportDeadline, WorkRecord, WorkRecordAttachment, WorkReport
+from .models import (
+    GoalSelfAssessment,
+    Inspection,
+    QuarterlyGrade,
+    ReportDeadline,
+    WorkRecord,
+    WorkRecordAttachment,
+    WorkReport,
+)
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -167,3 +175,31 @@ def inspection_confirm(*, user: User, inspection: Inspection) -> Inspection:
     inspection.save(update_fields=["confirmed_by", "confirmed_at"])
     log(instance=inspection, action="wagtail.publish", user=user)
     return inspection
+
+
+@transaction.atomic
+def quarterly_grades_save(
+    *, user: User, year: int, quarter: int, rows: list[tuple[object, str, str]], today: date | None = None
+) -> int:
+    """Store a quarter's grades (CYCLE-5): ``rows`` of (``inspection.Target``, grade, comment);
+    the caller has checked that ``user`` may grade each target. A row without a grade is left
+    as it is. Refused before the quarter has started. Returns how many grades changed."""
+    from .selectors import quarter_started
+
+    if not 1 <= quarter <= 4 or not quarter_started(year=year, quarter=quarter, today=today):
+        raise ValidationError(_("This quarter has not started yet; it cannot be graded."))
+    changed = 0
+    for target, grade, comment in rows:
+        if not grade:
+            continue
+        lookup = {"year": year, "quarter": quarter}
+        lookup |= {"cadre": target.cadre} if target.cadre is not None else {"team": target.team}
+        current = QuarterlyGrade.objects.select_for_update().filter(**lookup).first()
+        if current is not None and (current.grade, current.comment) == (grade, comment):
+            continue
+        current = current or QuarterlyGrade(**lookup, unit=target.unit)
+        current.grade, current.comment, current.graded_by = grade, comment, user
+        current.full_clean()
+        current.save()
+        changed += 1
+    return changed

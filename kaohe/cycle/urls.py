@@ -12,4 +12,5 @@ urlpatterns = [
     path("reports/<int:year>/<str:kind>/<int:pk>/", views.report_edit, name="report_edit"),
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("reports/<int:pk>/document/", views.report_document, name="report_document"),
+    path("quarterly/", views.quarterly, name="quarterly"),
 ]

@@ -75,6 +75,17 @@ def _timeline(request, *, template: str, context: dict, months, goals, records):
     return render(request, template, context)
 
 
+def _quarters(user, cadre) -> list:
+    """The cadre's quarterly grades of this year, for readers the rights table lets read them (CYCLE-5)."""
+    from .permissions import may_read_quarterly
+
+    if cadre.unit is None or not may_read_quarterly(user, unit=cadre.unit):
+        return []
+    year = timezone.localdate().year
+    mine = selectors.quarterly_grades(year=year, cadre=cadre).get(("cadre", cadre.pk), {})
+    return [(quarter, mine.get(quarter)) for quarter in range(1, 5)]
+
+
 def cadre_records(request, pk):
     """A cadre's work records as a timeline, by month and goal (CYCLE-2)."""
     cadre = selectors.cadre_for_records(pk=pk)
@@ -86,7 +97,11 @@ def cadre_records(request, pk):
     return _timeline(
         request,
         template="cycle/public/cadre_records.html",
-        context={"cadre": cadre, "own": own_cadre_id(request.user) == cadre.pk},
+        context={
+            "cadre": cadre,
+            "own": own_cadre_id(request.user) == cadre.pk,
+            "quarters": _quarters(request.user, cadre),
+        },
         months=selectors.record_months(cadre=cadre),
         goals=selectors.record_goals(cadre=cadre),
         records=selectors.record_timeline(cadre=cadre, month=month, goal_id=goal_id),
@@ -276,3 +291,59 @@ def report_document(request, pk):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def quarterly(request):
+    """Grade the teams and cadres one may grade for a quarter (CYCLE-5), with the year's
+    earlier grades beside each."""
+    from .models import QuarterGrade
+    from .permissions import grading_scope
+
+    scope = grading_scope(request.user)
+    today = timezone.localdate()
+    year_text, quarter_text, unit_text = (request.GET.get(k) or "" for k in ("year", "quarter", "unit"))
+    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else today.year
+    quarter = int(quarter_text) if quarter_text in ("1", "2", "3", "4") else (today.month - 1) // 3 + 1
+    unit_id = int(unit_text) if unit_text.isdigit() else None
+    targets = selectors.grading_targets(scope=scope, year=year, unit_id=unit_id)
+    if not targets and not scope["all"]:
+        raise PermissionDenied
+    status = 200
+    if request.method == "POST":
+        rows = []
+        for target in targets:
+            prefix = f"g-{target.kind}-{target.pk}"
+            grade = request.POST.get(f"{prefix}-grade", "")
+            if grade and grade not in QuarterGrade.values:
+                grade = ""
+            rows.append((target, grade, (request.POST.get(f"{prefix}-comment") or "")[:300]))
+        try:
+            changed = services.quarterly_grades_save(user=request.user, year=year, quarter=quarter, rows=rows)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            status = 400
+        else:
+            messages.success(request, _("%(count)d grades saved.") % {"count": changed})
+            return redirect(f"{request.path}?year={year}&quarter={quarter}" + (f"&unit={unit_id}" if unit_id else ""))
+    grades = selectors.quarterly_grades(year=year, unit_ids={target.unit.pk for target in targets})
+    page = Paginator(targets, 50).get_page(request.GET.get("page"))
+    rows = []
+    for target in page.object_list:
+        mine = grades.get((target.kind, target.pk), {})
+        rows.append({"target": target, "quarters": [mine.get(q) for q in range(1, 5)], "current": mine.get(quarter)})
+    return render(
+        request,
+        "cycle/public/quarterly.html",
+        {
+            "year": year,
+            "quarter": quarter,
+            "quarters": range(1, 5),
+            "started": selectors.quarter_started(year=year, quarter=quarter),
+            "rows": rows,
+            "page_obj": page,
+            "choices": QuarterGrade.choices,
+            "page_title": _("Quarterly assessment"),
+        },
+        status=status,
+    )

@@ -15,7 +15,7 @@ from kaohe.core.viewsets import RuleSnippetViewSet
 from . import admin_urls, permissions, selectors
 from .admin_views import ReadCheckedInspectView
 from .forms import CommitmentAdminForm, WorkRecordAdminForm
-from .models import Commitment, ReportDeadline, WorkRecord
+from .models import Commitment, QuarterlyGrader, ReportDeadline, WorkRecord
 
 
 class CommitmentViewSet(RuleSnippetViewSet):
@@ -101,6 +101,18 @@ class InspectionMenuItem(MenuItem):
         return permissions.can_open_inspections(request.user)
 
 
+class QuarterlyGraderViewSet(RuleSnippetViewSet):
+    """Whom the office names to give a unit's quarterly grades (CYCLE-5)."""
+
+    model = QuarterlyGrader
+    rules = permissions.grader_rules
+    icon = "user"
+    menu_order = 150
+    list_display = ["unit", "user", "grades_team", "grades_cadres"]
+    list_filter = ["unit"]
+    panels = [FieldPanel("unit"), FieldPanel("user"), FieldPanel("grades_team"), FieldPanel("grades_cadres")]
+
+
 class ReportOverviewMenuItem(MenuItem):
     def is_shown(self, request):
         return permissions.can_see_report_overview(request.user)
@@ -112,7 +124,7 @@ def register_cycle_urls():
 
 
 class CycleViewSetGroup(SnippetViewSetGroup):
-    items = (CommitmentViewSet, WorkRecordViewSet, ReportDeadlineViewSet)
+    items = (CommitmentViewSet, WorkRecordViewSet, ReportDeadlineViewSet, QuarterlyGraderViewSet)
     menu_icon = "date"
     menu_label = _("Assessment cycle")
     menu_name = "cycle"
@@ -158,6 +170,18 @@ def unit_records_link(request, unit):
         return None
     html = render_to_string("cycle/public/unit_records_link.html", {"unit": unit}, request=request)
     return (46, html)
+
+
+@hooks.register("register_portal_nav_item")
+def quarterly_nav_item(request):
+    """The people who give quarterly grades go straight to them (CYCLE-5)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    scope = permissions.grading_scope(user)
+    if not (scope["all"] or scope["teams"] or scope["cadres"]):
+        return None
+    return (_("Quarterly assessment"), reverse("cycle:quarterly"), 47)
 
 
 @hooks.register("register_portal_nav_item")
