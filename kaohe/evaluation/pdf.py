@@ -44,7 +44,26 @@ def slip_pages(issued: list[IssuedAccount]) -> list[list[IssuedAccount]]:
     return pages
 
 
+def slip_link(code: str) -> str:
+    """The address a slip's QR code opens: the sign-in page with the code in the fragment (EVAL-9).
+
+    A browser never sends the fragment to a server, so the code reaches no
+    access log or proxy; the page's script posts it and removes it from the
+    address bar and the history (``evaluation/sign_in.js``).
+    """
+    return f"{sign_in_url()}#{code}"
+
+
+def slip_qr(code: str) -> str:
+    """A QR code of ``slip_link(code)`` as a PNG data URI, for the slip (segno: pure Python)."""
+    import segno
+
+    return segno.make_qr(slip_link(code), error="m").png_data_uri(scale=8, border=0)
+
+
 def slips_context(task, issued: list[IssuedAccount]) -> dict:
+    for item in issued:
+        item.qr = slip_qr(item.grouped_code)
     return {
         "task": task,
         "pages": slip_pages(issued),
@@ -55,5 +74,6 @@ def slips_context(task, issued: list[IssuedAccount]) -> dict:
 
 
 def slips_pdf(task, issued: list[IssuedAccount]) -> bytes:
-    """Cut-out slips, ten to an A4 page: task, category, address, code, number, validity, instructions (EVAL-2)."""
+    """Cut-out slips, ten to an A4 page: task, category, address, code, QR code, number, validity, instructions
+    (EVAL-2, EVAL-9)."""
     return render_pdf("evaluation/pdf/slips.html", slips_context(task, issued))

@@ -100,3 +100,27 @@ def test_eval7_the_form_is_keyboard_operable(page, live_server):
         str(targets[0].pk): {str(task.raters.get().indicator_system.indicators.get().pk): "B"},
         str(targets[1].pk): {str(task.raters.get().indicator_system.indicators.get().pk): "C"},
     }
+
+
+def test_eval9_a_slips_qr_code_opens_the_ballot_and_the_code_never_leaves_the_phone(phone_page, live_server):
+    """EVAL-9: opening the QR code's address (``/ceping/#CODE``) on a phone signs in without typing; no request the
+    browser makes carries the code, and neither the address bar nor the history keeps it.
+    """
+    task, account, code, _targets = voting_setup(targets=2, indicators=1)
+    grouped = codes.grouped(code)
+    page = phone_page
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    with page.expect_navigation(url="**/ceping/form/"):
+        page.goto(f"{live_server.url}/ceping/#{grouped}")
+    assert page.get_by_role("heading", level=1).inner_text() == task.name
+    assert EvaluationAccount.objects.get(pk=account.pk).status == EvaluationAccount.Status.SIGNED_IN
+    assert not [url for url in requested if code in codes.normalise(url) or grouped in url]
+    assert grouped not in page.url
+    page.go_back()
+    assert grouped not in page.url and "#" not in page.url
+    # Scanning again while signed in lands on the form with the code gone from the address bar too.
+    page.goto(f"{live_server.url}/ceping/#{grouped}")
+    page.wait_for_url("**/ceping/form/")
+    page.wait_for_function("!window.location.hash")
+    assert grouped not in page.url

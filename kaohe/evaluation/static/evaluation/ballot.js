@@ -2,6 +2,11 @@
 // Delete/Backspace to clear a rating, and a warning before leaving with unsaved changes.
 (function () {
     "use strict";
+    // Signed in already, a slip's QR code (/ceping/#CODE) lands here with the code still in the address:
+    // take it out of the address bar and the history (EVAL-9).
+    if (/^#[0-9A-Za-z]{4}-/.test(window.location.hash)) {
+        window.history.replaceState(null, "", window.location.pathname + window.location.search);
+    }
     var form = document.getElementById("ballot-form");
     if (!form) { return; }
     var dirty = false;
