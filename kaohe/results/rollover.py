@@ -3,7 +3,8 @@
 Results sits above every area whose year-bound settings a year needs (goals, evaluation,
 scoring, org), so the roll-over lives here and calls each area's own copy service:
 ``goals.services.plan_copy``, ``evaluation.services.system_copy``,
-``org.services.work_group_copy``. What is not bound to a year (rights, the grade table,
+``org.services.work_group_copy``, ``goals.services.deadlines_year_copy``; the one row of
+cycle's work report deadline is copied here. What is not bound to a year (rights, the grade table,
 role weights, the indicator dictionary, units, teams and cadres) carries over as it is and
 the checklist says so. ``rollover_state`` reads; ``year_roll_over`` copies what the new year
 lacks, all or nothing, and can be run again: nothing already there is copied twice.
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from kaohe.access.models import AccessRule
+from kaohe.cycle.models import ReportDeadline as WorkReportDeadline
 from kaohe.evaluation.models import EvaluationTask, IndicatorSystem
 from kaohe.evaluation.services import system_copy
 from kaohe.goals.models import GoalPlan, ReportingDeadline
@@ -38,6 +40,13 @@ SCHEME_FIELDS = (
     "min_service_months",
     "short_service_rule",
 )
+
+
+def _year_on(moment, years: int):
+    try:
+        return moment.replace(year=moment.year + years)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year + years, day=28)
 
 
 class RollOverRefused(Exception):
@@ -163,6 +172,18 @@ def rollover_state(*, year_from: int, year_to: int) -> RollOver:
     )
     add(
         CopyLine(
+            "work_report_deadline",
+            _("Deadline of the work reports and self-assessments (CYCLE-3), moved on a year"),
+            source=WorkReportDeadline.objects.filter(year=year_from).count(),
+            present=WorkReportDeadline.objects.filter(year=year_to).count(),
+            missing=int(
+                WorkReportDeadline.objects.filter(year=year_from).exists()
+                and not WorkReportDeadline.objects.filter(year=year_to).exists()
+            ),
+        )
+    )
+    add(
+        CopyLine(
             "systems",
             _("Evaluation indicator systems with their indicators and rating levels"),
             source=IndicatorSystem.objects.filter(year=year_from).count(),
@@ -252,6 +273,14 @@ def year_roll_over(*, year_from: int, year_to: int, user) -> RollOver:
         log(new, "wagtail.create", user=user)
     copied["plans"] = len(plans)
     copied["deadlines"] = deadlines_year_copy(year_from=year_from, year_to=year_to, user=user)
+
+    copied["work_report_deadline"] = 0
+    source_deadline = WorkReportDeadline.objects.filter(year=year_from).first()
+    if source_deadline is not None and not WorkReportDeadline.objects.filter(year=year_to).exists():
+        moved = _year_on(source_deadline.deadline, year_to - year_from)
+        new_deadline = WorkReportDeadline.objects.create(year=year_to, deadline=moved, note=source_deadline.note)
+        log(new_deadline, "wagtail.create", user=user)
+        copied["work_report_deadline"] = 1
 
     systems = list(_systems_missing(year_from, year_to))
     for system in systems:

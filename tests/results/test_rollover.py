@@ -1,12 +1,14 @@
 """Year roll-over (issue 15; GOAL-3, EVAL-3, RES-1, RES-4, SYS-4, SYS-11, SUP-1): one office
 screen starts a new year from the last and says what it copied and what is left."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from kaohe.cycle.models import ReportDeadline as WorkReportDeadline
 from kaohe.evaluation.models import IndicatorSystem
 from kaohe.goals.models import Goal, GoalPlan, ReportingDeadline
 from kaohe.org.models import WorkGroup
@@ -36,6 +38,9 @@ def last_year(unit):
     WorkGroupMemberFactory(group=group, name="王组长", post="组长")
     WorkGroupFactory(name="常设测评工作组", year=None)
     ReportingDeadline.objects.create(year=2026, period="Q1", due_date=date(2026, 4, 10), remind_days=5)
+    WorkReportDeadline.objects.create(
+        year=2026, deadline=timezone.make_aware(datetime(2026, 12, 20, 17, 0)), note="述职报告年底前提交"
+    )
     return plan
 
 
@@ -67,9 +72,12 @@ def test_rollover_copies_every_year_bound_setting_and_lists_what_is_left(client,
     assert not WorkGroup.objects.filter(name__contains="常设测评工作组（").exists(), "a group of every year stays one"
     deadline = ReportingDeadline.objects.get(year=2027)
     assert (deadline.period, deadline.due_date, deadline.remind_days) == ("Q1", date(2027, 4, 10), 5)
+    work_report = WorkReportDeadline.objects.get(year=2027)
+    assert timezone.localtime(work_report.deadline).date() == date(2027, 12, 20)
+    assert work_report.note == "述职报告年底前提交"
 
     # The checklist: what was copied, what carries over, what is left for people.
-    assert page.count("已复制") >= 6
+    assert page.count("已复制") >= 7
     assert "原样适用" in page  # rights, grade table: not bound to a year
     assert "待修订并发布的目标（草稿）" in page
     assert "测评任务" in page
@@ -93,7 +101,6 @@ def test_rollover_leaves_what_the_new_year_already_has(client, office_user, unit
 
 
 def test_rollover_into_an_archived_year_is_refused(client, office_user, last_year):
-    from django.utils import timezone
 
     AssessmentYear.objects.create(year=2027, archived_at=timezone.now())
     client.force_login(office_user)
