@@ -9,6 +9,7 @@ purged here too.
 """
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import reverse
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -37,7 +38,7 @@ def public_data_changed(sender, instance=None, **kwargs):
         return  # other apps' records, or migrations' historical models
     page_cache.invalidate()
     if instance is not None and getattr(settings, "WAGTAILFRONTENDCACHE", None):
-        purge_own_page(instance)
+        transaction.on_commit(lambda: purge_own_page(instance))  # not before the change is visible
 
 
 def pages_changed(sender, **kwargs):

@@ -156,3 +156,28 @@ def test_issue16_admin_follows_the_users_own_language():
     profile.save()
     html = client.get("/admin/").content.decode()
     assert 'lang="en"' in html
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_issue16_reverse_proxy_may_keep_public_pages_and_is_told_when_a_unit_changes(settings, monkeypatch):
+    """Issue 16: with a reverse proxy configured (Wagtail's frontend cache), the public's pages say it may keep
+    them for PORTAL_FRONTEND_CACHE_SECONDS, a signed-in reader's page never does, and a changed unit's own
+    page is purged."""
+    import wagtail.contrib.frontend_cache.utils as frontend_cache
+
+    settings.WAGTAILFRONTENDCACHE = {
+        "proxy": {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend", "LOCATION": "http://proxy"}
+    }
+    settings.PORTAL_FRONTEND_CACHE_SECONDS = 60
+    purged = []
+    monkeypatch.setattr(frontend_cache, "purge_url_from_cache", purged.append)
+    unit = UnitFactory(name="县水利局")
+    response, _html = get(Client(), f"/units/{unit.pk}/")
+    assert "public" in response["Cache-Control"] and "max-age=60" in response["Cache-Control"]
+    reader = Client()
+    reader.force_login(UserFactory(roles=[RoleCode.OFFICE]))
+    response, _html = get(reader, f"/units/{unit.pk}/")
+    assert "public" not in response.get("Cache-Control", "")
+    unit.duties = "负责全县水资源管理。"
+    unit.save()
+    assert any(url.endswith(f"/units/{unit.pk}/") for url in purged)
