@@ -160,7 +160,10 @@ def backup_create(*, directory: Path | str | None = None) -> BackupResult:
     its ``.sha256`` file beside it.
     """
     directory = Path(directory or settings.BACKUP_DIR)
-    directory.mkdir(parents=True, exist_ok=True)
+    # An archive holds password hashes and reporters' e-mail: only the owner reads the
+    # folder and the files in it, whatever the umask.
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(directory, 0o700)
     media_root = Path(settings.MEDIA_ROOT)
     vendor = _vendor()
     with tempfile.TemporaryDirectory(dir=directory, prefix=".backup-") as work:
@@ -195,8 +198,11 @@ def backup_create(*, directory: Path | str | None = None) -> BackupResult:
             os.fsync(handle.fileno())
         final = _archive_name(directory)
         checksum = sha256_of(partial)
+        os.chmod(partial, 0o600)
         os.replace(partial, final)
-    Path(f"{final}.sha256").write_text(f"{checksum}  {final.name}\n", encoding="utf-8")
+    sidecar = Path(f"{final}.sha256")
+    sidecar.write_text(f"{checksum}  {final.name}\n", encoding="utf-8")
+    os.chmod(sidecar, 0o600)
     return BackupResult(path=final, checksum=checksum, size=final.stat().st_size, files=len(media), vendor=vendor)
 
 

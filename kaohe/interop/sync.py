@@ -15,6 +15,7 @@ indexing record by record would cost three times the writes themselves.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -33,6 +34,8 @@ from .api.serializers import (
     TeamRecordSerializer,
     UnitRecordSerializer,
 )
+
+logger = logging.getLogger(__name__)
 
 CREATED, UPDATED, UNCHANGED, REFUSED = "created", "updated", "unchanged", "refused"
 
@@ -241,8 +244,21 @@ class Upserter:
                     self._write(target, created=before is None, before=before)
             except IntegrityError as exc:
                 self._undo(target, before)
+                # The database's own text names tables, constraints and other records' values:
+                # it goes to the server log, the client gets a sentence.
+                logger.warning("%s record %s refused by the database: %s", self.model.__name__, label, exc)
                 return RecordOutcome(
-                    index, label, REFUSED, errors={"non_field_errors": [_("The database refused the record: %s") % exc]}
+                    index,
+                    label,
+                    REFUSED,
+                    errors={
+                        "non_field_errors": [
+                            _(
+                                "The database refused the record: it clashes with another record (perhaps one "
+                                "written at the same moment) or names one that no longer exists. Send it again."
+                            )
+                        ]
+                    },
                 )
         self.existing[target.external_id] = target
         return RecordOutcome(index, label, CREATED if before is None else UPDATED, id=target.pk, instance=target)

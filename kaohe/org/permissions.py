@@ -69,3 +69,18 @@ def can_import(user) -> bool:
 def can_view_cadre_photo(user, cadre: Cadre) -> bool:
     """A cadre's photo is seen by those who may see the cadre's record in the admin."""
     return cadre_rules.can_for(user, "view", cadre)
+
+
+# Date of birth and education are personnel data: those who keep or assess cadres read them;
+# cadres and team members, who may read the cadre list, do not read each other's.
+PERSONAL_DATA_READERS = {
+    RoleCode.OFFICE,
+    RoleCode.SYSTEM_ADMIN,
+    RoleCode.ASSESSMENT_GROUP,
+    RoleCode.COUNTY_LEADER,
+    RoleCode.UNIT_ADMIN,
+}
+
+
+def can_view_cadre_personal_data(user) -> bool:
+    return is_office(user) or has_role(user, *PERSONAL_DATA_READERS)

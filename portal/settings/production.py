@@ -26,12 +26,16 @@ def _required(name: str) -> str:
 
 
 SECRET_KEY = _required("SECRET_KEY")
-if len(SECRET_KEY) < 50:
-    raise ImproperlyConfigured("SECRET_KEY must be at least 50 random characters.")
+if len(SECRET_KEY) < 50 or "not-secret" in SECRET_KEY or "insecure" in SECRET_KEY:
+    raise ImproperlyConfigured("SECRET_KEY must be at least 50 random characters, not a development key.")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set ALLOWED_HOSTS (comma-separated host names) in the environment.")
+if "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must name the portal's hosts, not *.")
+if env_bool("DEBUG"):
+    raise ImproperlyConfigured("DEBUG shows settings and code to every visitor: production runs without it.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # PostgreSQL, with persistent connections: opening one per request halves the

@@ -6,4 +6,5 @@ goals' and results' small worlds.
 
 from tests.browser.conftest import browser, page, sign_in  # noqa: F401
 from tests.goals.conftest import plan  # noqa: F401
+from tests.interop.conftest import key_client  # noqa: F401
 from tests.results.conftest import assessed_year, computed_year, goal_scores  # noqa: F401

@@ -10,7 +10,8 @@ import time
 import unicodedata
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
 
 
 def pad(text: str, width: int) -> str:
@@ -32,10 +33,39 @@ def demo_modules():
     return sorted(modules, key=lambda module: module.ORDER)
 
 
+def real_users() -> list[str]:
+    """User names in the database that are not the demo's own accounts: users the demo did
+    not create, and demo-named users (an ``admin`` made by ``createsuperuser``) whose password
+    is not the demo's."""
+    from kaohe.accounts.demo import DEMO_PASSWORD, DEMO_USERS
+
+    names = {row[0] for row in DEMO_USERS}
+    users = get_user_model().objects
+    others = list(users.exclude(username__in=names).order_by("pk").values_list("username", flat=True)[:5])
+    renamed = [user.username for user in users.filter(username__in=names) if not user.check_password(DEMO_PASSWORD)]
+    return others + renamed
+
+
 class Command(BaseCommand):
     help = "Load the demo county (units, cadres, users, documents, goals, evaluations, results). Safe to run again."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load even into a database that has users of its own (the demo adds accounts with a published "
+            "password and a live API key).",
+        )
+
     def handle(self, *args, **options):
+        found = real_users()
+        if found and not options["force"]:
+            raise CommandError(
+                "数据库中已有非演示用户，未加载演示数据 / This database has users that are not the demo's ("
+                + ", ".join(found)
+                + "): the demo would add accounts with a published password and a live API key, and reset "
+                "the demo-named ones. Load the demo into a new database, or pass --force."
+            )
         for module in demo_modules():
             started = time.monotonic()
             result = module.load(stdout=self.stdout)

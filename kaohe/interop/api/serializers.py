@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from kaohe.org.models import Cadre, Membership, Team, Unit, UnitKind
+from kaohe.org.permissions import can_view_cadre_personal_data
+
+from ..models import ApiClient
 
 EXTERNAL_ID_HELP = _("The record's identifier in the cadre-management system: the key of the upsert.")
 
@@ -115,6 +118,19 @@ class CadreRecordSerializer(RecordSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "updated_at"]
+
+    PERSONAL_FIELDS = ("birth_date", "education")
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        actor = getattr(request, "user", None)
+        # An API client with the read scope is the cadre-management system itself; a person
+        # reading with their browser session sees personnel data only in a role that keeps it.
+        if request is not None and not isinstance(actor, ApiClient) and not can_view_cadre_personal_data(actor):
+            for name in self.PERSONAL_FIELDS:
+                data.pop(name, None)
+        return data
 
 
 class MembershipRecordSerializer(RecordSerializer):

@@ -32,6 +32,22 @@ class PullError(Exception):
     pass
 
 
+class SameServerRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only on the same server (scheme, host and port): urllib copies the
+    ``Authorization`` header to wherever a redirect points, so the key would go with it."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if urllib.parse.urlsplit(newurl)[:2] != urllib.parse.urlsplit(req.full_url)[:2]:
+            raise PullError(
+                _("The answer redirects to another server (%(url)s): not followed, the key stays home.")
+                % {"url": newurl}
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+OPENER = urllib.request.build_opener(SameServerRedirects)
+
+
 class Command(BaseCommand):
     help = _("Fetch cadres from the cadre-management system page by page and apply them like a push.")
 
@@ -124,7 +140,7 @@ class Command(BaseCommand):
             url, headers={"Authorization": f"Bearer {key}", "Accept": "application/json"}
         )
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            with OPENER.open(request, timeout=timeout) as response:
                 body = response.read()
         except urllib.error.HTTPError as exc:
             if exc.code in (401, 403):
