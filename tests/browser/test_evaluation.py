@@ -39,7 +39,7 @@ def test_eval7_an_evaluator_votes_on_a_phone(phone_page, live_server):
     rate(targets[0], 1, "优秀")
     rate(targets[1], 1, "优秀")
     warning = page.locator("[data-quota-warning]")
-    assert warning.is_visible() and "指标1" in warning.inner_text()
+    assert warning.is_visible() and "超出名额：1 处" in warning.inner_text()
     rate(targets[1], 1, "良好")
     assert not warning.is_visible()
     assert page.locator("[data-rated]").inner_text() == "2"
@@ -124,3 +124,34 @@ def test_eval9_a_slips_qr_code_opens_the_ballot_and_the_code_never_leaves_the_ph
     page.wait_for_url("**/ceping/form/")
     page.wait_for_function("!window.location.hash")
     assert grouped not in page.url
+
+
+def test_eval7_on_a_375_px_phone_the_sticky_bar_counts_the_problems_and_links_to_the_first(browser, live_server):
+    """EVAL-7, EVAL-5: on a 375 px phone, a draft breaking the quota on all six indicators keeps the sticky bar short
+    (a count and a link, not six messages); the link brings the first breached indicator into view.
+    """
+    task, _account, code, targets = voting_setup(targets=4, indicators=6, quota={"max_excellent_count": 1})
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/ceping/")
+    page.fill("#id_code", code)
+    with page.expect_navigation():
+        page.get_by_role("button", name="开始测评").click()
+    for target in targets[:2]:
+        for indicator in range(1, 7):
+            page.get_by_role("radiogroup", name=f"{target.team.name}：指标{indicator}").get_by_text(
+                "优秀", exact=True
+            ).tap()
+    warning = page.locator("[data-quota-warning]")
+    assert "超出名额：6 处" in warning.inner_text()
+    assert warning.inner_text().count("指标") == 0
+    bar = page.locator(".ballot-actions").bounding_box()
+    assert bar["height"] <= 667 / 4, bar
+    first = page.locator("[data-quota-indicator]").first
+    warning.get_by_role("link", name="查看第一处").tap()
+    page.wait_for_function("document.activeElement && document.activeElement.matches('[data-quota-indicator]')")
+    box = first.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= 667 - bar["height"], box
+    context.close()

@@ -61,20 +61,28 @@
         if (node) { node.textContent = Object.keys(names).length; }
     }
 
-    // Too many “excellent” ratings are shown in the action bar too, since the quota box scrolls away on a phone.
+    // Too many “excellent” ratings are counted in the action bar too, since the quota box scrolls away on a
+    // phone: one short line with the number of problems and a link to the first, never the whole list.
     function updateWarning() {
         var node = document.querySelector("[data-quota-warning]");
         if (!node) { return; }
-        var breaches = [];
-        form.querySelectorAll(".ballot-section").forEach(function (section) {
-            var title = section.querySelector("h2").firstChild.textContent.trim();
-            section.querySelectorAll("[data-quota-excellent].quota__item--bad").forEach(function (item) {
-                var indicator = item.closest("[data-quota-indicator]").querySelector(".quota__name").textContent;
-                breaches.push(title + "·" + indicator + " " + item.textContent.trim());
-            });
-        });
+        var breaches = form.querySelectorAll("[data-quota-excellent].quota__item--bad");
         node.hidden = breaches.length === 0;
-        node.textContent = breaches.length ? "⚠ " + breaches.join("；") : "";
+        node.textContent = "";
+        if (!breaches.length) { return; }
+        var first = breaches[0].closest("[data-quota-indicator]");
+        node.appendChild(document.createTextNode(
+            node.getAttribute("data-text").replace("%(count)s", String(breaches.length)) + " "
+        ));
+        var link = document.createElement("a");
+        link.href = "#" + first.id;
+        link.textContent = node.getAttribute("data-link");
+        link.addEventListener("click", function (event) {
+            event.preventDefault();
+            first.scrollIntoView({ block: "center" });
+            first.focus({ preventScroll: true });
+        });
+        node.appendChild(link);
     }
 
     function updateAll() {
