@@ -33,9 +33,23 @@ PUBLIC_DATA_APPS = {
 }
 
 
+# Records of those apps no public page shows: who read which comment in the admin.
+NOT_SHOWN = {"comments.CommentRead"}
+
+
+def unseen(sender, instance) -> bool:
+    """A write the public pages cannot show: a comment still waiting for review (the crowd's
+    comments on results day must not empty the cache each time), or a record never shown."""
+    if sender._meta.label in NOT_SHOWN:
+        return True
+    return sender._meta.label == "comments.Comment" and instance is not None and instance.status == "pending"
+
+
 def public_data_changed(sender, instance=None, **kwargs):
     if sender._meta.app_label not in PUBLIC_DATA_APPS or sender.__module__ == "__fake__":
         return  # other apps' records, or migrations' historical models
+    if unseen(sender, instance):
+        return
     page_cache.invalidate()
     if instance is not None and getattr(settings, "WAGTAILFRONTENDCACHE", None):
         transaction.on_commit(lambda: purge_own_page(instance))  # not before the change is visible

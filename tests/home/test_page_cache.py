@@ -110,6 +110,10 @@ def test_issue16_publishing_a_comment_retires_the_cached_unit_page(client, unit_
     from tests.comments.factories import CommentFactory
 
     url = f"/units/{unit_with_private_goal.pk}/"
+    get(client, url)
+    waiting = CommentFactory(unit=unit_with_private_goal, body="另一条待审留言", status=Comment.Status.PENDING)
+    assert get(Client(), url)[0][HEADER] == "hit"  # a comment waiting for review changes nothing anyone sees
+    waiting.delete()
     comment = CommentFactory(unit=unit_with_private_goal, body="建议加快河道清淤进度", status=Comment.Status.PENDING)
     assert "建议加快河道清淤进度" not in get(client, url)[1]
     assert get(Client(), url)[0][HEADER] == "hit"
