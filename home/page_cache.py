@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import time
 
 from django.conf import settings
 from django.core.cache import caches
@@ -93,8 +94,14 @@ def shareable_request(request) -> bool:
     return all(name in allowed for name in request.COOKIES)
 
 
+def _fresh_generation() -> int:
+    """A generation no earlier one can equal: the shared cache may evict the key (the database
+    cache culls when full), and starting again from 1 would bring back pages retired since."""
+    return time.time_ns() // 1000
+
+
 def generation() -> int:
-    return caches["default"].get_or_set(GENERATION_KEY, 1, timeout=None)
+    return caches["default"].get_or_set(GENERATION_KEY, _fresh_generation, timeout=None)
 
 
 def key_for(request) -> str | None:
@@ -147,7 +154,7 @@ def _bump() -> None:
         try:
             cache.incr(GENERATION_KEY)
         except ValueError:
-            cache.set(GENERATION_KEY, 2, timeout=None)
+            cache.set(GENERATION_KEY, _fresh_generation(), timeout=None)
     except DatabaseError:
         # The database cache's table is not there yet (the first migrate): nothing is cached either.
         logger.warning("The page cache's generation could not be moved on.", exc_info=True)

@@ -185,3 +185,15 @@ def test_issue16_reverse_proxy_may_keep_public_pages_and_is_told_when_a_unit_cha
     unit.duties = "负责全县水资源管理。"
     unit.save()
     assert any(url.endswith(f"/units/{unit.pk}/") for url in purged)
+
+
+def test_issue16_pages_stay_retired_when_the_shared_cache_loses_the_generation(client):
+    """Issue 16: if the shared cache evicts the generation (the database cache culls when full), pages retired
+    before are not served again."""
+    from home.page_cache import GENERATION_KEY
+
+    get(client, "/")
+    assert get(Client(), "/")[0][HEADER] == "hit"
+    caches["default"].delete(GENERATION_KEY)
+    response, _html = get(Client(), "/")
+    assert response[HEADER] == "miss"
