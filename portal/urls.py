@@ -24,7 +24,10 @@ urlpatterns = [
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Page pictures only, as nginx in production; every other upload goes through a view
+    # that checks the reader's right (kaohe.core.private_media).
+    for folder in ("images", "original_images"):
+        urlpatterns += static(f"{settings.MEDIA_URL}{folder}/", document_root=settings.MEDIA_ROOT / folder)
 
 urlpatterns += [
     # Everything else is a Wagtail page.

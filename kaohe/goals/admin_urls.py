@@ -28,5 +28,6 @@ urlpatterns = [
     path("deadlines/", supervision.DeadlineStatusView.as_view(), name="deadlines"),
     path("verify/", supervision.VerificationListView.as_view(), name="verify"),
     path("verify/<int:pk>/", supervision.VerifyEntryView.as_view(), name="verify_entry"),
+    path("attachment/<int:pk>/", progress.AttachmentView.as_view(), name="attachment"),
     path("attachment/<int:pk>/delete/", progress.AttachmentDeleteView.as_view(), name="attachment_delete"),
 ]

@@ -225,6 +225,14 @@ FILE_UPLOAD_PERMISSIONS = 0o644
 # of them (kaohe.core.uploads.open_workbook): how many parts, how large each part and all of
 # them expand, and how well a large part compresses. Sheets are read as a stream; the other
 # parts (shared strings, styles) are read whole into memory, so they have a smaller limit.
+# Uploaded files other than page pictures are served by Django views after a rights check
+# (kaohe.core.private_media): documents through Wagtail's view, which checks collection
+# privacy; summary documents through the goals' view. Behind nginx the view answers with
+# X-Accel-Redirect to this internal location (README, nginx); unset, Django streams the file.
+PORTAL_PRIVATE_MEDIA_ACCEL = os.environ.get("PORTAL_PRIVATE_MEDIA_ACCEL", "")
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+SENDFILE_BACKEND = "kaohe.core.private_media"
+
 PORTAL_WORKBOOK_MAX_PARTS = int(os.environ.get("PORTAL_WORKBOOK_MAX_PARTS", "500"))
 PORTAL_WORKBOOK_MAX_SHEET_MB = int(os.environ.get("PORTAL_WORKBOOK_MAX_SHEET_MB", "80"))
 PORTAL_WORKBOOK_MAX_PART_MB = int(os.environ.get("PORTAL_WORKBOOK_MAX_PART_MB", "16"))

@@ -47,9 +47,12 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # Static files: collected into STATIC_ROOT with hashed names (cached for ever);
 # nginx serves /static/ from there, and WhiteNoise serves them too if a
-# request reaches gunicorn. Uploaded files (MEDIA_ROOT) are served by nginx only.
+# request reaches gunicorn. Of the uploaded files (MEDIA_ROOT) nginx serves page pictures
+# (/media/images/) only; every other file goes through a Django view that checks the reader's
+# right and answers with X-Accel-Redirect to nginx's internal /protected-media/.
 STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 WHITENOISE_MAX_AGE = 31536000
+PORTAL_PRIVATE_MEDIA_ACCEL = os.environ.get("PORTAL_PRIVATE_MEDIA_ACCEL", "/protected-media/")
 
 # Behind nginx, which terminates TLS and says so in X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

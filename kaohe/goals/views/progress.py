@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kaohe.core.private_media import serve_private
+
 from .. import excel, selectors, services
 from ..forms import AttachmentForm, ImportForm, ProgressEntryForm
 from ..models import ProgressEntry, ProgressReport, ReportAttachment, period_choices
@@ -157,6 +159,18 @@ class AttachmentUploadView(ReportView):
             for errors in form.errors.values():
                 messages.error(request, " ".join(errors))
         return redirect("goals_admin:report", self.report.pk)
+
+
+class AttachmentView(ReportView):
+    """GET: a summary document, for those who may read its report (SUP-5); an unsubmitted
+    report's documents are its unit's and the office's only."""
+
+    def load(self, **kwargs) -> None:
+        self.attachment = get_object_or_404(ReportAttachment.objects.select_related("report__plan"), pk=kwargs["pk"])
+        super().load(pk=self.attachment.report_id)
+
+    def get(self, request, *args, **kwargs):
+        return serve_private(request, self.attachment.file.path)
 
 
 class AttachmentDeleteView(ReportView):
