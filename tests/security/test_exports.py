@@ -129,3 +129,23 @@ def test_res3_res4_results_workbooks_keep_cadre_names_as_text(client, office_use
     ):
         workbook = workbook_of(client.get(url))
         assert_no_formulas(workbook)
+
+
+def test_issue12_every_workbook_and_csv_writer_goes_through_the_helpers():
+    """A new export cannot forget the helpers: any module that makes a workbook or a CSV writer
+    imports ``kaohe.core.exports``."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR)
+    offenders = []
+    for folder in ("kaohe", "home", "search", "portal"):
+        for path in (root / folder).rglob("*.py"):
+            if "migrations" in path.parts or path.name == "exports.py" and path.parent.name == "core":
+                continue
+            text = path.read_text(encoding="utf-8")
+            writes = "Workbook(" in text or "csv.writer(" in text or "csv.DictWriter(" in text
+            if writes and "kaohe.core.exports" not in text:
+                offenders.append(str(path.relative_to(root)))
+    assert offenders == []
