@@ -336,6 +336,7 @@ def _load_work_groups(rng: random.Random, units: list[Unit]) -> None:
             name=name, defaults={"kind": kind, "duties": duties, "year": year}
         )
         group.units.set(assigned)
+        group.save()  # units is a ParentalManyToManyField: stored when the group is saved
         if not group.members.exists():
             for order, post in enumerate(posts):
                 WorkGroupMember.objects.create(
