@@ -163,11 +163,22 @@ def test_issue16_no_serious_axe_violations_on_public_ballot_and_admin_pages(brow
 
 
 def test_issue16_no_public_page_wider_than_a_phone(browser, live_server, demo_county):
-    """Issue 16 (phones): at 375 px no public page scrolls sideways; wide tables scroll in their own box."""
+    """Issue 16 (phones): at 375 px no public page, nor the ballot signed in, scrolls sideways; wide tables scroll in
+    their own box."""
     context = browser.new_context(
         locale="zh-CN", viewport={"width": PHONE_WIDTH, "height": 812}, is_mobile=True, has_touch=True
     )
     page = context.new_page()
     failures = [problem for url in public_urls() if (problem := too_wide(page, live_server.url + url))]
+    # The ballot, signed in on the phone: one page, no sideways scrolling.
+    from kaohe.evaluation.demo import unused_demo_accounts
+
+    page.goto(f"{live_server.url}/ceping/")
+    page.fill("#id_code", unused_demo_accounts(limit=1)[0].grouped_code)
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").first.click()
+    assert page.url.endswith("/ceping/form/")
+    if problem := too_wide(page, f"{live_server.url}/ceping/form/"):
+        failures.append(problem)
     context.close()
     assert failures == [], "\n".join(failures)
