@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaohe.core.private_media import serve_private
 from kaohe.core.rules import is_office
 
 from . import selectors, services
@@ -176,9 +177,7 @@ def record_attachment(request, pk):
     suffix = "." + attachment.file.name.rsplit(".", 1)[-1] if "." in attachment.file.name else ""
     if not name.lower().endswith(suffix):
         name += suffix
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_private(request, attachment.file.path, filename=name, attachment=True)
 
 
 def _report_target(kind: str, pk: int):
@@ -286,11 +285,9 @@ def report_document(request, pk):
     if not report.document or not can_read_report(request.user, report):
         raise PermissionDenied
     suffix = "." + report.document.name.rsplit(".", 1)[-1] if "." in report.document.name else ""
-    response = FileResponse(
-        report.document.open("rb"), as_attachment=True, filename=f"{report.target_name}{report.year}{suffix}"
+    return serve_private(
+        request, report.document.path, filename=f"{report.target_name}{report.year}{suffix}", attachment=True
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required
