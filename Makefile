@@ -73,8 +73,9 @@ messages: $(VENV)/.installed
 migrate:
 	$(PY) manage.py migrate --no-input -v 0
 
+# load_demo refuses a database with users of its own (see README); make run then serves it as it is.
 demo:
-	$(PY) manage.py load_demo
+	-$(PY) manage.py load_demo
 
 serve:
 	@echo "Serving the portal on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/). Stop with Ctrl-C."
