@@ -35,6 +35,7 @@ from .demo_catalogue import (
 )
 from .models import (
     AssignmentRole,
+    EntryVerification,
     Goal,
     GoalPlan,
     GoalSource,
@@ -43,6 +44,7 @@ from .models import (
     MeasureUnit,
     ProgressEntry,
     ProgressReport,
+    ReportingDeadline,
 )
 
 ORDER = 40
@@ -75,12 +77,15 @@ def load(*, stdout=None) -> dict:
     created = 0
     units = list(Unit.objects.filter(is_active=True).select_related("kind").order_by("pk"))
     supervisors = [unit for unit in units if unit.kind and "县" in unit.kind.name]
+    for year in (last_year, this_year):
+        _deadlines(year)
     for unit in units:
         with transaction.atomic():
             if not GoalPlan.objects.filter(unit=unit, year=last_year).exists():
                 plan = _build_plan(rng, unit, last_year, types, sources, roles, indicators, supervisors, user)
                 services.plan_publish(plan=plan, user=user)
                 _progress(rng, plan, ["Q1", "Q2", "Q3", "Q4"], user, final=True)
+                _verifications(random.Random(f"verify-{plan.unit_id}"), plan, user)
                 created += 1
             if not GoalPlan.objects.filter(unit=unit, year=this_year).exists():
                 previous = GoalPlan.objects.get(unit=unit, year=last_year)
@@ -243,18 +248,79 @@ def _progress(rng, plan, periods, user, *, final):
         on_track = len(goals) - lagging
         summary = f"{plan.unit.name}{plan.year}年第{QUARTERS[number]}季度，{on_track}项目标按进度推进"
         summary += f"，{lagging}项进度滞后，已逐项明确整改措施。" if lagging else "，无滞后事项。"
+        # A generator of its own, so the goals drawn after this stay the ones they were.
+        submitted_at = _submitted_at(random.Random(f"{plan.unit_id}-{plan.year}-{period}"), plan.year, period)
         report = ProgressReport.objects.create(
             plan=plan,
             period=period,
             submitted=True,
-            submitted_at=timezone.now(),
-            published_at=timezone.now(),
+            submitted_at=submitted_at,
+            published_at=submitted_at,
             updated_by=user,
             summary=summary,
         )
         for entry in entries:
             entry.report = report
         ProgressEntry.objects.bulk_create(entries)
+
+
+def _due_date(year: int, period: str) -> date:
+    """The 10th of the month after the quarter: when the demo county wants its reports (SUP-1)."""
+    quarter = int(period[1])
+    return date(year + 1, 1, 10) if quarter == 4 else date(year, quarter * 3 + 1, 10)
+
+
+def _deadlines(year: int) -> None:
+    for quarter in range(1, 5):
+        period = f"Q{quarter}"
+        ReportingDeadline.objects.get_or_create(
+            year=year, period=period, defaults={"due_date": _due_date(year, period), "remind_days": 3}
+        )
+
+
+def _submitted_at(rng, year: int, period: str):
+    """Most units report in the days before the due date, one in ten a few days after (SUP-1)."""
+    from datetime import datetime, time, timedelta
+
+    due = _due_date(year, period)
+    days = rng.randint(1, 4) if rng.random() < 0.1 else -rng.randint(0, 6)
+    day = min(due + timedelta(days=days), timezone.localdate())
+    return timezone.make_aware(datetime.combine(day, time(rng.randint(9, 17), rng.randint(0, 59))))
+
+
+def _verifications(rng, plan, user):
+    """The supervising departments verify the year-end figures (SCORE-1): most confirmed,
+    a few questioned with the department's own figure."""
+    entries = ProgressEntry.objects.filter(
+        report__plan=plan, report__period="Q4", goal__supervising_unit__isnull=False
+    ).select_related("goal__supervising_unit", "goal__indicator")
+    admins: dict[int, User] = {}
+    for admin in User.objects.filter(groups__role__code=RoleCode.UNIT_ADMIN, unit__isnull=False).order_by("-pk"):
+        admins[admin.unit_id] = admin
+    verifications = []
+    for entry in entries.order_by("pk"):
+        department = entry.goal.supervising_unit
+        checker = admins.get(department.pk, user)
+        if rng.random() < 0.12:
+            value = None
+            note = "佐证材料不全，请补充台账后复核。"
+            if entry.actual_value is not None:
+                value = (entry.actual_value * Decimal("0.92")).quantize(_step(entry.goal))
+                note = f"经与{department.name}统计台账核对，核准数为{format(value.normalize(), 'f')}。"
+            verdict = EntryVerification.Verdict.QUESTIONED
+        else:
+            value, note, verdict = None, "", EntryVerification.Verdict.CONFIRMED
+        verifications.append(
+            EntryVerification(
+                entry=entry,
+                verdict=verdict,
+                verified_value=value,
+                note=note,
+                verifier_unit=department,
+                verified_by=checker,
+            )
+        )
+    EntryVerification.objects.bulk_create(verifications)
 
 
 def _changes_after_publishing(rng, plan, user):
