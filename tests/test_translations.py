@@ -22,6 +22,7 @@ SOURCE_DIRS = ["kaohe", "home", "search", "portal", "templates"]
 
 def catalogues():
     found = [ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"]
+    found += [ROOT / "locale_wagtail" / "zh_Hans" / "LC_MESSAGES" / "django.po"]  # Wagtail's gaps
     found += sorted((ROOT / "kaohe").glob("*/locale/zh_Hans/LC_MESSAGES/django.po"))
     return [path for path in found if path.exists()]
 

@@ -151,7 +151,8 @@ LANGUAGES = [
     ("en", "English"),
 ]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale_wagtail: Chinese for the Wagtail admin strings Wagtail's own catalogues leave untranslated.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_wagtail"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -269,7 +270,7 @@ PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "300
 CACHES["pages"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "portal-pages",
-    "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PORTAL_PAGE_CACHE_ENTRIES", "2000"))},
+    "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PORTAL_PAGE_CACHE_ENTRIES", "500"))},
 }
 # A reverse proxy (nginx, Varnish) in front may keep the public's pages too: set
 # PORTAL_FRONTEND_CACHE_URL to the address that takes its PURGE requests, and Wagtail purges a
