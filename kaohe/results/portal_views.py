@@ -31,3 +31,18 @@ def result_feedback(request, pk: int):
     if detail is None:
         raise Http404
     return render(request, "results/portal/result.html", detail)
+
+
+@login_required
+def registration_form(request, pk: int):
+    """The cadre's own 年度考核登记表 as PDF, once the grade is approved (RES-6)."""
+    from . import exports
+    from .permissions import feedback_scope
+
+    result = feedback_scope(request.user).filter(pk=pk, cadre__isnull=False).first()
+    if result is None:
+        raise Http404
+    forms = selectors.registration_forms(year=result.year, pks=[result.pk])
+    return exports.pdf_response(
+        "results/pdf/registration.html", {"forms": forms, "title": result.subject_name}, f"registration-{pk}", request
+    )

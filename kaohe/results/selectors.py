@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Case, Count, F, Q, QuerySet, When
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kaohe.core.numbers import round_score
 
@@ -214,3 +215,68 @@ def feedback_detail(*, user, pk: int) -> dict | None:
         "goal_scores": goal_scores,
         "history": history,
     }
+
+
+def registration_forms(*, year: int, unit_id: int | None = None, pks=None) -> list[dict]:
+    """The cadres' 年度考核登记表 of a year (RES-6): each cadre's personal data, post, time in
+    the seat, their own year-end summary (the work report, CYCLE-3), the parts of the result
+    and the grade; for one unit, or for the results named. A fixed number of queries."""
+    from kaohe.cycle.models import WorkReport
+
+    results = (
+        YearResult.objects.filter(year=year, cadre__isnull=False)
+        .select_related("cadre", "unit", "target_category", "seat_team")
+        .order_by("unit__sort_order", "unit_id", "seat_team_id", "post_group", "cadre__name", "pk")
+    )
+    if unit_id:
+        results = results.filter(unit_id=unit_id)
+    if pks is not None:
+        results = results.filter(pk__in=list(pks))
+    results = list(results)
+    reports = {
+        report.cadre_id: report
+        for report in WorkReport.objects.filter(year=year, cadre_id__in=[r.cadre_id for r in results]).exclude(
+            status="draft"
+        )
+    }
+    return [{"result": r, "cadre": r.cadre, "report": reports.get(r.cadre_id)} for r in results]
+
+
+def cms_rows(*, year: int) -> tuple[list[str], list[list]]:
+    """(headers, rows): name, ID number, external id, unit, post, year, grade of every cadre's
+    result of the year, for the cadre-management system's import (SYS-10)."""
+    headers = [
+        pgettext("person", "name"),
+        _("ID number"),
+        _("external identifier"),
+        _("unit"),
+        _("post"),
+        _("year"),
+        _("approved grade"),
+        _("total score"),
+    ]
+    rows = [
+        [
+            r.cadre.name,
+            r.cadre.id_number or "",
+            r.cadre.external_id or "",
+            r.unit.name if r.unit_id else "",
+            r.post or r.cadre.position,
+            r.year,
+            r.approved_grade,
+            r.total,
+        ]
+        for r in YearResult.objects.filter(year=year, cadre__isnull=False)
+        .select_related("cadre", "unit")
+        .order_by("unit__sort_order", "unit_id", "post_group", "cadre__name", "pk")
+    ]
+    return headers, rows
+
+
+def result_units(*, year: int):
+    """The units with cadres' results in the year, for choosing whose forms to print."""
+    from kaohe.org.models import Unit
+
+    return Unit.objects.filter(
+        pk__in=YearResult.objects.filter(year=year, cadre__isnull=False).values("unit_id")
+    ).order_by("kind__sort_order", "sort_order", "name")

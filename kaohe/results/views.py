@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -69,6 +70,7 @@ def overview(request, year=None):
             "status": status,
             "statuses": ResultStatus.choices,
             "page_obj": admin_page(request, selectors.results_to_notice(year=year, status=status)),
+            "form_units": selectors.result_units(year=year) if counts["cadres"] else [],
             "categories": TargetCategory.objects.all(),
             "can_change": result_rules.can(request.user, "change"),
         },
@@ -591,3 +593,42 @@ def cadre_detail(request, pk):
             "history_json": _json({"type": "line", "labels": [r.year for r in history], "series": series}),
         },
     )
+
+
+def registration_forms(request, year):
+    """The 年度考核登记表 of one cadre (``?result=``) or of all the cadres of a unit (``?unit=``)
+    in one PDF, Chinese font embedded (RES-6)."""
+    _can_view(request)
+    unit_id = _int(request.GET.get("unit"))
+    result_id = _int(request.GET.get("result"))
+    if not unit_id and not result_id:
+        messages.error(request, _("Choose a unit or a result to print the forms of."))
+        return redirect("results_admin:year", year)
+    forms = selectors.registration_forms(year=year, unit_id=unit_id, pks=[result_id] if result_id else None)
+    if not forms:
+        raise Http404
+    return exports.pdf_response(
+        "results/pdf/registration.html",
+        {"forms": forms, "title": _("%(year)s yearly assessment forms") % {"year": year}},
+        f"registration-{year}-{unit_id or result_id}",
+        request,
+    )
+
+
+def cms_workbook(request, year):
+    """Every cadre's result of the year in the columns the cadre-management system imports (SYS-10)."""
+    _can_view(request)
+    headers, rows = selectors.cms_rows(year=year)
+    return exports.xlsx_response(
+        _("%(year)s assessment results for the cadre-management system") % {"year": year},
+        headers,
+        rows,
+        f"cadre-results-{year}",
+    )
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -93,6 +93,23 @@ def test_sys3_results_pull_with_grades_and_filters(key_client, results):
     assert client.get("/api/v1/results/", {"kind": "planet"}).status_code == 400
 
 
+def test_res5_the_results_pull_carries_every_result_with_its_state(key_client, results):
+    """RES-5: a result that no category covers yet is pulled too (category null), with its state."""
+    orphan = CadreFactory(external_id="C-3", name="李新任")
+    YearResult.objects.create(
+        year=2025, cadre=orphan, status="incomplete", post="副局长", post_group="deputy", computed_at=timezone.now()
+    )
+    rows = key_client([S.READ_RESULTS]).get("/api/v1/results/", {"year": 2025}).json()["results"]
+    row = next(row for row in rows if row["cadre"] == "C-3")
+    assert (row["target_category"], row["status"], row["post"], row["post_group"]) == (
+        None,
+        "incomplete",
+        "副局长",
+        "deputy",
+    )
+    assert len(rows) == 4
+
+
 def test_sys3_results_are_paged_and_logged(key_client, results):
     """SYS-3: pulling results page by page; each page is an exchange-log line with its count."""
     client = key_client([S.READ_RESULTS])

@@ -40,7 +40,12 @@ from .views import (
 
 class YearResultSerializer(serializers.ModelSerializer):
     kind = serializers.SerializerMethodField(help_text=_("“team” or “cadre”."))
-    target_category = serializers.CharField(source="target_category.name", help_text=_("The target category's name."))
+    target_category = serializers.CharField(
+        source="target_category.name",
+        allow_null=True,
+        default=None,
+        help_text=_("The target category's name; null while no category covers the team or cadre."),
+    )
     team = serializers.CharField(
         source="team.external_id", allow_null=True, default=None, help_text=_("The team's identifier.")
     )
@@ -72,6 +77,9 @@ class YearResultSerializer(serializers.ModelSerializer):
             "evaluation_score",
             "total",
             "rank",
+            "status",
+            "post",
+            "post_group",
             "recommended_grade",
             "approved_grade",
             "is_stale",
@@ -85,7 +93,7 @@ class YearResultSerializer(serializers.ModelSerializer):
         return "team" if result.team_id else "cadre"
 
     def get_unit(self, result) -> str | None:
-        unit = result.team.unit if result.team_id else result.cadre.unit
+        unit = result.unit if result.unit_id else result.team.unit if result.team_id else result.cadre.unit
         return unit.external_id if unit is not None else None
 
     def get_year_archived(self, result) -> bool:
@@ -138,7 +146,7 @@ class YearResultViewSet(ApiViewSet):
     filterset_class = YearResultFilter
 
     def get_queryset(self):
-        queryset = YearResult.objects.select_related("target_category", "team__unit", "cadre__unit").order_by(
+        queryset = YearResult.objects.select_related("target_category", "unit", "team__unit", "cadre__unit").order_by(
             "year", "pk"
         )
         return self.scoped(queryset)
