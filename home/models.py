@@ -58,7 +58,8 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["unit_index"] = UnitIndexPage.objects.live().first()
+        context["unit_index"] = unit_index = UnitIndexPage.objects.live().first()
+        context["unit_index_url"] = unit_index.get_url(request) if unit_index else ""
         context["document_index"] = DocumentIndexPage.objects.live().first()
         context["latest_documents"] = (
             AssessmentDocumentPage.objects.live().select_related("category").order_by("-issued_on", "-pk")[:6]

@@ -26,8 +26,9 @@ def search(request):
         page_results = Page.objects.live().public().specific().search(query, operator="and")
         unit_index = UnitIndexPage.objects.live().first()
         if unit_index is not None:
+            base = unit_index.get_url(request)  # once, not once per unit
             units = [
-                (unit, unit_index.unit_url(unit))
+                (unit, base + unit_index.reverse_subpage("unit_detail", kwargs={"pk": unit.pk}))
                 for unit in Unit.objects.filter(is_active=True)
                 .select_related("kind")
                 .search(query, operator="and")[:10]
