@@ -10,7 +10,7 @@ from wagtail.models import Page
 
 from home.models import UnitIndexPage
 from kaohe.goals import selectors as goal_selectors
-from kaohe.org.models import Unit
+from kaohe.org.selectors import search_units
 
 MAX_QUERY_LENGTH = 100
 GOALS_SHOWN = 10
@@ -29,9 +29,7 @@ def search(request):
             base = unit_index.get_url(request)  # once, not once per unit
             units = [
                 (unit, base + unit_index.reverse_subpage("unit_detail", kwargs={"pk": unit.pk}))
-                for unit in Unit.objects.filter(is_active=True)
-                .select_related("kind")
-                .search(query, operator="and")[:10]
+                for unit in search_units(query=query, limit=10)
             ]
         found = goal_selectors.goal_site_search(user=request.user, text=query)
         shown = list(found[: GOALS_SHOWN + 1])

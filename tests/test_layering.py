@@ -152,3 +152,76 @@ def test_the_check_finds_upward_and_sideways_imports(tmp_path):
     )
     found = wrong_imports(probe, "kaohe.comments.probe")
     assert [line.split(" imports ")[1] for line in found] == ["kaohe.results.models", "kaohe.evaluation"]
+
+
+# Apps whose records other apps read only through the app's selectors. Another app may
+# import their models for a foreign key, a type hint, an isinstance() test or a serializer's
+# Meta.model, but does not query them itself (``Unit.objects…``, ``get_object_or_404(Unit, …)``):
+# the owning app's selectors.py says which reads there are and keeps their queries few.
+# Demo loaders build fixture data across apps, as the tests' factories do, and are left out.
+READ_THROUGH_SELECTORS = ["kaohe.org"]
+MANAGERS = {"objects", "_default_manager", "_base_manager"}
+GETTERS = {"get_object_or_404", "get_list_or_404"}
+
+
+def _root_name(node: ast.AST) -> str | None:
+    while isinstance(node, ast.Attribute | ast.Call | ast.Subscript):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def model_queries(path: Path, name: str | None = None) -> list[str]:
+    """Places where ``path`` queries a model of an app in READ_THROUGH_SELECTORS other than its own."""
+    module = name or module_name(path)
+    source = package_of(module)
+    if module.split(".")[-1].startswith("demo"):
+        return []
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    here = module.split(".")
+    package = here if path.name == "__init__.py" else here[:-1]
+    models: dict[str, str] = {}  # local name -> the package whose model it is
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            base = (
+                ".".join(package[: len(package) - node.level + 1] + [node.module or ""]) if node.level else node.module
+            )
+            owner = package_of(base or "")
+            if owner in READ_THROUGH_SELECTORS and owner != source and (base or "").endswith(".models"):
+                models.update({alias.asname or alias.name: owner for alias in node.names})
+    found = []
+    for node in ast.walk(tree):
+        model = None
+        if isinstance(node, ast.Attribute) and node.attr in MANAGERS:
+            model = _root_name(node.value)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in GETTERS and node.args:
+            model = _root_name(node.args[0])
+        if model in models:
+            found.append(f"{name or path.relative_to(ROOT)}:{node.lineno} {source} queries {models[model]}.{model}")
+    return sorted(set(found))
+
+
+def test_other_apps_read_org_through_its_selectors():
+    """Units, teams, cadres and seats are read through ``kaohe.org.selectors`` everywhere but in org."""
+    assert [line for path in source_files() for line in model_queries(path)] == []
+
+
+def test_the_selector_check_finds_queries(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "from django.shortcuts import get_object_or_404\n"
+        "from kaohe.org.models import Cadre, Unit, WorkGroup\n"
+        "def f(unit: Unit, pk):\n"
+        "    isinstance(unit, Unit)\n"
+        "    Unit.objects.filter(is_active=True)\n"
+        "    get_object_or_404(Cadre.objects.select_related('unit'), pk=pk)\n"
+        "    WorkGroup.units.through.objects.all()\n",
+        encoding="utf-8",
+    )
+    found = model_queries(probe, "kaohe.comments.probe")
+    assert [line.split(" queries ")[1] for line in found] == [
+        "kaohe.org.Unit",
+        "kaohe.org.Cadre",
+        "kaohe.org.WorkGroup",
+    ]
+    assert model_queries(probe, "kaohe.org.probe") == []
+    assert model_queries(probe, "kaohe.goals.demo") == []

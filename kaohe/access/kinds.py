@@ -93,13 +93,12 @@ class PersonKind:
 
 def person_kinds() -> list[PersonKind]:
     """Every kind of person, in the order of the office's table."""
-    from kaohe.org.models import UnitKind
+    from kaohe.org.selectors import unit_kinds
 
     kinds = [PersonKind(PUBLIC, str(FAMILY_LABELS[PUBLIC_FAMILY]), str(FAMILY_LABELS[PUBLIC_FAMILY]))]
     kinds += [PersonKind(role_kind(code), str(code.label), str(FAMILY_LABELS[ROLE_FAMILY])) for code in RoleCode]
     kinds += [
-        PersonKind(unit_kind_kind(kind.pk), kind.name, str(FAMILY_LABELS[UNIT_KIND_FAMILY]))
-        for kind in UnitKind.objects.order_by("sort_order", "name")
+        PersonKind(unit_kind_kind(kind.pk), kind.name, str(FAMILY_LABELS[UNIT_KIND_FAMILY])) for kind in unit_kinds()
     ]
     for hook in hooks.get_hooks("register_access_person_kinds"):
         kinds += list(hook() or [])

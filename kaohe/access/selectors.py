@@ -99,13 +99,9 @@ class Reader:
         """Units of the assessment work groups the reader is a member of (one query, when asked)."""
         if self.user_id is None:
             return frozenset()
-        from kaohe.org.models import WorkGroup
+        from kaohe.org.selectors import assessment_group_unit_ids
 
-        return frozenset(
-            WorkGroup.units.through.objects.filter(
-                workgroup__kind=WorkGroup.Kind.ASSESSMENT, workgroup__members__user_id=self.user_id
-            ).values_list("unit_id", flat=True)
-        )
+        return assessment_group_unit_ids(user_id=self.user_id)
 
     def _matches(self, reach, unit_id, parent_id, supervising_unit_id) -> bool:
         if Scope.ALL in reach:
@@ -188,9 +184,9 @@ def reader_for(user, table: dict | None = None) -> Reader:
             kinds = [role_kind(code) for code in roles]
             unit_id = getattr(user, "unit_id", None)
             if unit_id is not None and _unit_kind_matters(table):
-                from kaohe.org.models import Unit
+                from kaohe.org.selectors import unit_kind_id
 
-                kind_id = Unit.objects.filter(pk=unit_id).values_list("kind_id", flat=True).first()
+                kind_id = unit_kind_id(unit_id=unit_id)
                 if kind_id is not None:
                     kinds.append(unit_kind_kind(kind_id))
             reader = Reader(kinds=tuple(kinds), table=table, unit_id=unit_id, user_id=user.pk)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from kaohe.core.rules import is_office
-from kaohe.org.models import Cadre, Team
+from kaohe.org.selectors import active_cadres, all_teams
 
 from .attachments import ATTACHMENT_EXTENSIONS, validate_attachment
 from .models import Commitment, GoalGrade, Inspection, OverallGrade, WorkReport
@@ -44,8 +44,8 @@ class TargetAdminForm(WagtailAdminModelForm):
             for name in self.office_only:
                 self.fields.pop(name, None)
         unit_id = self.own_unit_id if not self.office else (self.instance.unit_id if self.instance.pk else None)
-        teams = Team.objects.select_related("unit").order_by("unit__name", "name")
-        cadres = Cadre.objects.filter(is_active=True).select_related("unit").order_by("unit__name", "name")
+        teams = all_teams().select_related("unit").order_by("unit__name", "name")
+        cadres = active_cadres().select_related("unit").order_by("unit__name", "name")
         if unit_id is not None:
             teams, cadres = teams.filter(unit_id=unit_id), cadres.filter(unit_id=unit_id)
         elif not self.office:

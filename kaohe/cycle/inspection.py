@@ -11,10 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, Q
-
-from kaohe.org.models import Team, WorkGroup, WorkGroupMember
-from kaohe.org.selectors import memberships_in_period
+from kaohe.org.models import WorkGroup
+from kaohe.org.selectors import assessment_groups_of_year, memberships_in_period, teams_of_units
 
 
 def is_leader_post(post: str) -> bool:
@@ -23,11 +21,7 @@ def is_leader_post(post: str) -> bool:
 
 def year_groups(*, year: int):
     """The assessment work groups of ``year`` with their units and members (three queries)."""
-    return (
-        WorkGroup.objects.filter(Q(year=year) | Q(year__isnull=True), kind=WorkGroup.Kind.ASSESSMENT)
-        .prefetch_related("units", Prefetch("members", queryset=WorkGroupMember.objects.order_by("sort_order")))
-        .order_by("name")
-    )
+    return assessment_groups_of_year(year=year)
 
 
 @dataclass
@@ -90,7 +84,7 @@ def targets_of_units(*, unit_ids, year: int) -> list[Target]:
     if not unit_ids:
         return []
     targets: list[Target] = []
-    for team in Team.objects.filter(unit_id__in=unit_ids).select_related("unit").order_by("unit__name", "name"):
+    for team in teams_of_units(unit_ids=unit_ids):
         targets.append(Target(unit=team.unit, team=team))
     seen = set()
     for membership in memberships_in_period(start=date(year, 1, 1), end=date(year, 12, 31)):

@@ -163,9 +163,9 @@ def can_open_inspections(user) -> bool:
         return True
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    from kaohe.org.models import WorkGroup
+    from kaohe.org.selectors import is_assessment_group_member
 
-    return WorkGroup.objects.filter(kind=WorkGroup.Kind.ASSESSMENT, members__user=user).exists()
+    return is_assessment_group_member(user=user)
 
 
 def grading_scope(user) -> dict:
@@ -173,8 +173,8 @@ def grading_scope(user) -> dict:
     "cadres": {unit ids}, "self": cadre id}``. The office grades everyone; a grader the
     office names grades the team and/or cadres of their unit; where nobody is named for a
     unit's cadres, its principal leader (a current 党政正职 seat) grades them, never themselves."""
-    from kaohe.org.models import Membership, PostGroup
-    from kaohe.org.selectors import current_membership_q
+    from kaohe.org.models import PostGroup
+    from kaohe.org.selectors import cadre_seats
 
     from .models import QuarterlyGrader
 
@@ -191,7 +191,7 @@ def grading_scope(user) -> dict:
     cadre_id = getattr(user, "cadre_id", None)
     if cadre_id:
         scope["self"] = cadre_id
-        seats = Membership.objects.filter(current_membership_q(), cadre_id=cadre_id).values_list(
+        seats = cadre_seats(cadre_id=cadre_id, current=True).values_list(
             "team__unit_id", "post_group", "party_post", "administrative_post"
         )
         from kaohe.org.models import post_group_of

@@ -137,23 +137,23 @@ def record_goals(*, cadre=None, unit=None) -> QuerySet:
 
 
 def cadre_for_records(*, pk: int):
-    from kaohe.org.models import Cadre
+    from kaohe.org.selectors import cadre_with_unit
 
-    return Cadre.objects.select_related("unit").filter(pk=pk).first()
+    return cadre_with_unit(pk=pk)
 
 
 def unit_for_records(*, pk: int):
-    from kaohe.org.models import Unit
+    from kaohe.org.selectors import unit_by_id
 
-    return Unit.objects.filter(pk=pk).first()
+    return unit_by_id(pk=pk)
 
 
 def unit_record_targets(*, unit) -> list:
     """The cadres of ``unit`` who have records, for the unit timeline's links. One query."""
-    from kaohe.org.models import Cadre
+    from kaohe.org.selectors import all_cadres
 
     ids = WorkRecord.objects.filter(unit=unit, cadre__isnull=False).values("cadre_id")
-    return list(Cadre.objects.filter(pk__in=ids).order_by("name"))
+    return list(all_cadres().filter(pk__in=ids).order_by("name"))
 
 
 def report_deadline(*, year: int) -> ReportDeadline | None:
@@ -218,8 +218,7 @@ def report_overview(*, year: int, unit_id: int | None = None) -> list[dict]:
     Three queries whatever the number of rows."""
     from datetime import date as day
 
-    from kaohe.org.models import Team
-    from kaohe.org.selectors import memberships_in_period
+    from kaohe.org.selectors import active_unit_teams, memberships_in_period
 
     deadline = report_deadline(year=year)
     reports = WorkReport.objects.filter(year=year)
@@ -230,7 +229,7 @@ def report_overview(*, year: int, unit_id: int | None = None) -> list[dict]:
     for report in reports.only("pk", "team_id", "cadre_id", "status", "submitted_at"):
         (by_cadre if report.cadre_id else by_team)[report.cadre_id or report.team_id] = report
     rows = []
-    teams = Team.objects.filter(unit__is_active=True).select_related("unit")
+    teams = active_unit_teams()
     if unit_id is not None:
         teams = teams.filter(unit_id=unit_id)
     for team in teams:
@@ -359,13 +358,13 @@ def quarter_started(*, year: int, quarter: int, today=None) -> bool:
 
 def grading_targets(*, scope: dict, year: int, unit_id: int | None = None) -> list:
     """The teams and cadres ``scope`` (``permissions.grading_scope``) may grade in ``year``."""
-    from kaohe.org.models import Unit
+    from kaohe.org.selectors import active_units
 
     from .inspection import targets_of_units
     from .permissions import may_grade
 
     if scope["all"]:
-        unit_ids = set(Unit.objects.filter(is_active=True).values_list("pk", flat=True))
+        unit_ids = set(active_units().values_list("pk", flat=True))
     else:
         unit_ids = scope["teams"] | scope["cadres"]
     if unit_id is not None:

@@ -181,13 +181,13 @@ def record_attachment(request, pk):
 
 
 def _report_target(kind: str, pk: int):
-    from kaohe.org.models import Cadre, Team
+    from kaohe.org.selectors import cadre_with_unit, team_with_unit
 
     if kind == "cadre":
-        cadre = Cadre.objects.select_related("unit").filter(pk=pk).first()
+        cadre = cadre_with_unit(pk=pk)
         return (None, cadre) if cadre is not None else None
     if kind == "team":
-        team = Team.objects.select_related("unit").filter(pk=pk).first()
+        team = team_with_unit(pk=pk)
         return (team, None) if team is not None else None
     return None
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from kaohe.org.models import UnitKind
+from kaohe.org.selectors import unit_kinds
 
 from . import codes
 from .models import (
@@ -179,7 +179,7 @@ class AddTargetsForm(forms.Form):
     """Add many targets at once: the teams of a kind of unit, or their members."""
 
     target_category = forms.ModelChoiceField(label=_("Target category"), queryset=TargetCategory.objects.all())
-    unit_kind = forms.ModelChoiceField(label=_("Units of kind"), queryset=UnitKind.objects.all())
+    unit_kind = forms.ModelChoiceField(label=_("Units of kind"), queryset=unit_kinds())
     main_leaders_only = forms.BooleanField(
         label=_("Only each team's first member"),
         required=False,

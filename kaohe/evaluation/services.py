@@ -38,8 +38,7 @@ from wagtail.log_actions import log
 
 from kaohe.core.net import client_address
 from kaohe.core.throttle import Counter, Limit
-from kaohe.org.models import Membership, Team
-from kaohe.org.selectors import current_membership_q
+from kaohe.org.selectors import kind_current_seats, kind_teams
 
 from . import codes, sealing
 from .models import (
@@ -906,20 +905,12 @@ def task_targets_add(*, task, target_category, unit_kind, main_leaders_only=Fals
         new = []
         if target_category.kind == TargetCategory.Kind.TEAM:
             taken = set(TaskTarget.objects.filter(task=task, team__isnull=False).values_list("team_id", flat=True))
-            for team in Team.objects.filter(unit__kind=unit_kind, unit__is_active=True).order_by(
-                "unit__sort_order", "unit__name", "name"
-            ):
+            for team in kind_teams(kind=unit_kind):
                 if team.pk not in taken:
                     new.append(TaskTarget(task=task, target_category=target_category, team=team))
         else:
             taken = set(TaskTarget.objects.filter(task=task, cadre__isnull=False).values_list("cadre_id", flat=True))
-            seats = (
-                Membership.objects.filter(
-                    current_membership_q(), team__unit__kind=unit_kind, team__unit__is_active=True
-                )
-                .select_related("cadre")
-                .order_by("team__unit__sort_order", "team__unit__name", "team_id", "sort_order", "pk")
-            )
+            seats = kind_current_seats(kind=unit_kind)
             seen_teams = set()
             for seat in seats:
                 if main_leaders_only and seat.team_id in seen_teams:

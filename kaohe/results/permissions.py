@@ -50,7 +50,7 @@ def feedback_scope(user, queryset=None):
     from django.db.models import Q
 
     from kaohe.core.rules import has_role, is_office
-    from kaohe.org.models import Membership
+    from kaohe.org.selectors import cadre_seats
 
     queryset = YearResult.objects.all() if queryset is None else queryset
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -61,9 +61,7 @@ def feedback_scope(user, queryset=None):
     cadre_id = getattr(user, "cadre_id", None)
     if cadre_id:
         allowed |= Q(cadre_id=cadre_id)
-        for team_id, start, end in Membership.objects.filter(cadre_id=cadre_id).values_list(
-            "team_id", "start_date", "end_date"
-        ):
+        for team_id, start, end in cadre_seats(cadre_id=cadre_id).values_list("team_id", "start_date", "end_date"):
             seat = Q(team_id=team_id)
             if start:
                 seat &= Q(year__gte=start.year)

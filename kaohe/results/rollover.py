@@ -25,7 +25,8 @@ from kaohe.evaluation.models import EvaluationTask, IndicatorSystem
 from kaohe.evaluation.services import system_copy
 from kaohe.goals.models import GoalPlan, ReportingDeadline
 from kaohe.goals.services import deadlines_year_copy, plan_copy
-from kaohe.org.models import Unit, WorkGroup
+from kaohe.org.models import WorkGroup
+from kaohe.org.selectors import active_units, work_group_names_taken, year_work_groups
 from kaohe.org.services import work_group_copy, work_group_year_name
 from kaohe.scoring.models import RoleWeight, ScoreGrade
 
@@ -110,10 +111,10 @@ def _systems_missing(year_from: int, year_to: int):
 
 def _groups(year_from: int, year_to: int) -> tuple[list[WorkGroup], int]:
     """Last year's work groups whose copy is still to make, and how many the new year has."""
-    groups = list(WorkGroup.objects.filter(year=year_from).order_by("pk"))
+    groups = list(year_work_groups(year=year_from))
     names = {work_group_year_name(name=group.name, year_from=year_from, year_to=year_to): group for group in groups}
-    taken = set(WorkGroup.objects.filter(name__in=names).values_list("name", flat=True))
-    return [group for name, group in names.items() if name not in taken], WorkGroup.objects.filter(year=year_to).count()
+    taken = work_group_names_taken(names=names)
+    return [group for name, group in names.items() if name not in taken], year_work_groups(year=year_to).count()
 
 
 def _schemes_missing(year_from: int, year_to: int):
@@ -214,7 +215,7 @@ def rollover_state(*, year_from: int, year_to: int) -> RollOver:
         CopyLine(
             "groups",
             _("Work groups with their units and members"),
-            source=WorkGroup.objects.filter(year=year_from).count(),
+            source=year_work_groups(year=year_from).count(),
             present=groups_present,
             missing=len(groups_missing),
             note=_("Groups without a year serve every year and are left as they are."),
@@ -239,7 +240,7 @@ def rollover_state(*, year_from: int, year_to: int) -> RollOver:
         )
     )
 
-    units_without = Unit.objects.filter(is_active=True).exclude(goal_plans__year=year_to).count()
+    units_without = active_units().exclude(goal_plans__year=year_to).count()
     drafts = GoalPlan.objects.filter(year=year_to, status=GoalPlan.Status.DRAFT).count()
     goals_url = reverse("goals_admin:index") + f"?year={year_to}"
     if units_without:

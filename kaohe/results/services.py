@@ -80,8 +80,7 @@ def results_compute(*, year: int, user=None) -> dict:
     Repeatable: the same inputs give the same results, and grades already recorded stay.
     """
     from kaohe.evaluation.models import TargetCategory
-    from kaohe.org.models import Team
-    from kaohe.org.selectors import memberships_in_period
+    from kaohe.org.selectors import active_unit_teams, memberships_in_period
 
     check_not_archived(year)
     record = _year_row(year, lock=True)
@@ -98,7 +97,7 @@ def results_compute(*, year: int, user=None) -> dict:
     rules = _rules_of(schemes)
     categories = {category.pk: category for category in TargetCategory.objects.all()}
     first, last = compute.year_bounds(year)
-    teams = Team.objects.filter(unit__is_active=True).values_list("pk", "unit_id", "unit__kind_id")
+    teams = active_unit_teams().values_list("pk", "unit_id", "unit__kind_id")
     subjects = compute.roster(year, teams, memberships_in_period(start=first, end=last))
     evaluations = sources.evaluations(year)
     subjects += _task_only_subjects(evaluations, {subject.key for subject in subjects})
@@ -168,14 +167,18 @@ def results_compute(*, year: int, user=None) -> dict:
 def _task_only_subjects(evaluations, known) -> list[compute.Subject]:
     """Targets of the year's evaluation tasks that hold no seat in the year (or whose unit is
     wound up): assessed too, with the unit they are recorded in."""
-    from kaohe.org.models import Cadre, Team
+    from kaohe.org.selectors import all_cadres, all_teams
 
     missing = [key for key in evaluations if key not in known]
-    teams = Team.objects.filter(pk__in=[pk for kind, pk in missing if kind == "team"]).values_list(
-        "pk", "unit_id", "unit__kind_id"
+    teams = (
+        all_teams()
+        .filter(pk__in=[pk for kind, pk in missing if kind == "team"])
+        .values_list("pk", "unit_id", "unit__kind_id")
     )
-    cadres = Cadre.objects.filter(pk__in=[pk for kind, pk in missing if kind == "cadre"]).values_list(
-        "pk", "unit_id", "unit__kind_id", "position"
+    cadres = (
+        all_cadres()
+        .filter(pk__in=[pk for kind, pk in missing if kind == "cadre"])
+        .values_list("pk", "unit_id", "unit__kind_id", "position")
     )
     return [compute.Subject("team", pk, unit_id, kind_id, pk) for pk, unit_id, kind_id in teams] + [
         compute.Subject("cadre", pk, unit_id, kind_id, None, post=position[:110])

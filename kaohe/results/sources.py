@@ -26,13 +26,13 @@ def goal_scores(year: int) -> tuple[dict[int, Part], dict[int, Part]]:
     locked; until then the part is missing, with the reason.
     """
     from kaohe.goals.models import Assignment
-    from kaohe.org.models import Team
+    from kaohe.org.selectors import unit_team_ids
     from kaohe.scoring import selectors, services
 
     services.goal_scores_compute(year=year)
     units = selectors.unit_goal_scores(year=year)
     teams: dict[int, Part] = {}
-    for team_id, unit_id in Team.objects.filter(unit_id__in=list(units)).values_list("pk", "unit_id"):
+    for team_id, unit_id in unit_team_ids(unit_ids=units).items():
         row = units[unit_id]
         counts = {"year": year, "scored": row.scored_goals, "counted": row.counted_goals}
         if row.score is None:

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 from kaohe.core.numbers import round_score
 from kaohe.core.pagination import admin_page
 from kaohe.evaluation.models import EvaluationTask, TargetCategory
-from kaohe.org.models import Cadre, PostGroup, UnitKind
+from kaohe.org.models import Cadre, PostGroup
+from kaohe.org.selectors import cadre_with_unit, unit_kinds
 
 from . import analysis, charts, exports, selectors, services
 from .models import ResultStatus, SchemePart, YearResult
@@ -391,7 +392,7 @@ def team_analysis(request, year):
     _can_view(request)
     from kaohe.goals.models import Indicator
 
-    kinds = list(UnitKind.objects.all())
+    kinds = list(unit_kinds())
     kind_id = request.GET.get("kind") or ""
     kind = next((k for k in kinds if str(k.pk) == kind_id), None)
     indicators = list(Indicator.objects.filter(goals__isnull=False).distinct().select_related("measure_unit"))
@@ -535,7 +536,9 @@ def _group_series(groups):
 def cadre_detail(request, pk):
     """A cadre's scores and grades over the years, division of work and goals (RES-3)."""
     _can_view(request)
-    cadre = get_object_or_404(Cadre.objects.select_related("unit"), pk=pk)
+    cadre = cadre_with_unit(pk=pk)
+    if cadre is None:
+        raise Http404
     history = analysis.cadre_history(cadre)
     from kaohe.goals.models import Assignment
 

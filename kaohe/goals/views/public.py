@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
-from kaohe.org.models import Cadre
+from kaohe.org.selectors import cadre_with_unit
 
 from .. import selectors
 from ..forms import GoalFilterForm
@@ -107,7 +107,9 @@ def goal_page_sections(request, goal) -> str:
 
 def cadre_goals(request, pk):
     """The goals assigned to a cadre, with their roles (GOAL-7)."""
-    cadre = get_object_or_404(Cadre.objects.select_related("unit"), pk=pk)
+    cadre = cadre_with_unit(pk=pk)
+    if cadre is None:
+        raise Http404
     assignments = selectors.cadre_assignments(user=request.user, cadre=cadre)
     page = Paginator(assignments, 50).get_page(request.GET.get("page"))
     nodes = selectors.goal_flat_nodes(user=request.user, goals=[a.goal for a in page.object_list])

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
@@ -21,7 +20,7 @@ from rest_framework.exceptions import NotFound
 from kaohe.goals.models import Assignment, GoalPlan
 from kaohe.goals.permissions import assignment_rules
 from kaohe.goals.selectors import visible_plans
-from kaohe.org.models import Cadre
+from kaohe.org.selectors import cadre_by_external_id
 from kaohe.results.models import AssessmentYear, YearResult
 from kaohe.results.permissions import result_rules
 
@@ -243,7 +242,9 @@ class CadreGoalViewSet(ApiViewSet):
         external_id = self.kwargs["cadre_external_id"]
         if not storable(external_id):
             raise NotFound
-        cadre = get_object_or_404(Cadre, external_id=external_id)
+        cadre = cadre_by_external_id(external_id=external_id)
+        if cadre is None:
+            raise NotFound
         queryset = Assignment.objects.filter(cadre=cadre).select_related(
             "role", "goal__plan__unit", "goal__goal_type", "goal__indicator__measure_unit"
         )

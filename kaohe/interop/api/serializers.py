@@ -9,8 +9,9 @@ command expects from the other system.
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from kaohe.org.models import Cadre, Membership, Team, Unit, UnitKind
+from kaohe.org.models import Cadre, Membership, Team, Unit
 from kaohe.org.permissions import can_view_cadre_personal_data
+from kaohe.org.selectors import all_cadres, all_teams, all_units, unit_kinds
 
 from ..models import ApiClient
 
@@ -50,12 +51,12 @@ class RecordSerializer(serializers.ModelSerializer):
 class UnitRecordSerializer(RecordSerializer):
     kind = serializers.SlugRelatedField(
         slug_field="name",
-        queryset=UnitKind.objects.all(),
+        queryset=unit_kinds(),
         help_text=_("The unit kind's name, e.g. 县政府工作部门; the kind must exist in the portal."),
         error_messages={"does_not_exist": _("No unit kind named “{value}”: the assessment office adds kinds.")},
     )
     parent = reference(
-        Unit.objects.all(),
+        all_units(),
         NO_UNIT,
         allow_null=True,
         required=False,
@@ -84,7 +85,7 @@ class UnitRecordSerializer(RecordSerializer):
 
 
 class TeamRecordSerializer(RecordSerializer):
-    unit = reference(Unit.objects.all(), NO_UNIT, help_text=_("The unit's identifier."))
+    unit = reference(all_units(), NO_UNIT, help_text=_("The unit's identifier."))
 
     class Meta(RecordSerializer.Meta):
         model = Team
@@ -94,7 +95,7 @@ class TeamRecordSerializer(RecordSerializer):
 
 class CadreRecordSerializer(RecordSerializer):
     unit = reference(
-        Unit.objects.all(),
+        all_units(),
         NO_UNIT,
         allow_null=True,
         required=False,
@@ -135,12 +136,12 @@ class CadreRecordSerializer(RecordSerializer):
 
 class MembershipRecordSerializer(RecordSerializer):
     team = reference(
-        Team.objects.all(),
+        all_teams(),
         _("No leadership team with the identifier “{value}”: push the team first."),
         help_text=_("The team's identifier."),
     )
     cadre = reference(
-        Cadre.objects.all(),
+        all_cadres(),
         _("No cadre with the identifier “{value}”: push the cadre first."),
         help_text=_("The cadre's identifier."),
     )

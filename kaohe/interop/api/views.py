@@ -31,7 +31,7 @@ from rest_framework.response import Response
 from kaohe.core.net import client_address
 from kaohe.org.models import Cadre, Membership, Team, Unit
 from kaohe.org.permissions import cadre_rules, membership_rules, team_rules, unit_rules
-from kaohe.org.selectors import current_membership_q
+from kaohe.org.selectors import cadre_records, current_membership_q, membership_records, team_records, unit_records
 
 from .. import sync
 from ..models import ApiClient, ExchangeRecord
@@ -394,7 +394,7 @@ class UnitViewSet(RecordViewSet):
     http_method_names = ["get", "put", "post", "head", "options"]
 
     def get_queryset(self):
-        return self.scoped(Unit.objects.select_related("kind", "parent").order_by("pk"))
+        return self.scoped(unit_records())
 
 
 @extend_schema(tags=["teams"])
@@ -407,7 +407,7 @@ class TeamViewSet(RecordViewSet):
     http_method_names = ["get", "put", "post", "head", "options"]
 
     def get_queryset(self):
-        return self.scoped(Team.objects.select_related("unit").order_by("pk"))
+        return self.scoped(team_records())
 
 
 @extend_schema(tags=["cadres"])
@@ -420,7 +420,7 @@ class CadreViewSet(RecordViewSet):
     http_method_names = ["get", "put", "post", "head", "options"]
 
     def get_queryset(self):
-        return self.scoped(Cadre.objects.select_related("unit").order_by("pk"))
+        return self.scoped(cadre_records())
 
 
 @extend_schema(tags=["memberships"])
@@ -433,4 +433,4 @@ class MembershipViewSet(RecordViewSet):
     http_method_names = ["get", "put", "post", "head", "options"]
 
     def get_queryset(self):
-        return self.scoped(Membership.objects.select_related("team", "cadre").order_by("pk"))
+        return self.scoped(membership_records())
