@@ -32,7 +32,7 @@ def goal_data(**overrides):
 
 
 def test_goal1_unit_admin_adds_goals_children_and_siblings(client, unit_admin, plan):
-    """GOAL-1/GOAL-4: a top-level goal, a child, and a sibling right after the child."""
+    """GOAL-1: a top-level goal, a child, and a sibling right after the child."""
     client.force_login(unit_admin)
     add = reverse("goals_admin:goal_add", args=[plan.pk])
     response = client.post(add, goal_data(name="招商引资"), **FETCH)
@@ -45,6 +45,41 @@ def test_goal1_unit_admin_adds_goals_children_and_siblings(client, unit_admin, p
     assert names(plan, top) == ["引进项目", "紧随其后", "最后一个"]
     page = client.get(reverse("goals_admin:plan", args=[plan.pk]) + "?depth=9").content.decode()
     assert "1.2" in page and "紧随其后" in page
+
+
+def test_goal4_a_sub_goal_carries_importance_due_date_and_criteria(client, unit_admin, plan):
+    """GOAL-4: the unit breaks a goal into a sub-goal with its importance, due date and completion criteria,
+    changes them with the same form, and the public reads them on the published goal's page."""
+    client.force_login(unit_admin)
+    top = GoalFactory(plan=plan, name="改善营商环境")
+    add = reverse("goals_admin:goal_add", args=[plan.pk]) + f"?parent={top.pk}"
+    fields = {"importance": "2", "due_date": "2026-06-30", "criteria": "企业开办一日办结"}
+    assert client.post(add, goal_data(name="压缩企业开办时间", **fields), **FETCH).json()["ok"]
+    child = Goal.objects.get(name="压缩企业开办时间")
+    assert (child.parent, child.importance, child.due_date, child.criteria) == (
+        top,
+        Goal.Importance.IMPORTANT,
+        date(2026, 6, 30),
+        "企业开办一日办结",
+    )
+    tree = client.get(reverse("goals_admin:plan", args=[plan.pk]) + "?depth=9").content.decode()
+    assert "2026-06-30" in tree
+    edit = reverse("goals_admin:goal_edit", args=[child.pk])
+    changed = {"importance": "1", "due_date": "2026-09-30", "criteria": "企业开办半日办结", "version": child.version}
+    response = client.post(edit, goal_data(name="压缩企业开办时间", **changed), **FETCH)
+    assert response.status_code == 200, response.content
+    child.refresh_from_db()
+    assert (child.importance, child.due_date, child.criteria) == (
+        Goal.Importance.KEY,
+        date(2026, 9, 30),
+        "企业开办半日办结",
+    )
+    plan.status = GoalPlan.Status.PUBLISHED
+    plan.save()
+    client.logout()
+    page = client.get(reverse("goals:goal", args=[child.pk])).content.decode()
+    for shown in ("重要度", "重点", "完成时限", "2026-09-30", "完成标准", "企业开办半日办结"):
+        assert shown in page, shown
 
 
 @pytest.mark.parametrize(
