@@ -6,6 +6,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
+from home.models import AssessmentDocumentPage, DocumentIndexPage
 from kaohe.accounts.models import User
 from kaohe.core.roles import RoleCode
 from kaohe.org.models import Cadre, Team, Unit, UnitKind, WorkGroup
@@ -17,9 +18,9 @@ def model_counts():
     return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 
 
-def test_sys1_demo_county_is_complete_and_idempotent(settings, tmp_path):
+def test_sys1_demo_county_is_complete_and_idempotent(settings, tmp_path, client):
     """SYS-1/2/4/5/6: load_demo twice gives the same data: 30+ units of several kinds, teams of 3-7, 150+ cadres,
-    users per role.
+    users per role, and assessment documents and manuals published on the portal with their files.
     """
     out = StringIO()
     call_command("load_demo", stdout=out)
@@ -43,5 +44,10 @@ def test_sys1_demo_county_is_complete_and_idempotent(settings, tmp_path):
     assert WorkGroup.objects.filter(kind=WorkGroup.Kind.ASSESSMENT).exists()
     for code in RoleCode:
         assert User.objects.filter(groups__role__code=code, is_active=True).exists(), code
+    documents = list(AssessmentDocumentPage.objects.live().select_related("category", "attachment"))
+    assert {"考核文件", "操作手册"} <= {document.category.name for document in documents}
+    assert all(document.attachment and document.attachment.file.size > 0 for document in documents)
+    listing = client.get(DocumentIndexPage.objects.get().url).content.decode()
+    assert all(document.title in listing for document in documents)
     printed = out.getvalue()
     assert "kaoheban" in printed and "kaohe2026" in printed

@@ -1,4 +1,4 @@
-"""EVAL-1..8: the demo county's evaluations — last year's closed task with results,
+"""The demo county's evaluations — last year's closed task with results,
 this year's open task with drafts, ballots and printed demo codes that sign in."""
 
 import re
@@ -25,8 +25,8 @@ def counts():
     }
 
 
-def test_eval_demo_has_a_closed_task_with_results_and_an_open_task_to_vote_in(client, tmp_path):
-    """EVAL-1..8: the demo loads twice to the same data; last year's results are shown; a printed demo code opens
+def test_demo_has_a_closed_task_with_results_and_an_open_task_to_vote_in(client, tmp_path):
+    """The demo loads twice to the same data; last year's results are shown; a printed demo code opens
     this year's form.
     """
     cache.clear()
@@ -45,7 +45,7 @@ def test_eval_demo_has_a_closed_task_with_results_and_an_open_task_to_vote_in(cl
 
     this = EvaluationTask.objects.get(name=this_name)
     assert this.is_open()
-    # Online ballots cast so far: counted, or still waiting in the ballot box for a full batch (EVAL-10).
+    # Online ballots cast so far: counted, or still waiting in the ballot box for a full batch of ten.
     assert this.ballots.filter(source=Ballot.Source.ONLINE).count() + this.box_entries.count() >= 3
     assert Draft.objects.filter(account__task=this).count() >= 2
     assert this.accounts.filter(status=EvaluationAccount.Status.REVOKED).count() == 1

@@ -144,7 +144,7 @@ def test_sup6_progress_as_of_a_period_and_units_compared(client, published, othe
 
 
 def test_goal7_other_apps_add_sections_to_the_goal_page(client, published):
-    """PORTAL-2: the goal page shows what the other assessment apps register (comments, answers) under its progress."""
+    """The goal page shows what other apps register with ``register_goal_page_section`` under its progress."""
     from wagtail import hooks
 
     goal = GoalFactory(plan=published)
@@ -158,7 +158,7 @@ def test_goal7_other_apps_add_sections_to_the_goal_page(client, published):
 
 
 def test_goal7_evaluation_form_links_to_a_targets_goals(published):
-    """EVAL-7, BG-3: beside a team or cadre on the evaluation form, a link to its goals and progress."""
+    """EVAL-7: beside a team or cadre on the evaluation form, a link to its goals and progress."""
     from kaohe.evaluation.selectors import target_links
     from tests.evaluation.factories import make_cadre_targets, make_task
 

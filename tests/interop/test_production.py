@@ -1,4 +1,4 @@
-"""PORTAL-3, SYS-9: production settings read secrets and hosts from the environment and pass ``check --deploy``."""
+"""Deployment: production settings read secrets and hosts from the environment and pass ``check --deploy``."""
 
 import os
 import secrets
@@ -35,8 +35,8 @@ def run(code_or_args, **overrides):
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
-def test_portal3_check_deploy_reports_nothing():
-    """PORTAL-3: with the documented variables set, ``manage.py check --deploy`` finds no issue."""
+def test_production_check_deploy_reports_nothing():
+    """With the documented variables set, ``manage.py check --deploy`` finds no issue."""
     result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"])
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -52,8 +52,8 @@ print(s.DEBUG, s.DATABASES["default"]["ENGINE"], s.DATABASES["default"]["CONN_MA
 """
 
 
-def test_portal3_production_uses_postgresql_with_persistent_connections_and_hashed_static_files():
-    """PORTAL-3: DEBUG off, PostgreSQL with persistent connections, static files with hashed names, secure
+def test_production_production_uses_postgresql_with_persistent_connections_and_hashed_static_files():
+    """DEBUG off, PostgreSQL with persistent connections, static files with hashed names, secure
     cookies, and a cache every worker shares (the database's, or Redis)."""
     result = run(SHOW)
     assert result.returncode == 0, result.stderr
@@ -84,8 +84,8 @@ def test_portal3_production_uses_postgresql_with_persistent_connections_and_hash
         ({"PORTAL_MULTIPLE_APP_SERVERS": "1", "CACHE_URL": "file:///var/cache/kaohe"}, "file"),
     ],
 )
-def test_portal3_missing_or_unsafe_configuration_stops_the_start(overrides, message):
-    """PORTAL-3: a missing secret, host list or database, or a cache the workers would not share, stops
+def test_production_missing_or_unsafe_configuration_stops_the_start(overrides, message):
+    """A missing secret, host list or database, or a cache the workers would not share, stops
     the portal at start, naming the variable."""
     result = run(SHOW, **overrides)
     assert result.returncode != 0

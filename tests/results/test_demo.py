@@ -1,4 +1,4 @@
-"""RES-1..RES-4 demo: two complete past years, archived with approved grades, and this year in progress."""
+"""The demo's results: two complete past years, archived with approved grades, and this year in progress."""
 
 import pytest
 from django.core.management import call_command
@@ -10,7 +10,7 @@ from kaohe.results.models import AssessmentYear, YearResult
 pytestmark = pytest.mark.django_db
 
 
-def test_res_demo_has_two_archived_years_and_the_current_one(client, settings):
+def test_demo_has_two_archived_years_and_the_current_one(client, settings):
     from io import StringIO
 
     call_command("load_demo", stdout=StringIO())

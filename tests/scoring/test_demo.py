@@ -1,4 +1,4 @@
-"""CMT-1..CMT-5, SCORE-1..SCORE-3: the demo county gains comments of every
+"""The demo county gains comments of every
 type and kind, public and private answers, duplicates, and last year's goal
 scores for every unit; loading again adds nothing."""
 
@@ -18,7 +18,7 @@ from kaohe.scoring.selectors import cadre_goal_scores
 pytestmark = pytest.mark.django_db
 
 
-def test_cmt_score_demo_county_comments_answers_and_last_years_scores():
+def test_demo_county_comments_answers_and_last_years_scores():
     for module in (org_demo, accounts_demo, goals_demo, comments_demo, scoring_demo):
         module.load()
     last_year = timezone.localdate().year - 1
