@@ -14,23 +14,12 @@ from django.contrib.auth import get_user_model
 from django.db.models import Model, Q, QuerySet
 from wagtail.permission_policies.base import BasePermissionPolicy
 
-from kaohe.core.roles import RoleCode
+from kaohe.core.roles import ADMIN_ROLES, RoleCode
 
 ACTIONS = ("view", "add", "change", "delete")
 
 # Everyone who signs in to do assessment work reads organisation data.
-STAFF_ROLES = frozenset(
-    {
-        RoleCode.SYSTEM_ADMIN,
-        RoleCode.OFFICE,
-        RoleCode.ASSESSMENT_GROUP,
-        RoleCode.UNIT_ADMIN,
-        RoleCode.COUNTY_LEADER,
-        RoleCode.EDITOR,
-        RoleCode.TEAM_MEMBER,
-        RoleCode.CADRE,
-    }
-)
+STAFF_ROLES = frozenset(ADMIN_ROLES | {RoleCode.TEAM_MEMBER, RoleCode.CADRE})
 
 
 def office_keeps(readers=STAFF_ROLES) -> dict[str, set[str]]:

@@ -58,6 +58,17 @@ def columns():
 INPUT_KEYS = ("actual_value", "estimated_progress", "work_done", "delay_reasons", "lessons")
 
 
+def _header_row(ws, headers: list[tuple[str, int]]) -> None:
+    """The column headers in row 3, bold on the head colour, each column ``width`` wide."""
+    for index, (header, width) in enumerate(headers, start=1):
+        cell = xlsx_cell(ws, 3, index, header)
+        cell.font = Font(bold=True)
+        cell.fill = HEAD_FILL
+        cell.border = BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(index)].width = width
+
+
 def _number(value):
     if value is None:
         return None
@@ -90,13 +101,7 @@ def progress_template(plan: GoalPlan, period: str, report: ProgressReport | None
             "goals: estimated progress 0-100. Do not change the other columns or the sheet names."
         ),
     )
-    for index, (_key, header, width) in enumerate(cols, start=1):
-        cell = xlsx_cell(ws, 3, index, header)
-        cell.font = Font(bold=True)
-        cell.fill = HEAD_FILL
-        cell.border = BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(index)].width = width
+    _header_row(ws, [(header, width) for _key, header, width in cols])
     row = FIRST_ROW
     for node in load_tree(plan, with_assignments=False).walk():
         goal = node.goal
@@ -333,13 +338,7 @@ def progress_report(report: ProgressReport) -> bytes:
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     xlsx_cell(ws, 1, 1, title).font = Font(bold=True, size=15)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
-    for index, (header, width) in enumerate(headers, start=1):
-        cell = xlsx_cell(ws, 3, index, header)
-        cell.font = Font(bold=True)
-        cell.fill = HEAD_FILL
-        cell.border = BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(index)].width = width
+    _header_row(ws, headers)
     row = 4
     for node in tree.walk():
         goal, entry = node.goal, node.latest

@@ -26,6 +26,7 @@ from rest_framework import serializers
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from kaohe.core.indexing import index_written
+from kaohe.core.text import storable
 from kaohe.org.models import Cadre, Membership, Team, Unit
 
 from .api.serializers import (
@@ -120,20 +121,6 @@ def _plain_errors(errors) -> dict[str, list[str]]:
             messages = [messages]
         plain[key] = [str(message) for message in messages]
     return plain
-
-
-def storable(value) -> bool:
-    """Whether a text can go into the database: PostgreSQL refuses NUL characters, and no
-    database takes half a UTF-16 surrogate pair."""
-    if not isinstance(value, str):
-        return True
-    if "\x00" in value:
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _key(value) -> str | None:

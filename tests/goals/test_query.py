@@ -177,25 +177,16 @@ def test_goal7_trees_show_how_many_comments_each_goal_has(client, published):
     goal = GoalFactory(plan=published, name="有点评的目标")
     other = GoalFactory(plan=published, name="没有点评的目标")
     kind = CommentType.objects.filter(is_report=False).first() or CommentType.objects.create(name="点评")
-    for _ in range(2):
+    for body, status in (("很好", Comment.Status.PUBLISHED),) * 2 + (("待审", Comment.Status.PENDING),):
         Comment.objects.create(
             target_type=TargetType.GOAL,
             unit=published.unit,
             goal=goal,
             comment_type=kind,
             commenter_kind="public",
-            body="很好",
-            status=Comment.Status.PUBLISHED,
+            body=body,
+            status=status,
         )
-    Comment.objects.create(
-        target_type=TargetType.GOAL,
-        unit=published.unit,
-        goal=goal,
-        comment_type=kind,
-        commenter_kind="public",
-        body="待审",
-        status=Comment.Status.PENDING,
-    )
     page = client.get(reverse("goals:query") + f"?unit={published.unit_id}&year=2026").content.decode()
     row = page[page.index("有点评的目标") : page.index("没有点评的目标")]
     assert "2 条点评" in row and f"/goals/goal/{goal.pk}/#goal-comments" in row

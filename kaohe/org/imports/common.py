@@ -175,17 +175,6 @@ def parse_bool(value) -> bool:
     raise ValueError(raw)
 
 
-def storable_text(value: str) -> bool:
-    """PostgreSQL refuses NUL characters; no database takes half a surrogate pair."""
-    if "\x00" in value:
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 # Comparing and describing field values -------------------------------------------------------
 
 

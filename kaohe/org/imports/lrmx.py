@@ -28,11 +28,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from kaohe.core.rules import is_office
+from kaohe.core.text import storable
 from kaohe.core.uploads import UploadRefused, ZipLimits, open_zip, read_member
 
 from ..models import Cadre, CadrePhoto
 from ..validators import id_number_problem
-from .common import CHANGED, NEW, ImportPlan, RowPlan, parse_date, storable_text
+from .common import CHANGED, NEW, ImportPlan, RowPlan, parse_date
 from .context import ImportContext, ref
 from .sheets import choice_options, plan_cadre
 
@@ -113,7 +114,7 @@ def read_form(data: bytes, file_name: str) -> Form:
         if len(child):
             continue  # résumé items, family members: not kept here
         value = " ".join((child.text or "").split()) if name != "ZhaoPian" else (child.text or "")
-        if not storable_text(value):
+        if not storable(value):
             form.errors.append(_("The field %(field)s holds characters that cannot be stored.") % {"field": name})
             continue
         form.fields[name] = value

@@ -33,9 +33,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from wagtail import hooks
 
 from kaohe.core.exports import xlsx_cell
+from kaohe.core.text import storable
 from kaohe.core.uploads import UploadRefused, open_workbook
 
-from .common import ImportPlan, RowPlan, key, storable_text, text
+from .common import ImportPlan, RowPlan, key, text
 
 SHEET_HOOK = "register_org_import_sheets"
 LISTS_SHEET = "_lists"
@@ -109,7 +110,7 @@ class ImportSheet:
     def cell(self, row: SheetRow, plan: RowPlan, name: str) -> str:
         """A cell as text, with an error noted when it cannot be stored."""
         value = text(row.values.get(name))
-        if not storable_text(value):
+        if not storable(value):
             header = self.labels().get(name, name)
             plan.errors.append(_("%(column)s holds characters that cannot be stored.") % {"column": header})
             return ""
