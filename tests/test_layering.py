@@ -225,3 +225,23 @@ def test_the_selector_check_finds_queries(tmp_path):
     ]
     assert model_queries(probe, "kaohe.org.probe") == []
     assert model_queries(probe, "kaohe.goals.demo") == []
+
+
+def readme_layers() -> list[list[str]]:
+    """The layers as the README's "How it is built" draws them, bottom first."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("**Layers.**", 1)[1].split("```", 2)[1]
+    layers = []
+    for line in block.strip().splitlines():
+        packages = []
+        for word in line.split():
+            if word not in SOURCE_DIRS and not word.startswith("kaohe."):
+                break
+            packages.append(word)
+        layers.append(packages)
+    return layers[::-1]
+
+
+def test_the_readme_draws_the_layers_as_they_are():
+    """The README's drawing of the layers is this file's LAYERS, line for line."""
+    assert readme_layers() == LAYERS
