@@ -20,12 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views import View
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from kaohe.core.exports import xlsx_row
 from kaohe.core.pagination import admin_page
 from kaohe.core.rules import is_office
+from kaohe.core.screens import AdminScreen
 
 from . import selectors, services
 from .forms import AnswerForm, CommentFilterForm, MergeForm, RemoveForm
@@ -55,25 +54,15 @@ def _back(request):
     return redirect(reverse("comments_admin:index") + (f"?{query}" if query else ""))
 
 
-class CommentsAdminView(WagtailAdminTemplateMixin, TemplateView):
+class CommentsAdminView(AdminScreen):
     """Base of the comment screens: the reader must be one who opens the management list
     (and a moderator when ``moderation``); ``load`` then loads what the URL names."""
 
     header_icon = "comment"
     moderation = False
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.method.lower() in self.http_method_names:
-            if not can_open_list(request.user) or (self.moderation and not can_moderate(request.user)):
-                raise PermissionDenied
-            self.load(**kwargs)
-        return super().dispatch(request, *args, **kwargs)
-
-    def load(self, **kwargs) -> None:
-        pass
-
-    def get_page_title(self):
-        return str(self.page_title)
+    def allowed(self, user) -> bool:
+        return can_open_list(user) and (not self.moderation or can_moderate(user))
 
     def get_breadcrumbs_items(self):
         items = [*self.breadcrumbs_items, {"url": reverse("comments_admin:index"), "label": _("Comment management")}]

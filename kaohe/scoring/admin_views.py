@@ -12,17 +12,16 @@ write through ``services``.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from kaohe.core.exports import xlsx_row
 from kaohe.core.pagination import admin_page
+from kaohe.core.screens import AdminScreen
 from kaohe.org.selectors import unit_kind, unit_kinds
 
 from . import selectors, services
@@ -49,28 +48,21 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-class ScoringView(WagtailAdminTemplateMixin, TemplateView):
+class ScoringView(AdminScreen):
     """Base of the scoring screens: the reader must have the rule's ``action``;
-    ``load`` then loads what the URL names (after the method check)."""
+    ``load`` then loads what the URL names."""
 
     action = "view"
     header_icon = "pick"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.method.lower() in self.http_method_names:
-            if not goal_score_rules.can(request.user, self.get_action()):
-                raise PermissionDenied
-            self.load(**kwargs)
-        return super().dispatch(request, *args, **kwargs)
+    def allowed(self, user) -> bool:
+        return goal_score_rules.can(user, self.get_action())
 
     def get_action(self) -> str:
         return self.action
 
     def load(self, **kwargs) -> None:
         self.year = kwargs.get("year")
-
-    def get_page_title(self):
-        return str(self.page_title)
 
     def get_breadcrumbs_items(self):
         items = [*self.breadcrumbs_items, {"url": reverse("scoring_admin:home"), "label": _("Goal scoring")}]

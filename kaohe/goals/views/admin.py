@@ -18,10 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from kaohe.core.pagination import admin_page
+from kaohe.core.screens import AdminScreen
 
 from .. import selectors, services
 from ..forms import AssignmentFormSet, GoalForm, NewPlanForm
@@ -43,24 +42,11 @@ def _error_text(error: ValidationError | services.StaleGoal) -> str:
     return " ".join(getattr(error, "messages", [str(error)]))
 
 
-class GoalsAdminView(WagtailAdminTemplateMixin, TemplateView):
-    """Base of the goal screens: Wagtail's admin furniture with the goals' breadcrumbs.
-
-    ``load`` checks the reader's rights and loads what the URL names, once the method is
-    known to be allowed (so a GET to a POST-only screen is a 405 whoever asks)."""
+class GoalsAdminView(AdminScreen):
+    """Base of the goal screens, with the goals' breadcrumbs; ``load`` checks the reader's
+    rights and loads what the URL names."""
 
     header_icon = "crosshairs"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.method.lower() in self.http_method_names:
-            self.load(**kwargs)
-        return super().dispatch(request, *args, **kwargs)
-
-    def load(self, **kwargs) -> None:
-        pass
-
-    def get_page_title(self):
-        return str(self.page_title)
 
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, {"url": reverse("goals_admin:index"), "label": _("Yearly goals")}]
