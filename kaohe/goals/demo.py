@@ -328,7 +328,7 @@ def _changes_after_publishing(rng, plan, user):
     editor = User.objects.filter(unit=plan.unit, groups__role__code=RoleCode.UNIT_ADMIN).first() or user
     candidates = list(plan.goals.filter(parent__isnull=False, plan_value__isnull=False).order_by("pk")[:2])
     for goal in candidates[: 1 if rng.random() < 0.5 else 2]:
-        before = services.goal_snapshot(goal)
+        before = services.goal_snapshot(goal=goal)
         raised = (goal.plan_value * Decimal("1.05")).quantize(_step(goal))
         goal.plan_value = raised if raised != goal.plan_value else goal.plan_value + _step(goal)
         services.goal_update(goal=goal, before=before, version=goal.version, user=editor)

@@ -93,7 +93,7 @@ def _display(goal: Goal, name: str) -> str:
     return str(value)
 
 
-def goal_snapshot(goal: Goal) -> dict[str, str]:
+def goal_snapshot(*, goal: Goal) -> dict[str, str]:
     """The goal's tracked fields as shown to people: what ``goal_update`` compares against."""
     return {name: _display(goal, name) for name in TRACKED_FIELDS}
 
@@ -151,7 +151,7 @@ def goal_add(*, goal: Goal, user: User, after: Goal | None = None) -> Goal:
         goal,
         GoalChange.Action.ADDED,
         user,
-        {k: ["", v] for k, v in _diff(dict.fromkeys(TRACKED_FIELDS, ""), goal_snapshot(goal)).items()},
+        {k: ["", v] for k, v in _diff(dict.fromkeys(TRACKED_FIELDS, ""), goal_snapshot(goal=goal)).items()},
     )
     return goal
 
@@ -170,7 +170,7 @@ def goal_update(*, goal: Goal, before: dict[str, str], version: int, user: User)
     if not updated:
         raise StaleGoal(Goal.objects.select_related("updated_by").get(pk=goal.pk))
     goal.version = version + 1
-    changes = _diff(before, goal_snapshot(goal))
+    changes = _diff(before, goal_snapshot(goal=goal))
     if changes:
         _record_change(goal, GoalChange.Action.CHANGED, user, changes)
     return goal
@@ -268,7 +268,7 @@ def goals_move(*, goals: list[Goal], new_parent: Goal | None, user: User) -> Non
 def goals_classify(*, goals: list[Goal], goal_type: GoalType, user: User) -> None:
     """Give every chosen goal ``goal_type``, or none of them (GOAL-3). Raises ``StaleGoal``."""
     for goal in goals:
-        before = goal_snapshot(goal)
+        before = goal_snapshot(goal=goal)
         goal.goal_type = goal_type
         goal_update(goal=goal, before=before, version=goal.version, user=user)
 

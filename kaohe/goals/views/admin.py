@@ -312,7 +312,7 @@ class GoalEditView(GoalDialogMixin, GoalView):
 
     def post(self, request, *args, **kwargs):
         goal = self.goal
-        before = services.goal_snapshot(goal)
+        before = services.goal_snapshot(goal=goal)
         form = GoalForm(request.POST, instance=goal)
         if form.is_valid():
             try:
