@@ -79,3 +79,17 @@ def test_sys7_roles_exist_as_groups_with_chinese_names():
         "县领导",
         "门户编辑",
     }
+
+
+def test_sys6_create_and_edit_screens_ask_for_name_unit_and_cadre(client, sysadmin_user, make_user, unit):
+    """SYS-6: both user screens ask for one name, the unit and the cadre record (not first and last
+    name); the edit screen also switches the account off."""
+    client.force_login(sysadmin_user)
+    user = make_user(RoleCode.UNIT_ADMIN, unit=unit)
+    create = client.get(reverse("wagtailusers_users:add")).content.decode()
+    edit = client.get(reverse("wagtailusers_users:edit", args=[user.pk])).content.decode()
+    for page in (create, edit):
+        for field in ('name="name"', 'name="unit"', 'name="cadre"', 'name="phone"', 'name="password1"'):
+            assert field in page, field
+        assert 'name="first_name"' not in page and 'name="last_name"' not in page
+    assert 'name="is_active"' in edit

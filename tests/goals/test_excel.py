@@ -1,8 +1,5 @@
 """SUP-4: the Excel round trip: template out, filled workbook in (all rows or none), report out."""
 
-import os
-import shutil
-import subprocess
 from decimal import Decimal
 from io import BytesIO
 
@@ -13,9 +10,9 @@ from openpyxl import load_workbook
 
 from kaohe.goals.models import ProgressEntry, ProgressReport
 from tests.goals.factories import GoalFactory, QuantitativeGoalFactory
+from tests.libreoffice import needs_libreoffice, saved_by_libreoffice
 
 pytestmark = pytest.mark.django_db
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
 @pytest.fixture
@@ -86,37 +83,13 @@ def test_sup4_round_trip_preview_then_apply(client, unit_admin, plan, goals):
     assert any(row[0] and "领导班子确认" in str(row[0]) for row in values)
 
 
-@pytest.mark.skipif(
-    not SOFFICE and not os.environ.get("CI"),
-    reason="LibreOffice is missing: sudo apt-get install -y libreoffice-calc-nogui",
-)
+@needs_libreoffice
 def test_sup4_workbook_saved_by_libreoffice_imports(client, unit_admin, plan, goals, tmp_path):
     """SUP-4: a template filled and saved by LibreOffice Calc imports like one saved by openpyxl."""
-    assert SOFFICE, "LibreOffice is needed in CI"
     client.force_login(unit_admin)
     source = tmp_path / "filled.xlsx"
     fill(template(client, plan), goals, money=18.5).save(source)
-    out = tmp_path / "lo"
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-            str(out),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    written = (out / "filled.xlsx").read_bytes()
-    import zipfile
-
-    with zipfile.ZipFile(BytesIO(written)) as archive:
-        assert b"LibreOffice" in archive.read("docProps/app.xml")  # really LibreOffice's writer
+    written = saved_by_libreoffice(source, tmp_path)
     preview = upload(client, plan, written)
     assert preview.status_code == 200, preview.content.decode()[:2000]
     client.post(reverse("goals_admin:import_apply", args=[plan.pk]), {"token": preview.context["token"]})

@@ -6,9 +6,6 @@ wrong, and applying saves all rows or none, logged.
 """
 
 import datetime
-import os
-import shutil
-import subprocess
 import zipfile
 from io import BytesIO
 
@@ -21,10 +18,10 @@ from kaohe.accounts.models import User
 from kaohe.core.roles import RoleCode
 from kaohe.org.models import Cadre, Membership, OrgImport, Unit
 from tests.factories import CadreFactory, MembershipFactory, TeamFactory, UnitFactory, UnitKindFactory
+from tests.libreoffice import needs_libreoffice, saved_by_libreoffice
 from tests.org.importing import apply, fill, id_number, last_run, template, to_bytes, upload_workbook
 
 pytestmark = pytest.mark.django_db
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
 @pytest.fixture
@@ -422,35 +419,13 @@ def test_sys10_not_a_workbook_and_a_zip_bomb_are_refused(client, office_user, ki
     assert OrgImport.objects.filter(payload__isnull=False).count() == 0
 
 
-@pytest.mark.skipif(
-    not SOFFICE and not os.environ.get("CI"),
-    reason="LibreOffice is missing: sudo apt-get install -y libreoffice-calc-nogui",
-)
+@needs_libreoffice
 def test_sys10_workbook_saved_by_libreoffice_imports(client, admin_user, kinds, tmp_path):
     """SYS-10: a workbook filled and saved by LibreOffice Calc imports like one saved by openpyxl."""
-    assert SOFFICE, "LibreOffice is needed in CI"
     client.force_login(admin_user)
     source = tmp_path / "county.xlsx"
     county_workbook(client).save(source)
-    out = tmp_path / "lo"
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-            str(out),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    written = (out / "county.xlsx").read_bytes()
-    with zipfile.ZipFile(BytesIO(written)) as archive:
-        assert b"LibreOffice" in archive.read("docProps/app.xml")
+    written = saved_by_libreoffice(source, tmp_path)
     upload_workbook(client, written)
     run = last_run()
     assert run.ok, run.rows
