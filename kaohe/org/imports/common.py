@@ -20,6 +20,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
+from ..validators import id_number_problem
+
 NEW, CHANGED, UNCHANGED, ERROR = "new", "changed", "unchanged", "error"
 ACTIONS = (ERROR, NEW, CHANGED, UNCHANGED)
 
@@ -46,6 +48,16 @@ class RowPlan:
         if self.created:
             return NEW
         return CHANGED if self.changes or self.extra.get("changed") else UNCHANGED
+
+    def cadre_checked(self, *, name: str, number: str) -> bool:
+        """Notes what is wrong with a cadre's ID number on the row, or labels the row with the
+        name and the number's ends (never the whole number). True when the number may be used."""
+        problem = id_number_problem(number)
+        if problem:
+            self.errors.append(problem)
+            return False
+        self.label = f"{name}（{number[:6]}…{number[-4:]}）"
+        return True
 
     def as_json(self) -> dict:
         return {

@@ -32,7 +32,6 @@ from kaohe.core.text import storable
 from kaohe.core.uploads import UploadRefused, ZipLimits, open_zip, read_member
 
 from ..models import Cadre, CadrePhoto
-from ..validators import id_number_problem
 from .common import CHANGED, NEW, ImportPlan, RowPlan, parse_date
 from .context import ImportContext, ref
 from .sheets import choice_options, plan_cadre
@@ -249,11 +248,8 @@ class LrmxImport:
             if not number:
                 plan.errors.append(_("The form has no ID number (ShenFenZheng); cadres are matched by it."))
                 continue
-            problem = id_number_problem(number)
-            if problem:
-                plan.errors.append(problem)
+            if not plan.cadre_checked(name=name, number=number):
                 continue
-            plan.label = f"{name}（{number[:6]}…{number[-4:]}）"
             values = {"name": name}
             sex = sexes.get(f.get("XingBie", "").strip().casefold())
             if sex:

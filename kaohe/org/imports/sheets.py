@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from kaohe.core.rules import is_office
 
 from ..models import Cadre, Membership, PostGroup, Team, Unit, periods_overlap
-from ..validators import id_number_birth_date, id_number_problem, normalise_id_number
+from ..validators import id_number_birth_date, normalise_id_number
 from .common import CHANGED, NEW, RowPlan, assign, field_errors, key, parse_bool, parse_date
 from .context import ImportContext, ref
 from .workbook import Column, ImportSheet, SheetRow
@@ -408,11 +408,8 @@ class CadreSheet(OfficeSheet):
             if not name or not number:
                 plan.errors.append(_("The name and the ID number are both needed."))
                 continue
-            problem = id_number_problem(number)
-            if problem:
-                plan.errors.append(problem)
+            if not plan.cadre_checked(name=name, number=number):
                 continue
-            plan.label = f"{name}（{number[:6]}…{number[-4:]}）"
             unit = None
             unit_name = self.cell(row, plan, "unit")
             if unit_name:
