@@ -79,3 +79,14 @@ def test_score1_unsubmitted_reports_are_not_verified(client, office_user, report
     client.force_login(office_user)
     response = client.post(reverse("goals_admin:verify_entry", args=[reported["entry"].pk]), {"verdict": "confirmed"})
     assert response.status_code == 404 and not EntryVerification.objects.exists()
+
+
+def test_score1_the_reporting_unit_reads_the_verdict_on_its_report(client, unit_admin, make_user, reported):
+    client.force_login(make_user(RoleCode.UNIT_ADMIN, unit=reported["supervisor"]))
+    client.post(
+        reverse("goals_admin:verify_entry", args=[reported["entry"].pk]),
+        {"verdict": "questioned", "verified_value": "18", "note": "部分资金尚未到账"},
+    )
+    client.force_login(unit_admin)
+    page = client.get(reverse("goals_admin:report", args=[reported["entry"].report_id])).content.decode()
+    assert "有疑问" in page and "县商务局" in page and "部分资金尚未到账" in page and "核准数据 18" in page

@@ -103,7 +103,7 @@ class ReportEditView(ReportView):
 
     def rows(self, data=None):
         tree = load_tree(self.plan, reports=ProgressReport.objects.filter(pk=self.report.pk), with_assignments=False)
-        entries = {entry.goal_id: entry for entry in self.report.entries.all()}
+        entries = {entry.goal_id: entry for entry in self.report.entries.select_related("verification__verifier_unit")}
         rows = []
         for node in tree.walk():
             entry = entries.get(node.pk) or ProgressEntry(report=self.report, goal=node.goal)
