@@ -12,9 +12,12 @@ string values: a level's code, or a number on a numeric scale.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
@@ -146,6 +149,7 @@ class BallotSheet:
     task_id: int
     category_id: int
     sections: list[Section]
+    setup_key: tuple = ()  # set by ``cached_ballot_sheet``: which set-up this sheet was built from
 
     def __post_init__(self):
         self.section_of_target = {str(target.pk): section for section in self.sections for target in section.targets}
@@ -367,3 +371,41 @@ def answers_from_post(data, sheet: BallotSheet) -> tuple[dict, dict]:
             if remark:
                 remarks[str(target.pk)] = remark
     return answers, remarks
+
+
+# --- The sheet kept between requests (voting day: hundreds of evaluators load the same form) -------------
+
+SETUP_VERSION_KEY = "evaluation:setup-version"
+_sheets: dict[tuple, tuple[float, BallotSheet]] = {}
+
+
+def setup_version() -> int:
+    """A number that changes whenever a task's set-up, or a name it shows, changes (in the shared cache)."""
+    return cache.get(SETUP_VERSION_KEY) or 0
+
+
+def setup_changed(**kwargs) -> None:
+    """Signal receiver: forget every kept sheet, in every worker (they read the version from the shared cache)."""
+    try:
+        cache.incr(SETUP_VERSION_KEY)
+    except ValueError:
+        cache.set(SETUP_VERSION_KEY, 1, timeout=None)
+
+
+def cached_ballot_sheet(task, category_id: int) -> BallotSheet:
+    """``ballot_sheet`` of the task and category, kept in this process for ``EVALUATION_SHEET_SECONDS`` (60) or
+    until the set-up version changes; one cache read per request instead of the sheet's queries.
+
+    The key holds the task's creation time too, so a task id used again (tests) never finds an old sheet.
+    """
+    key = (task.pk, task.created_at.timestamp() if task.created_at else 0, category_id, setup_version())
+    now = time.monotonic()
+    kept = _sheets.get(key)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    sheet = ballot_sheet(task_id=task.pk, category_id=category_id)
+    sheet.setup_key = key
+    if len(_sheets) > 64:
+        _sheets.clear()
+    _sheets[key] = (now + getattr(settings, "EVALUATION_SHEET_SECONDS", 60), sheet)
+    return sheet

@@ -10,12 +10,14 @@ draft or ballot id, so there is nothing to guess.
 from __future__ import annotations
 
 import base64
+import re
 import secrets
 
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -28,7 +30,7 @@ from . import codes, selectors, services
 from .codes import grouped
 from .forms import ReceiptForm, SignInForm
 from .models import EvaluationAccount
-from .sheets import answers_from_post, ballot_sheet
+from .sheets import answers_from_post, ballot_sheet, cached_ballot_sheet
 
 Status = EvaluationAccount.Status
 VOTER_COOKIE = "kaohe_ceping"
@@ -150,28 +152,12 @@ def sign_out(request):
 
 
 def _form_context(request, account, sheet, answers, remarks, errors=None):
-    targets = [target for section in sheet.sections for target in section.targets]
-    links = selectors.target_links(targets, can_read_info=account.category.can_read_info)
-    rows = []
-    for section in sheet.sections:
-        section_rows = []
-        for target in section.targets:
-            chosen = answers.get(str(target.pk), {})
-            section_rows.append(
-                {
-                    "target": target,
-                    "links": links.get(target.pk, []),
-                    "remark": remarks.get(str(target.pk), ""),
-                    "cells_html": _rating_cells(section, target, chosen),
-                }
-            )
-        rows.append((section, section_rows))
     return {
         "account": account,
         "task": account.task,
         "category": account.category,
         "sheet": sheet,
-        "sections": rows,
+        "sheet_html": _filled_sheet(account, sheet, answers, remarks),
         "errors": errors or [],
         "rated": sum(len(row) for row in answers.values()),
         "cells": sheet.cell_count,
@@ -180,18 +166,74 @@ def _form_context(request, account, sheet, answers, remarks, errors=None):
     }
 
 
+# The form is the same for everyone of a category: its HTML is rendered once per task, category and set-up
+# (``sheets.setup_key``) in each worker process, split at the places that differ per evaluator.
+_MARKER = re.compile("\x00([A-Z]+):([^\x00]*)\x00")
+_sheet_html: dict[tuple, list[str]] = {}
+
+
+def _sheet_chunks(account, sheet) -> list[str]:
+    key = (sheet.setup_key, account.category.can_read_info, account.category.can_give_feedback)
+    chunks = _sheet_html.get(key)
+    if chunks is None:
+        targets = [target for section in sheet.sections for target in section.targets]
+        links = selectors.target_links(targets, can_read_info=account.category.can_read_info)
+        rows = [
+            (
+                section,
+                [
+                    {
+                        "target": target,
+                        "links": links.get(target.pk, []),
+                        "open_marker": mark_safe(f"\x00OPEN:{target.pk}\x00"),  # noqa: S308 - digits only
+                        "remark_marker": mark_safe(f"\x00REM:{target.pk}\x00"),  # noqa: S308 - digits only
+                        "cells_html": _rating_cells(section, target),
+                    }
+                    for target in section.targets
+                ],
+            )
+            for section in sheet.sections
+        ]
+        html = render_to_string("evaluation/_sheet.html", {"sections": rows, "category": account.category})
+        chunks = _MARKER.split(html)
+        if len(_sheet_html) > 64:
+            _sheet_html.clear()
+        _sheet_html[key] = chunks
+    return chunks
+
+
+def _filled_sheet(account, sheet, answers, remarks) -> str:
+    """The cached form with this evaluator's ratings checked or filled in and remarks in place (all escaped)."""
+    chunks = _sheet_chunks(account, sheet)
+    out = [chunks[0]]
+    for index in range(1, len(chunks), 3):
+        kind, argument = chunks[index], chunks[index + 1]
+        if kind == "CHK":
+            target, indicator, code = argument.split("|")
+            if answers.get(target, {}).get(indicator) == code:
+                out.append(" checked")
+        elif kind == "VAL":
+            target, indicator = argument.split("|")
+            out.append(escape(answers.get(target, {}).get(indicator, "")))
+        elif kind == "REM":
+            out.append(escape(remarks.get(argument, "")))
+        elif kind == "OPEN" and remarks.get(argument):
+            out.append(" open")
+        out.append(chunks[index + 2])
+    return mark_safe("".join(out))  # noqa: S308 - the cached HTML is rendered by the template, values escaped here
+
+
 def _number(value) -> str:
     return "" if value is None else format(value.normalize(), "f")
 
 
-def _rating_cells(section, target, chosen) -> str:
-    """The row's rating cells. Built here rather than in the template: a form of 40 targets
-    × 6 indicators has about a thousand radio buttons, and this keeps the page fast to serve."""
+def _rating_cells(section, target) -> str:
+    """The row's rating cells, with markers where an evaluator's own rating goes. Built here rather than in the
+    template: a form of 40 targets × 6 indicators has about a thousand radio buttons."""
     target_label = escape(target.display_name)
     cells = []
     for indicator in section.indicators:
         name = f"r-{target.pk}-{indicator.pk}"
-        value = chosen.get(str(indicator.pk), "")
         label = f"{target_label}：{escape(indicator.name)}"
         if section.numeric:
             system = section.system
@@ -201,7 +243,8 @@ def _rating_cells(section, target, chosen) -> str:
             if system.bottom_below is not None:
                 extra += f' data-bottom-below="{_number(system.bottom_below)}"'
             control = (
-                f'<input type="number" class="rate-number" name="{name}" value="{escape(value)}"'
+                f'<input type="number" class="rate-number" name="{name}"'
+                f' value="\x00VAL:{target.pk}|{indicator.pk}\x00"'
                 f' min="{_number(system.scale_min)}"'
                 f' max="{_number(system.scale_max)}" step="0.01" inputmode="decimal" data-indicator="{indicator.pk}"'
                 f' aria-label="{label}"{extra}>'
@@ -210,7 +253,8 @@ def _rating_cells(section, target, chosen) -> str:
             options = "".join(
                 f'<label class="rate__option rate__option--{level.band}">'
                 f'<input type="radio" name="{name}" value="{escape(level.code)}"'
-                f' data-band="{level.band}" data-indicator="{indicator.pk}"{" checked" if value == level.code else ""}>'
+                f' data-band="{level.band}" data-indicator="{indicator.pk}"'
+                f"\x00CHK:{target.pk}|{indicator.pk}|{level.code}\x00>"
                 f"<span>{escape(level.name)}</span></label>"
                 for level in section.levels
             )
@@ -259,7 +303,7 @@ def ballot_form(request):
         return _ended(request, exc.messages[0])
     if not account.category.can_evaluate:
         return _reading_only(request, account)
-    sheet = ballot_sheet(task_id=account.task_id, category_id=account.category_id)
+    sheet = cached_ballot_sheet(account.task, account.category_id)
 
     if request.method == "GET":
         answers, remarks = services.draft_contents(account=account, draft_key=voter.draft_key)
