@@ -275,8 +275,10 @@ def cms_rows(*, year: int) -> tuple[list[str], list[list]]:
 
 def result_units(*, year: int):
     """The units with cadres' results in the year, for choosing whose forms to print."""
-    from kaohe.org.models import Unit
+    from kaohe.org.selectors import all_units
 
-    return Unit.objects.filter(
-        pk__in=YearResult.objects.filter(year=year, cadre__isnull=False).values("unit_id")
-    ).order_by("kind__sort_order", "sort_order", "name")
+    return (
+        all_units()
+        .filter(pk__in=YearResult.objects.filter(year=year, cadre__isnull=False).values("unit_id"))
+        .order_by("kind__sort_order", "sort_order", "name")
+    )
