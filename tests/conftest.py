@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import connection
 
 from kaohe.core.roles import RoleCode
+from tests.browser_fixtures import browser, page, phone_page, sign_in  # noqa: F401
 from tests.factories import UnitFactory, UserFactory
 
 PASSWORD = "pass-1234-word"

@@ -102,6 +102,9 @@ def test_issue12_escape_helper_covers_markup_and_quotes(blank_page):
     )
 
 
+# A live server needs a transactional database; the serialized rollback gives it back the rows the data
+# migrations made (role groups, dictionaries) when a transactional test ran before it in the same worker.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_res3_cadre_named_as_markup_shows_as_text_on_the_office_bubble_chart(
     page, live_server, sign_in, office_user, computed_year
 ):

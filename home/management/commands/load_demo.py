@@ -46,6 +46,19 @@ def real_users() -> list[str]:
     return others + renamed
 
 
+# The dictionaries every county starts with come from data migrations; a database emptied since
+# (a flushed test database, an office that cleared a list) gets them back before the demo builds on them.
+SEEDING_MIGRATIONS = [
+    "kaohe.goals.migrations.0002_default_dictionaries",
+    "kaohe.scoring.migrations.0002_default_grades_and_role_weights",
+]
+
+
+def seed_dictionaries() -> None:
+    for name in SEEDING_MIGRATIONS:
+        importlib.import_module(name).create(apps, None)
+
+
 class Command(BaseCommand):
     help = "Load the demo county (units, cadres, users, documents, goals, evaluations, results). Safe to run again."
 
@@ -66,6 +79,7 @@ class Command(BaseCommand):
                 + "): the demo would add accounts with a published password and a live API key, and reset "
                 "the demo-named ones. Load the demo into a new database, or pass --force."
             )
+        seed_dictionaries()
         for module in demo_modules():
             started = time.monotonic()
             result = module.load(stdout=self.stdout)
