@@ -247,6 +247,14 @@ def rollover_state(*, year_from: int, year_to: int) -> RollOver:
         state.todos.append(Todo(_("Active units without goals for the new year"), units_without, goals_url))
     if drafts:
         state.todos.append(Todo(_("Goal plans to revise and publish (drafts)"), drafts, goals_url + "&status=draft"))
+    if not ReportingDeadline.objects.filter(year=year_to).exists():
+        state.todos.append(
+            Todo(
+                _("Set when the new year's progress reports are due (SUP-1)"),
+                0,
+                reverse("wagtailsnippets_goals_reportingdeadline:list"),
+            )
+        )
     if not EvaluationTask.objects.filter(year=year_to).exists():
         state.todos.append(
             Todo(

@@ -100,6 +100,14 @@ def test_rollover_leaves_what_the_new_year_already_has(client, office_user, unit
     assert IndicatorSystem.objects.get(year=2027).indicators.count() == 2
 
 
+def test_rollover_asks_for_deadlines_when_last_year_had_none(client, office_user, last_year):
+    ReportingDeadline.objects.all().delete()
+    client.force_login(office_user)
+    page = client.post(reverse("results_admin:rollover"), {"from": "2026", "year": "2027"}).content.decode()
+    assert "设定新年度进展报告的报送时限" in page
+    assert GoalPlan.objects.filter(year=2027).exists()
+
+
 def test_rollover_into_an_archived_year_is_refused(client, office_user, last_year):
 
     AssessmentYear.objects.create(year=2027, archived_at=timezone.now())
