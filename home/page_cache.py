@@ -72,6 +72,7 @@ FRESH_FIELDS = {
 _FIELD = re.compile(
     rb'(<input type="hidden" name="(%s)" value=")[^"]*(")' % b"|".join(re.escape(n.encode()) for n in FRESH_FIELDS)
 )
+_TOKEN_LIKE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")  # a masked CSRF token's shape
 _HOLE = re.compile(rb"\x00portal-fresh:(\w+)\x00")
 
 
@@ -136,6 +137,8 @@ def store(key: str, request, response) -> None:
     ):
         return
     content = _with_holes(response.content)
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and _TOKEN_LIKE.search(content):
+        return  # a CSRF token outside the fields refilled above: this visitor's secret must not be shared
     caches["pages"].set(key, (content, response["Content-Type"]), settings.PORTAL_PAGE_CACHE_SECONDS)
     response[HEADER] = "miss"
     finish(response)

@@ -199,3 +199,16 @@ def test_issue16_pages_stay_retired_when_the_shared_cache_loses_the_generation(c
     caches["default"].delete(GENERATION_KEY)
     response, _html = get(Client(), "/")
     assert response[HEADER] == "miss"
+
+
+def test_issue16_a_page_showing_a_csrf_token_outside_a_form_field_is_never_shared(client, monkeypatch):
+    """Issue 16: a page that prints the visitor's CSRF token anywhere but the form fields refilled for each visitor
+    (say in a script) is not cached, so one visitor's token never reaches another."""
+    from home import page_cache
+
+    monkeypatch.setattr(page_cache, "FRESH_FIELDS", {"started": page_cache.FRESH_FIELDS["started"]})
+    monkeypatch.setattr(page_cache, "_FIELD", re.compile(rb'(<input type="hidden" name="(started)" value=")[^"]*(")'))
+    first, html = get(client, "/")
+    assert re.search(r'name="csrfmiddlewaretoken" value="[A-Za-z0-9]{64}"', html)
+    assert first.get(HEADER) is None
+    assert get(Client(), "/")[0].get(HEADER) is None
