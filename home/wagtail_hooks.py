@@ -9,6 +9,8 @@ from wagtail.admin.ui.components import Component
 from kaohe.core.roles import RoleCode
 from kaohe.core.rules import has_role
 
+from . import notices  # noqa: F401  (registers the notice of grades, RES-6)
+
 
 @hooks.register("construct_main_menu")
 def drop_wagtail_help_menu(request, menu_items):

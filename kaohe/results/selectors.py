@@ -282,3 +282,25 @@ def result_units(*, year: int):
         .filter(pk__in=YearResult.objects.filter(year=year, cadre__isnull=False).values("unit_id"))
         .order_by("kind__sort_order", "sort_order", "name")
     )
+
+
+def notice_entries(*, year: int) -> list[dict] | None:
+    """The approved best grades of the year (优秀 for cadres, 好 for teams) for the notice of
+    grades (RES-6), by unit; None while no grade of the year is approved."""
+    record = year_record(year=year)
+    approved = YearResult.objects.filter(year=year).exclude(approved_grade="")
+    if not approved.exists():
+        return None
+    best = {kind: record.grades_for(kind)[0] for kind in ("team", "cadre")}
+    rows = approved.filter(
+        Q(team__isnull=False, approved_grade=best["team"]) | Q(cadre__isnull=False, approved_grade=best["cadre"])
+    ).select_related("team", "cadre", "unit")
+    return [
+        {
+            "unit": r.unit.name if r.unit_id else "",
+            "name": r.subject_name,
+            "post": r.post if r.cadre_id else "",
+            "grade": r.approved_grade,
+        }
+        for r in rows.order_by(F("cadre_id").asc(nulls_first=True), "unit__sort_order", "unit_id", "post_group", "pk")
+    ]
