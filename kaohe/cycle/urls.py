@@ -13,4 +13,5 @@ urlpatterns = [
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("reports/<int:pk>/document/", views.report_document, name="report_document"),
     path("quarterly/", views.quarterly, name="quarterly"),
+    path("read/<str:token>/", views.evaluator_reading, name="evaluator_reading"),
 ]

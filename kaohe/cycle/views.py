@@ -1,4 +1,6 @@
-"""The cycle on the portal's pages (CYCLE-1..CYCLE-3): commitments beside units and goals."""
+"""The cycle on the portal's pages (CYCLE-1..CYCLE-5): commitments beside units and goals, work
+records and their timelines, work reports, quarterly grades. Attachments are served after the
+reader's right is checked (``kaohe.core.private_media``)."""
 
 from __future__ import annotations
 
@@ -344,3 +346,57 @@ def quarterly(request):
         },
         status=status,
     )
+
+
+def evaluator_reading(request, token):
+    """A target's duties, goals and progress, commitments, work records and work report as an
+    evaluator's category may read them (BG-3, EVAL-7); opened from the ballot form in a new tab."""
+    from kaohe.access.models import Subject
+    from kaohe.access.selectors import reader_for_kind
+    from kaohe.goals.selectors import goal_flat_nodes, visible_goals
+    from kaohe.org.models import Cadre, Team
+
+    from .reading import read_token
+
+    data = read_token(token)
+    if data is None:
+        raise Http404
+    model = Cadre if data["t"] == "cadre" else Team
+    target = model.objects.select_related("unit").filter(pk=data["i"]).first()
+    if target is None or target.unit is None:
+        raise Http404
+    reader = reader_for_kind(data["k"])
+    unit, year = target.unit, data["y"]
+    cadre = target if data["t"] == "cadre" else None
+    team = target if data["t"] == "team" else None
+    may = {
+        subject: reader.may_read(subject, unit_id=unit.pk, parent_id=unit.parent_id)
+        for subject in (Subject.GOALS, Subject.COMMITMENTS, Subject.RECORDS, Subject.REPORTS)
+    }
+    context = {"target": target, "unit": unit, "year": year, "may": may, "page_title": target.name}
+    if may[Subject.GOALS]:
+        goals = visible_goals(reader).filter(plan__year=year)
+        goals = (
+            goals.filter(assignments__cadre=cadre).distinct()
+            if cadre
+            else goals.filter(plan__unit=unit, parent__isnull=True)
+        )
+        context["goal_nodes"] = goal_flat_nodes(user=reader, goals=list(goals.order_by("sort_order", "pk")))
+    if may[Subject.COMMITMENTS]:
+        commitments = selectors.visible_commitments(reader).filter(year=year, status="published")
+        context["commitments"] = list(commitments.filter(cadre=cadre) if cadre else commitments.filter(team=team))
+    if may[Subject.RECORDS]:
+        context["records"] = list(
+            selectors.record_timeline(cadre=cadre, unit=None if cadre else unit, team_only=cadre is None).filter(
+                date__year=year
+            )[:50]
+        )
+    if may[Subject.REPORTS]:
+        report = selectors.report_of(year=year, team=team, cadre=cadre)
+        context["report"] = (
+            selectors.report_detail(pk=report.pk) if report is not None and report.is_submitted else None
+        )
+    response = render(request, "cycle/public/evaluator_reading.html", context)
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -219,3 +219,25 @@ def add_reports_panel(request, panels):
 
     if is_office(request.user):
         panels.append(ReportsPanel())
+
+
+@hooks.register("register_evaluator_reading_links")
+def evaluator_reading_links(targets, reader_kind):
+    """Beside each target on the ballot form: its dossier as the evaluator's category may read it (BG-3)."""
+    from kaohe.evaluation.models import EvaluationTask
+
+    from .reading import reading_token
+
+    found = EvaluationTask.objects.filter(pk__in={target.task_id for target in targets})
+    tasks = {pk: (year, ends_at) for pk, year, ends_at in found.values_list("pk", "year", "ends_at")}
+    links = {}
+    for target in targets:
+        kind, target_id = ("cadre", target.cadre_id) if target.cadre_id else ("team", target.team_id)
+        if not target_id:
+            continue
+        year, ends_at = tasks[target.task_id]
+        token = reading_token(kind=reader_kind, target_kind=kind, target_id=target_id, year=year, ends_at=ends_at)
+        links[target.pk] = [
+            (_("Commitments, work records and report"), reverse("cycle:evaluator_reading", args=[token]))
+        ]
+    return links

@@ -229,7 +229,7 @@ def unit_page_url_builder():
     return lambda unit: base + index.reverse_subpage("unit_detail", kwargs={"pk": unit.pk})
 
 
-def target_links(targets, *, can_read_info: bool) -> dict[int, list[tuple[str, str]]]:
+def target_links(targets, *, can_read_info: bool, category_id: int | None = None) -> dict[int, list[tuple[str, str]]]:
     """Links beside each target on the form: its unit's duties, then whatever other areas add.
 
     Other areas add links with the ``register_evaluation_target_links`` hook: a
@@ -249,4 +249,11 @@ def target_links(targets, *, can_read_info: bool) -> dict[int, list[tuple[str, s
         for target_id, extra in (hook(targets) or {}).items():
             if target_id in links:
                 links[target_id].extend(extra)
+    if category_id is not None:
+        # Links that read as the evaluator's category in the office's rights table (SYS-11, BG-3):
+        # ``register_evaluator_reading_links(targets, reader_kind)``.
+        for hook in hooks.get_hooks("register_evaluator_reading_links"):
+            for target_id, extra in (hook(targets, f"evaluator:{category_id}") or {}).items():
+                if target_id in links:
+                    links[target_id].extend(extra)
     return links

@@ -177,7 +177,9 @@ def _sheet_chunks(account, sheet) -> list[str]:
     chunks = _sheet_html.get(key)
     if chunks is None:
         targets = [target for section in sheet.sections for target in section.targets]
-        links = selectors.target_links(targets, can_read_info=account.category.can_read_info)
+        links = selectors.target_links(
+            targets, can_read_info=account.category.can_read_info, category_id=account.category_id
+        )
         rows = [
             (
                 section,
@@ -267,7 +269,9 @@ def _reading_only(request, account):
     """A category that reads but does not evaluate sees its targets with their information links (EVAL-1)."""
     sheet = ballot_sheet(task_id=account.task_id, category_id=account.category_id, reading=True)
     targets = [target for section in sheet.sections for target in section.targets]
-    links = selectors.target_links(targets, can_read_info=account.category.can_read_info)
+    links = selectors.target_links(
+        targets, can_read_info=account.category.can_read_info, category_id=account.category_id
+    )
     sections = [
         (section, [(target, links.get(target.pk, [])) for target in section.targets]) for section in sheet.sections
     ]
