@@ -1,12 +1,14 @@
-"""Benchmark: 100 evaluators vote at once under gunicorn on PostgreSQL (40 targets × 6 indicators).
+"""Benchmark: a meeting room votes under gunicorn (4 sync workers) on PostgreSQL (40 targets × 6 indicators).
 
 Each evaluator opens the sign-in page, signs in with the code, loads the form, saves a
 draft, submits (the confirmation page) and confirms (the ballot is cast), thinking
-1–3 s between steps as a person would. Targets: no errors, no lost ballot, p95 of
-submit under 300 ms on this 2-core machine. A second round without think time shows
-the worst case when everybody clicks at the same instant.
+1–3 s between steps as a person would; they arrive evenly over ``ARRIVAL_SECONDS`` (10).
+Targets (issue 11), for 500 evaluators: p95 of every step < 500 ms, no errors, no lost
+ballot; then a burst of the same number without think time: at least 40 complete votes
+per second. The machine's load (uptime) is printed: on a shared machine say how busy it was.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaohe_bench_eval .venv/bin/python bench/evaluation_serving.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaohe_bench_eval EVALUATORS=500 \
+        .venv/bin/python bench/evaluation_serving.py
 """
 
 import http.client
@@ -25,7 +27,8 @@ sys.path.insert(0, str(ROOT))
 from bench.serving import bench_env, fresh_database, gunicorn, manage  # noqa: E402
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kaohe_bench_eval")
-EVALUATORS = int(os.environ.get("EVALUATORS", "100"))
+EVALUATORS = int(os.environ.get("EVALUATORS", "500"))
+ARRIVAL_SECONDS = float(os.environ.get("ARRIVAL_SECONDS", "10"))
 WORKERS = int(os.environ.get("WORKERS", "4"))
 STEPS = ("sign-in page", "sign in", "load form", "save draft", "submit", "confirm")
 
@@ -119,9 +122,10 @@ def prepare(count):
 def check(task_pk):
     from django.db import connection
 
-    from kaohe.evaluation.models import Ballot, Draft, EvaluationAccount
+    from kaohe.evaluation.models import Ballot, BallotBoxEntry, Draft, EvaluationAccount
 
-    ballots = Ballot.objects.filter(task_id=task_pk).count()
+    # Cast ballots: counted, or still waiting in the ballot box for their batch (EVAL-10).
+    ballots = Ballot.objects.filter(task_id=task_pk).count() + BallotBoxEntry.objects.filter(task_id=task_pk).count()
     submitted = EvaluationAccount.objects.filter(task_id=task_pk, status="submitted").count()
     drafts = Draft.objects.filter(account__task_id=task_pk).count()
     connection.close()
@@ -139,7 +143,7 @@ def run(host, label, think):
     for thread in threads:
         thread.start()
         if think:
-            time.sleep(0.02)  # the room does not press Enter at the very same millisecond
+            time.sleep(ARRIVAL_SECONDS / EVALUATORS)  # the room arrives over ARRIVAL_SECONDS
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
@@ -148,7 +152,7 @@ def run(host, label, think):
         f"\n{label}: {EVALUATORS} evaluators in {elapsed:.1f} s; errors {len(errors)}; ballots cast {cast}, "
         f"accounts submitted {submitted}, drafts left {drafts} (lost ballots: {EVALUATORS - cast})"
     )
-    for message in errors[:5]:
+    for message in errors[:3]:
         print(f"  error: {message}")
     for name in STEPS:
         values = results.get(name, [])
@@ -156,25 +160,32 @@ def run(host, label, think):
             f"  {name:<13} p50 {1000 * percentile(values, 0.5):6.0f} ms   p95 "
             f"{1000 * percentile(values, 0.95):6.0f} ms   max {1000 * max(values, default=0):6.0f} ms"
         )
-    p95 = 1000 * percentile(results.get("confirm", []), 0.95)
-    return p95, errors, EVALUATORS - cast
+    worst = max((1000 * percentile(results.get(name, []), 0.95) for name in STEPS), default=0.0)
+    return worst, errors, EVALUATORS - cast, cast / elapsed if elapsed else 0.0
 
 
 def main():
     env = bench_env(DATABASE_URL)
     fresh_database(DATABASE_URL)
-    print(f"database: {DATABASE_URL}; gunicorn sync workers: {WORKERS}")
+    print(f"database: {DATABASE_URL}; gunicorn sync workers: {WORKERS}; load: {os.getloadavg()}")
     manage("migrate", "--no-input", "-v", "0", env=env)
     os.environ.update(env)
     with gunicorn(env, workers=WORKERS) as host:
         Browser(host).request("GET", "/ceping/")
-        p95, errors, lost = run(host, "with think time 1–3 s between steps", (1.0, 3.0))
-        run(host, "burst, no think time (worst case)", None)
-    met = p95 < 300 and not errors and not lost
+        p95, errors, lost, _rate = run(
+            host, f"with think time 1–3 s, arriving over {ARRIVAL_SECONDS:.0f} s", (1.0, 3.0)
+        )
+        _p95, burst_errors, burst_lost, rate = run(host, "burst, no think time", None)
+    met = p95 < 500 and not errors and not lost
     print(
-        f"\nsubmit (confirm, the ballot is cast) p95 {p95:.0f} ms, errors {len(errors)}, lost {lost}: "
-        f"target p95 < 300 ms, no errors, no lost ballot: {'met' if met else 'NOT met'}"
+        f"\nthink time: worst step p95 {p95:.0f} ms, errors {len(errors)}, lost {lost} "
+        f"(target < 500 ms, none): {'met' if met else 'NOT met'}"
     )
+    print(
+        f"burst: {rate:.1f} complete votes per second, errors {len(burst_errors)}, lost {burst_lost} "
+        f"(target >= 40): {'met' if rate >= 40 and not burst_errors else 'NOT met'}"
+    )
+    print(f"load at the end: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

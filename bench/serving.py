@@ -68,7 +68,11 @@ def gunicorn(env: dict, workers: int = 3):
         yield f"127.0.0.1:{port}"
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a busy machine: workers still finishing their last requests
+            process.kill()
+            process.wait()
 
 
 def load(host: str, path: str, *, seconds: float = 8.0, concurrency: int = 6) -> dict:
