@@ -38,6 +38,7 @@ class CommitmentViewSet(RuleSnippetViewSet):
     list_filter = ["year", "status", "outcome", "unit"]
     list_export = ["year", "unit", "target_name", "text", "due_date", "status", "outcome", "outcome_note"]
     export_filename = "commitments"
+    export_headings = {"target_name": _("team or cadre")}
     search_fields = ["text", "cadre__name", "team__name", "unit__name"]
     inspect_view_fields = ["year", "unit", "team", "cadre", "text", "goals", "due_date", "status", "review_note"]
     edit_handler = ObjectList(
@@ -68,6 +69,7 @@ class WorkRecordViewSet(RuleSnippetViewSet):
     list_filter = {"unit": ["exact"], "date": ["gte", "lte"]}
     list_export = ["date", "unit", "target_name", "content"]
     export_filename = "work_records"
+    export_headings = {"target_name": _("team or cadre")}
     search_fields = ["content", "cadre__name", "team__name", "unit__name"]
     inspect_view_fields = ["date", "unit", "team", "cadre", "content", "goals"]
     edit_handler = ObjectList(

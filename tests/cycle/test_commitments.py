@@ -147,3 +147,13 @@ def test_cycle1_due_date_outside_the_year_is_refused(client, unit_admin, cadre):
     response = client.post(ADD, form(cadre=cadre.pk, due_date=str(date(2027, 3, 1))))
     assert response.status_code == 200 and "due_date" in response.context["form"].errors
     assert not Commitment.objects.exists()
+
+
+def test_cycle1_office_exports_commitments_with_chinese_headings(client, office_user, cadre):
+    CommitmentFactory(cadre=cadre, text="年内建成项目审批服务专区")
+    client.force_login(office_user)
+    response = client.get(reverse("wagtailsnippets_cycle_commitment:list"), {"export": "csv"})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, first = body.splitlines()[:2]
+    assert "班子或干部" in header and "Target name" not in header
+    assert "李明" in first and "年内建成项目审批服务专区" in first
