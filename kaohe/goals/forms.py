@@ -117,13 +117,18 @@ class ProgressEntryForm(forms.ModelForm):
             "lessons": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, goal: Goal, **kwargs):
+    def __init__(self, *args, goal: Goal, locked: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.goal = goal
+        self.locked = locked
         if goal.is_quantitative:
             del self.fields["estimated_progress"]
         else:
             del self.fields["actual_value"]
+        if locked:
+            # A locked goal's entry is shown as it is and cannot be changed (SCORE-1, RES-4).
+            for form_field in self.fields.values():
+                form_field.disabled = True
 
     def clean_actual_value(self):
         value = self.cleaned_data.get("actual_value")

@@ -236,7 +236,8 @@ class Assignment(models.Model):
     """A cadre's share of a goal, with their role (GOAL-5)."""
 
     goal = models.ForeignKey(Goal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="assignments")
-    cadre = models.ForeignKey(Cadre, verbose_name=_("cadre"), on_delete=models.CASCADE, related_name="goal_assignments")
+    # A cadre who holds goals is not deleted with them (their scores hang on these): mark them inactive.
+    cadre = models.ForeignKey(Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="goal_assignments")
     role = models.ForeignKey(AssignmentRole, verbose_name=_("goal role"), on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -2,7 +2,9 @@
 
 The functions check the tree's invariants (same plan, no cycles), keep the
 order of siblings dense, refuse a save based on an outdated version, and,
-once a plan is published, record what changed (GOAL-6). Each is named
+once a plan is published, record what changed (GOAL-6). Every write asks
+``locks`` first: a locked goal or an archived year is refused with a message
+naming the lock, whoever asks (SCORE-1, RES-4). Each is named
 ``noun_verb`` and takes keyword arguments only; each that changes more than
 one row does it all or nothing.
 """
@@ -19,12 +21,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from . import excel
+from .locks import PlanLocks, check_goal_unlocked, check_plan_unlocked, locked_message, plan_locks
 from .models import (
     Assignment,
     AssignmentRole,
@@ -135,6 +138,10 @@ def goal_add(*, goal: Goal, user: User, after: Goal | None = None) -> Goal:
     """Save the new ``goal`` as the last child of its parent, or right after ``after``."""
     if goal.parent_id and goal.parent.plan_id != goal.plan_id:
         raise ValidationError(_("The parent goal belongs to another unit's or year's goals."))
+    locks = plan_locks(goal.plan)
+    locks.check_plan()
+    if goal.parent_id:
+        locks.check_goal(goal.parent_id)
     if after is not None:
         if after.plan_id != goal.plan_id or after.parent_id != goal.parent_id:
             raise ValidationError(_("A sibling must have the same parent."))
@@ -160,6 +167,7 @@ def goal_add(*, goal: Goal, user: User, after: Goal | None = None) -> Goal:
 def goal_update(*, goal: Goal, before: dict[str, str], version: int, user: User) -> Goal:
     """Save the edited ``goal`` if nobody saved it since ``version`` was read; ``before``
     is its ``goal_snapshot`` from then. Raises ``StaleGoal`` otherwise."""
+    check_goal_unlocked(goal)
     goal.full_clean()
     goal.updated_by = user
     goal.updated_at = timezone.now()
@@ -178,10 +186,21 @@ def goal_update(*, goal: Goal, before: dict[str, str], version: int, user: User)
 
 @transaction.atomic
 def goal_delete(*, goal: Goal, user: User) -> int:
-    """Delete the goal with its subtree; returns how many goals went."""
+    """Delete the goal with its subtree; returns how many goals went. A goal with a
+    score in its subtree stays (the score is protected): the office withdraws the score first."""
+    check_goal_unlocked(goal)
     count = 1 + len(descendants_of(goal))
     _record_change(goal, GoalChange.Action.DELETED, user, {_("subtree"): [str(count), "0"]} if count > 1 else {})
-    goal.delete()
+    try:
+        goal.delete()
+    except ProtectedError as error:
+        raise ValidationError(
+            _(
+                "“%(goal)s” cannot be deleted: it or one of its sub-goals has been scored (%(what)s). "
+                "The assessment office withdraws the score first."
+            )
+            % {"goal": goal.name, "what": "、".join(sorted({str(obj) for obj in error.protected_objects})[:5])}
+        ) from None
     return count
 
 
@@ -189,6 +208,10 @@ def goal_delete(*, goal: Goal, user: User) -> int:
 def goal_move(*, goal: Goal, new_parent: Goal | None, position: int | None = None, user: User) -> Goal:
     """Put the goal under ``new_parent`` (None: top level) at ``position``
     (0-based among its new siblings; None: last)."""
+    locks = plan_locks(goal.plan)
+    locks.check_goal(goal)
+    if new_parent is not None:
+        locks.check_goal(new_parent)
     if new_parent is not None:
         if new_parent.plan_id != goal.plan_id:
             raise ValidationError(_("A goal can only move within its own unit's goals of the same year."))
@@ -291,6 +314,7 @@ def plan_create(*, unit: Unit, year: int, user: User, copy_previous: bool) -> tu
 @transaction.atomic
 def plan_publish(*, plan: GoalPlan, user: User) -> None:
     """Publish the plan: from now on every change is recorded and marked (GOAL-6)."""
+    check_plan_unlocked(plan)
     if not plan.goals.exists():
         raise ValidationError(_("There are no goals to publish yet."))
     plan.status = GoalPlan.Status.PUBLISHED
@@ -371,6 +395,7 @@ def goal_assign(
 ) -> None:
     """Replace the goal's decomposition with ``rows`` of (cadre, role), and say whether it counts
     in the assessment (GOAL-5)."""
+    check_goal_unlocked(goal)
     rows = list(rows)
     before = sorted(f"{a.cadre.name}:{a.role.name}" for a in goal.assignments.select_related("cadre", "role"))
     goal.assignments.all().delete()
@@ -393,6 +418,8 @@ def goal_assign(
 
 def report_open(*, plan: GoalPlan, period: str, user: User) -> ProgressReport:
     """The plan's report for ``period``, started now if there is none yet (SUP-1)."""
+    if not ProgressReport.objects.filter(plan=plan, period=period).exists():
+        check_plan_unlocked(plan)
     report, created = ProgressReport.objects.get_or_create(plan=plan, period=period, defaults={"updated_by": user})
     if created:
         log(report, "wagtail.create", user=user)
@@ -404,7 +431,12 @@ def report_save(
     *, report: ProgressReport, entries: Iterable[ProgressEntry], summary: str, submit: bool, user: User
 ) -> ProgressReport:
     """Save the report's checked ``entries`` and summary; ``submit`` makes it visible
-    beyond the unit and the office, and a submitted report stays submitted (SUP-1..SUP-3)."""
+    beyond the unit and the office, and a submitted report stays submitted (SUP-1..SUP-3).
+    Entries of locked goals may come back unchanged; a change to one is refused."""
+    entries = list(entries)
+    locks = plan_locks(report.plan)
+    locks.check_plan()
+    _check_entries_unlocked(locks, report, [(entry.goal, _entry_values(entry)) for entry in entries])
     for entry in entries:
         entry.save()
     report.summary = summary
@@ -455,13 +487,56 @@ def report_return(*, report: ProgressReport, note: str, user: User) -> ProgressR
     return report
 
 
+ENTRY_FIELDS = ["actual_value", "estimated_progress", "work_done", "delay_reasons", "lessons"]
+
+
+def _comparable(value):
+    if value is None or value == "":
+        return None
+    if hasattr(value, "normalize"):
+        return format(value.normalize(), "f")
+    return str(value).strip()
+
+
+def _entry_values(entry) -> tuple:
+    """An entry's (or an imported row's) values in a form that compares equal when nothing changed."""
+    if isinstance(entry, dict):
+        return tuple(_comparable(entry.get(name)) for name in ENTRY_FIELDS)
+    return tuple(_comparable(getattr(entry, name)) for name in ENTRY_FIELDS)
+
+
+def locked_entry_changes(*, locks: PlanLocks, report: ProgressReport | None, rows) -> dict[int, str]:
+    """For the ``rows`` of (goal, values) that would change a locked goal's progress entry
+    in ``report`` (None: not started yet), the message naming the lock, by goal id."""
+    rows = [(goal, values) for goal, values in rows if goal is not None and locks.reason_for(goal.pk)]
+    if not rows:
+        return {}
+    stored = {}
+    if report is not None and report.pk:
+        stored = {entry.goal_id: _entry_values(entry) for entry in report.entries.all()}
+    empty = (None,) * len(ENTRY_FIELDS)
+    return {
+        goal.pk: locked_message(goal.name, locks.reason_for(goal.pk))
+        for goal, values in rows
+        if stored.get(goal.pk, empty) != values
+    }
+
+
+def _check_entries_unlocked(locks: PlanLocks, report, rows) -> None:
+    problems = locked_entry_changes(locks=locks, report=report, rows=rows)
+    if problems:
+        raise ValidationError(list(problems.values()))
+
+
 def attachment_add(*, report: ProgressReport, title: str, file: UploadedFile, user: User) -> ReportAttachment:
     """Keep a summary document with the report (SUP-5); the form has checked its type and size."""
+    check_plan_unlocked(report.plan)
     return ReportAttachment.objects.create(report=report, title=title, file=file, uploaded_by=user)
 
 
 def attachment_delete(*, attachment: ReportAttachment) -> None:
     """Remove a summary document and its file (SUP-5)."""
+    check_plan_unlocked(attachment.report.plan)
     attachment.file.delete(save=False)
     attachment.delete()
 
@@ -482,12 +557,16 @@ def report_rows_save(*, plan: GoalPlan, result: excel.ImportResult, user: User) 
     """Save every row of a checked workbook into the plan's report of its period, or nothing (SUP-4)."""
     if not result.ok:
         raise ValueError("refusing to apply a workbook with errors")
+    locks = plan_locks(plan)
+    locks.check_plan()
+    report = ProgressReport.objects.filter(plan=plan, period=result.period).first()
+    _check_entries_unlocked(locks, report, [(row["goal"], _entry_values(row)) for row in result.rows])
     report, _created = ProgressReport.objects.get_or_create(
         plan=plan, period=result.period, defaults={"updated_by": user}
     )
     existing = {entry.goal_id: entry for entry in report.entries.all()}
     to_create, to_update = [], []
-    fields = ["actual_value", "estimated_progress", "work_done", "delay_reasons", "lessons"]
+    fields = ENTRY_FIELDS
     for row in result.rows:
         entry = existing.get(row["goal"].pk) or ProgressEntry(report=report, goal=row["goal"])
         for name in fields:
@@ -500,6 +579,25 @@ def report_rows_save(*, plan: GoalPlan, result: excel.ImportResult, user: User) 
     return report
 
 
+def workbook_check(*, plan: GoalPlan, upload) -> excel.ImportResult:
+    """Check a filled template against ``plan`` (SUP-4) and mark the rows that would change a
+    locked goal's progress, or the whole file when the year is archived; changes nothing."""
+    result = excel.read_progress_workbook(plan, upload)
+    locks = plan_locks(plan)
+    if locks.plan_reason:
+        result.errors.append(locks.plan_reason)
+        return result
+    if locks.goal_reasons and result.period:
+        report = ProgressReport.objects.filter(plan=plan, period=result.period).first()
+        problems = locked_entry_changes(
+            locks=locks, report=report, rows=[(row["goal"], _entry_values(row)) for row in result.rows]
+        )
+        for row in result.rows:
+            if row["goal"] is not None and row["goal"].pk in problems:
+                row["errors"].append(problems[row["goal"].pk])
+    return result
+
+
 def report_import(*, plan: GoalPlan, token: str, user: User) -> tuple[ProgressReport, int]:
     """Import the workbook stashed under ``token`` after its preview: every row or none (SUP-4).
 
@@ -509,11 +607,12 @@ def report_import(*, plan: GoalPlan, token: str, user: User) -> tuple[ProgressRe
     path = _import_path(token)
     try:
         with default_storage.open(path, "rb") as handle:
-            result = excel.read_progress_workbook(plan, handle.read())
+            result = workbook_check(plan=plan, upload=handle.read())
     except FileNotFoundError:
         raise ValidationError(_("This preview has expired; upload the workbook again.")) from None
     if not result.ok:
-        raise ValidationError(_("The goals changed since the preview; upload the workbook again."))
+        problems = result.errors + [error for row in result.rows for error in row["errors"]]
+        raise ValidationError(problems or _("The goals changed since the preview; upload the workbook again."))
     report = report_rows_save(plan=plan, result=result, user=user)
     default_storage.delete(path)
     log(report, "wagtail.edit", user=user)

@@ -11,7 +11,7 @@ from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from kaohe.core.viewsets import RuleSnippetViewSet
+from kaohe.core.viewsets import ProtectedDeleteView, RuleSnippetViewSet
 
 from . import admin_urls, admin_views, page_urls, page_views, permissions
 from .forms import CadreAdminForm, MembershipAdminForm, OrgAdminForm, TeamAdminForm, UnitAdminForm
@@ -28,8 +28,16 @@ class UnitKindViewSet(RuleSnippetViewSet):
     panels = [FieldPanel("name"), FieldPanel("sort_order")]
 
 
+class UnitDeleteView(ProtectedDeleteView):
+    protected_message = _(
+        "This unit has records that must stay (scored goals, for instance), so it cannot be deleted. Mark it "
+        "inactive instead."
+    )
+
+
 class UnitViewSet(RuleSnippetViewSet):
     model = Unit
+    delete_view_class = UnitDeleteView
     rules = permissions.unit_rules
     edit_view_class = page_views.UnitEditView
     icon = "site"
@@ -168,8 +176,15 @@ class CadrePhotoPanel(HelpPanel):
             return bool(self.instance.pk) and CadrePhoto.objects.filter(cadre_id=self.instance.pk).exists()
 
 
+class CadreDeleteView(ProtectedDeleteView):
+    protected_message = _(
+        "This cadre holds seats in teams or goals, so the record cannot be deleted. Mark the cadre inactive instead."
+    )
+
+
 class CadreViewSet(RuleSnippetViewSet):
     model = Cadre
+    delete_view_class = CadreDeleteView
     rules = permissions.cadre_rules
     icon = "user"
     menu_order = 140

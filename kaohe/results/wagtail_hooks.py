@@ -32,6 +32,19 @@ def register_results_actions(actions):
     actions.register_action("results.manual_scores", _("Enter hand-scored parts"), _("Hand-scored part scores entered"))
 
 
+@hooks.register("register_plan_locks")
+def archived_year_locks_plans(plan):
+    """An archived year's goals, progress and scores no longer change (RES-4; asked by ``kaohe.goals.locks``)."""
+    from .services import year_is_archived
+
+    if year_is_archived(plan.year):
+        return _(
+            "%(year)s is archived: its goals, progress and scores no longer change; the office records a "
+            "correction of the year's results instead."
+        ) % {"year": plan.year}
+    return None
+
+
 class ResultsMenuItem(MenuItem):
     def is_shown(self, request):
         return permissions.result_rules.can(request.user, "view")

@@ -83,7 +83,8 @@ class GoalScore(models.Model):
         REVIEWED = "reviewed", pgettext_lazy("score", "Reviewed")
         LOCKED = "locked", pgettext_lazy("score", "Locked")
 
-    goal = models.OneToOneField(Goal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="score")
+    # A scored goal cannot be deleted: the score is withdrawn first (or, locked, reopened then withdrawn).
+    goal = models.OneToOneField(Goal, verbose_name=_("goal"), on_delete=models.PROTECT, related_name="score")
     standard_score = models.DecimalField(
         _("standard score"), max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )

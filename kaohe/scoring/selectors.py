@@ -134,6 +134,13 @@ def goal_for_scoring(*, pk: int) -> Goal | None:
     return Goal.objects.select_related("plan__unit").filter(pk=pk).first()
 
 
+def locked_goal_names(*, plan: GoalPlan) -> dict[int, str]:
+    """Goals of ``plan`` whose score is locked, with their names: one query."""
+    return dict(
+        GoalScore.objects.filter(goal__plan=plan, status=GoalScore.Status.LOCKED).values_list("goal_id", "goal__name")
+    )
+
+
 def score_of_goal(*, goal: Goal) -> GoalScore | None:
     return GoalScore.objects.filter(goal=goal).first()
 

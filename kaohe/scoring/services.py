@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from kaohe.core.numbers import round_score
+from kaohe.goals.locks import check_plan_unlocked
 from kaohe.goals.models import Assignment, Goal, GoalPlan
 
 from . import compute
@@ -64,6 +65,7 @@ def goal_score(
     goal = Goal.objects.select_related("plan").get(pk=goal.pk)
     if goal.plan.status != GoalPlan.Status.PUBLISHED:
         raise ValidationError(_("Only goals of published plans are scored."))
+    check_plan_unlocked(goal.plan)
     forest = plan_forest(plan_id=goal.plan_id)
     if not forest.counts.get(goal.pk):
         raise ValidationError(
@@ -133,10 +135,11 @@ def scores_review(*, scores: Iterable[GoalScore], user: User) -> int:
     for record in (
         GoalScore.objects.select_for_update(of=("self",))
         .filter(pk__in=[s.pk for s in scores])
-        .select_related("goal", "grade")
+        .select_related("goal__plan", "grade")
     ):
         if record.status != GoalScore.Status.DRAFT:
             continue
+        check_plan_unlocked(record.goal.plan)
         record.status, record.reviewed_at, record.reviewed_by = GoalScore.Status.REVIEWED, timezone.now(), user
         record.save(update_fields=["status", "reviewed_at", "reviewed_by"])
         _event(record.goal, GoalScoreEvent.Action.REVIEWED, user, record)
@@ -162,6 +165,7 @@ def scores_lock(*, scores: Iterable[GoalScore], user: User) -> int:
     for record in records:
         if record.status != GoalScore.Status.REVIEWED:
             continue
+        check_plan_unlocked(record.goal.plan)
         record.status, record.locked_at, record.locked_by = GoalScore.Status.LOCKED, timezone.now(), user
         record.save(update_fields=["status", "locked_at", "locked_by"])
         _event(record.goal, GoalScoreEvent.Action.LOCKED, user, record)
@@ -193,6 +197,7 @@ def score_reopen(*, score: GoalScore, reason: str, user: User) -> GoalScore:
     record = GoalScore.objects.select_for_update(of=("self",)).select_related("goal__plan", "grade").get(pk=score.pk)
     if not record.is_locked:
         raise ValidationError(_("Only a locked score is reopened."))
+    check_plan_unlocked(record.goal.plan)
     record.status = GoalScore.Status.DRAFT
     record.reviewed_at = record.reviewed_by = record.locked_at = record.locked_by = None
     record.save(update_fields=["status", "reviewed_at", "reviewed_by", "locked_at", "locked_by"])
@@ -208,6 +213,7 @@ def score_withdraw(*, score: GoalScore, user: User) -> None:
     record = GoalScore.objects.select_for_update(of=("self",)).select_related("goal__plan", "grade").get(pk=score.pk)
     if record.is_locked:
         raise ValidationError(_("This score is locked. The office must reopen it before it can change."))
+    check_plan_unlocked(record.goal.plan)
     goal = record.goal
     _event(goal, GoalScoreEvent.Action.WITHDRAWN, user, record)
     log(goal.plan, "kaohe_scoring.withdraw", user=user, data={"goal": goal.name, "score": str(record.score)})

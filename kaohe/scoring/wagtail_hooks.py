@@ -10,13 +10,27 @@ from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from kaohe.core.viewsets import ProtectedDeleteView, RuleSnippetViewSet
 
-from . import admin_urls, permissions
+from . import admin_urls, permissions, selectors
 from .models import RoleWeight, ScoreGrade
 
 
 @hooks.register("register_admin_urls")
 def register_scoring_urls():
     return [path("scoring/", include(admin_urls, namespace="scoring_admin"))]
+
+
+@hooks.register("register_goal_locks")
+def locked_scores_lock_goals(plan):
+    """Goals whose score is locked (SCORE-1; asked by ``kaohe.goals.locks``, which also locks the goals
+    above and below them)."""
+    return {
+        goal_id: _(
+            "the score of “%(goal)s” is locked. The assessment office reopens it, with a reason that is "
+            "logged, before anything it was given for can change."
+        )
+        % {"goal": name}
+        for goal_id, name in selectors.locked_goal_names(plan=plan).items()
+    }
 
 
 class ScoreGradeDeleteView(ProtectedDeleteView):

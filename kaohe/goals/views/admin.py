@@ -335,7 +335,13 @@ class GoalDeleteView(GoalDialogMixin, GoalView):
 
     def post(self, request, *args, **kwargs):
         name = self.goal.name
-        count = services.goal_delete(goal=self.goal, user=request.user)
+        try:
+            count = services.goal_delete(goal=self.goal, user=request.user)
+        except ValidationError as error:
+            if _is_fetch(request):
+                return JsonResponse({"ok": False, "error": _error_text(error)}, status=400)
+            messages.error(request, _error_text(error))
+            return HttpResponseRedirect(_tree_url(self.plan, self.goal))
         message = _("Deleted “%(goal)s”.") % {"goal": name}
         if count > 1:
             message = _("Deleted “%(goal)s” and its %(count)s sub-goals.") % {"goal": name, "count": count - 1}
@@ -450,12 +456,16 @@ class GoalAssignView(GoalDialogMixin, GoalView):
             for form in formset.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        services.goal_assign(
-            goal=self.goal,
-            rows=rows,
-            counts_in_assessment=request.POST.get("counts_in_assessment") == "on",
-            user=request.user,
-        )
+        try:
+            services.goal_assign(
+                goal=self.goal,
+                rows=rows,
+                counts_in_assessment=request.POST.get("counts_in_assessment") == "on",
+                user=request.user,
+            )
+        except ValidationError as error:
+            formset._non_form_errors = formset.error_class(error.messages)
+            return self.invalid(formset=formset)
         return self.done(self.goal, _("Saved the decomposition of “%(goal)s”.") % {"goal": self.goal})
 
 

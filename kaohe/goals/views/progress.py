@@ -14,6 +14,7 @@ from kaohe.core.private_media import serve_private
 
 from .. import excel, selectors, services
 from ..forms import AttachmentForm, ImportForm, ProgressEntryForm
+from ..locks import plan_locks
 from ..models import ProgressEntry, ProgressReport, ReportAttachment, period_choices
 from ..permissions import can_edit_plan
 from ..tree import load_tree
@@ -76,7 +77,11 @@ class ReportCreateView(ReportsView):
         if period not in dict(period_choices()):
             messages.error(request, _("Choose a month or quarter."))
             return redirect("goals_admin:reports", self.plan.pk)
-        report = services.report_open(plan=self.plan, period=period, user=request.user)
+        try:
+            report = services.report_open(plan=self.plan, period=period, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("goals_admin:reports", self.plan.pk)
         return redirect("goals_admin:report", report.pk)
 
 
@@ -104,10 +109,14 @@ class ReportEditView(ReportView):
     def rows(self, data=None):
         tree = load_tree(self.plan, reports=ProgressReport.objects.filter(pk=self.report.pk), with_assignments=False)
         entries = {entry.goal_id: entry for entry in self.report.entries.select_related("verification__verifier_unit")}
+        locks = plan_locks(self.plan)
         rows = []
         for node in tree.walk():
             entry = entries.get(node.pk) or ProgressEntry(report=self.report, goal=node.goal)
-            rows.append((node, ProgressEntryForm(data, instance=entry, goal=node.goal, prefix=f"g{node.pk}")))
+            form = ProgressEntryForm(
+                data, instance=entry, goal=node.goal, prefix=f"g{node.pk}", locked=locks.reason_for(node.pk)
+            )
+            rows.append((node, form))
         return rows
 
     def get_context_data(self, **kwargs):
@@ -128,13 +137,18 @@ class ReportEditView(ReportView):
             messages.error(request, _("Some entries have errors; nothing was saved. They are marked below."))
             return self.render_to_response(self.get_context_data(rows=rows), status=400)
         submit = "submit" in request.POST
-        services.report_save(
-            report=self.report,
-            entries=[form.instance for _node, form in rows if form.instance.pk or form.has_changed()],
-            summary=request.POST.get("summary", self.report.summary),
-            submit=submit,
-            user=request.user,
-        )
+        try:
+            services.report_save(
+                report=self.report,
+                entries=[form.instance for _node, form in rows if form.instance.pk or form.has_changed()],
+                summary=request.POST.get("summary", self.report.summary),
+                submit=submit,
+                user=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return self.render_to_response(self.get_context_data(rows=rows), status=400)
         messages.success(request, _("Report submitted.") if submit else _("Report saved."))
         return redirect("goals_admin:report", self.report.pk)
 
@@ -148,13 +162,17 @@ class AttachmentUploadView(ReportView):
     def post(self, request, *args, **kwargs):
         form = AttachmentForm(request.POST, request.FILES)
         if form.is_valid():
-            attachment = services.attachment_add(
-                report=self.report,
-                title=form.cleaned_data["title"],
-                file=form.cleaned_data["file"],
-                user=request.user,
-            )
-            messages.success(request, _("Uploaded “%(title)s”.") % {"title": attachment.title})
+            try:
+                attachment = services.attachment_add(
+                    report=self.report,
+                    title=form.cleaned_data["title"],
+                    file=form.cleaned_data["file"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Uploaded “%(title)s”.") % {"title": attachment.title})
         else:
             for errors in form.errors.values():
                 messages.error(request, " ".join(errors))
@@ -184,8 +202,12 @@ class AttachmentDeleteView(ReportView):
         super().load(pk=self.attachment.report_id)
 
     def post(self, request, *args, **kwargs):
-        services.attachment_delete(attachment=self.attachment)
-        messages.success(request, _("Deleted “%(title)s”.") % {"title": self.attachment.title})
+        try:
+            services.attachment_delete(attachment=self.attachment)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Deleted “%(title)s”.") % {"title": self.attachment.title})
         return redirect("goals_admin:report", self.report.pk)
 
 
@@ -229,7 +251,7 @@ class ImportUploadView(ReportsView):
             messages.error(request, _("Choose the filled-in workbook to upload."))
             return redirect("goals_admin:reports", self.plan.pk)
         upload = form.cleaned_data["workbook"]
-        result = excel.read_progress_workbook(self.plan, upload)
+        result = services.workbook_check(plan=self.plan, upload=upload)
         token = ""
         if result.ok:
             upload.seek(0)
