@@ -15,7 +15,7 @@ from kaohe.access.menu import RightsMenuItem
 from kaohe.core.viewsets import ProtectedDeleteView, RuleSnippetViewSet
 
 from . import admin_urls, permissions, selectors
-from .models import CommentType
+from .models import Answer, Comment, CommentLogEntry, CommentRead, CommentType
 
 
 @hooks.register("register_admin_urls")
@@ -113,6 +113,9 @@ def unit_comments_section(request, unit):
 
 @hooks.register("register_log_actions")
 def register_comment_log_actions(actions):
+    # What happens to comments is logged apart, for the office's eyes only (see ``CommentLogEntry``).
+    for model in (Comment, CommentType, Answer, CommentRead):
+        actions.register_model(model, CommentLogEntry)
     actions.register_action("kaohe_comments.publish", _("Publish comment"), _("Comment published"))
     actions.register_action("kaohe_comments.reject", _("Reject comment"), _("Comment kept off the portal"))
     actions.register_action("kaohe_comments.remove", _("Remove comment"), _("Comment removed"))

@@ -137,9 +137,9 @@ def test_cmt4_office_merges_duplicates_keeping_the_record(client, office_user, g
     assert "重复提交" in detail and f"#{dup1.pk}" in detail
     page = client.get(reverse("goals:goal", args=[goal.pk])).content.decode()
     assert page.count("路灯不亮") == 1
-    from wagtail.models import ModelLogEntry
+    from kaohe.comments.models import CommentLogEntry
 
-    assert ModelLogEntry.objects.filter(action="kaohe_comments.merge").count() == 2
+    assert CommentLogEntry.objects.filter(action="kaohe_comments.merge").count() == 2
 
 
 def test_cmt4_merge_needs_a_reason_and_the_kept_one_among_those_ticked(client, office_user, goal):
