@@ -118,6 +118,11 @@ class Rules:
             return queryset.filter(**{self.unit_lookup: unit_id})
         return queryset.none()
 
+    def choosable(self, user, queryset: QuerySet | None = None) -> QuerySet:
+        """The records ``user`` may pick in a chooser or a form's choice field: by default
+        those they may view. A table narrows it where picking means more (a cadre)."""
+        return self.scope(user, "view", queryset)
+
     def roles_allowed(self, actions) -> set[str]:
         allowed: set[str] = set()
         for action in actions:

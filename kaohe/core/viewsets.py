@@ -6,10 +6,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from kaohe.core.rules import RulePermissionPolicy, Rules
+from kaohe.core.rules import RulePermissionPolicy, Rules, rules_for
 
 
 class InstancePermissionMixin:
@@ -63,6 +65,47 @@ class ProtectedDeleteView(RuleDeleteView):
             return HttpResponseRedirect(self.get_success_url())
 
 
+class ChoosableMixin:
+    """A chooser lists, and accepts, only the records the rule table lets the user pick
+    (``Rules.choosable``): a unit administrator picks their own unit's cadres, say."""
+
+    def choosable(self, queryset):
+        rules = rules_for(self.model_class._meta.app_label, self.model_class._meta.model_name)
+        return rules.choosable(self.request.user, queryset) if rules is not None else queryset.none()
+
+    def get_object_list(self):
+        return self.choosable(super().get_object_list())
+
+    def get_object(self, pk):
+        return self.choosable(self.model_class._default_manager.all()).get(pk=pk)
+
+    def get_objects(self, pks):
+        return self.choosable(self.model_class._default_manager.filter(pk__in=pks))
+
+
+class RuleChooseView(ChoosableMixin, chooser_views.ChooseView):
+    pass
+
+
+class RuleChooseResultsView(ChoosableMixin, chooser_views.ChooseResultsView):
+    pass
+
+
+class RuleChosenView(ChoosableMixin, chooser_views.SnippetChosenView):
+    pass
+
+
+class RuleChosenMultipleView(ChoosableMixin, chooser_views.SnippetChosenMultipleView):
+    pass
+
+
+class RuleChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = RuleChooseView
+    choose_results_view_class = RuleChooseResultsView
+    chosen_view_class = RuleChosenView
+    chosen_multiple_view_class = RuleChosenMultipleView
+
+
 class RuleSnippetViewSet(SnippetViewSet):
     """A snippet admin whose rights come from a ``Rules`` table, not group checkboxes.
 
@@ -78,6 +121,7 @@ class RuleSnippetViewSet(SnippetViewSet):
     edit_view_class = RuleEditView
     delete_view_class = RuleDeleteView
     inspect_view_enabled = True
+    chooser_viewset_class = RuleChooserViewSet
 
     def on_register(self):
         register_permission_policy(self.model, RulePermissionPolicy(self.rules))

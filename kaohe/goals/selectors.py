@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from kaohe.access.models import Subject
 from kaohe.core.cjk import search_words
 from kaohe.core.rules import is_office
+from kaohe.org.permissions import cadre_rules
 from kaohe.org.selectors import active_units, team_cadres
 
 from .models import (
@@ -496,3 +497,12 @@ def latest_verifications(*, goal_ids) -> dict[int, EntryVerification]:
             rank[goal_id] = position
             found[goal_id] = verification
     return found
+
+
+def assignable_cadres(*, goal: Goal, user) -> QuerySet:
+    """Whom ``user`` may give ``goal`` to (GOAL-5): its unit's team members that they may pick
+    (a unit administrator only their own unit's cadres, the office anyone), and whoever already
+    holds it, so saving the decomposition keeps what the office set."""
+    team = plan_team_cadres(plan=goal.plan)
+    picked = cadre_rules.choosable(user, team).values("pk")
+    return team.filter(Q(pk__in=picked) | Q(pk__in=goal.assignments.values("cadre_id")))

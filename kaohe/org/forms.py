@@ -3,16 +3,34 @@ limited to their own unit, and only the office changes a unit's place in
 the county's structure."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from kaohe.core.rules import is_office
 
-from .models import Team, Unit, periods_overlap
+from .models import Cadre, Team, Unit, periods_overlap
+from .permissions import cadre_rules
+
+OFFICE_ONLY_HELP = _("Only the assessment office changes this.")
 
 
 class OrgAdminForm(WagtailAdminModelForm):
-    """Base form: knows whether the user edits for the office or for one unit."""
+    """Base form: knows whether the user edits for the office or for one unit.
+
+    ``office_only_fields`` are shown but disabled for anyone but the office: the
+    identifiers that link a record to the cadre-management system (``external_id``)
+    decide whose results go back to it (SYS-3), so a unit does not remap them."""
+
+    office_only_fields: tuple[str, ...] = ("external_id",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.limited_to_unit is not None:
+            for name in self.office_only_fields:
+                if name in self.fields:
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = OFFICE_ONLY_HELP
 
     @property
     def limited_to_unit(self):
@@ -30,22 +48,33 @@ class OrgAdminForm(WagtailAdminModelForm):
         field.empty_label = None
 
 
+def limit_cadre_choice(form, user) -> None:
+    """The form's cadre field offers, and accepts, only the cadres ``user`` may pick, plus the one
+    already in the record (a seat kept by a cadre who has since moved units stays as it is)."""
+    field = form.fields.get("cadre")
+    if field is None:
+        return
+    current = getattr(form.instance, "cadre_id", None)
+    field.queryset = Cadre.objects.filter(
+        Q(pk__in=cadre_rules.choosable(user).values("pk")) | Q(pk=current or 0)
+    ).select_related("unit")
+
+
 class UnitAdminForm(OrgAdminForm):
     office_only_fields = ("name", "kind", "parent", "external_id", "sort_order", "is_active", "publishes_directly")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.limited_to_unit is not None:
-            for name in self.office_only_fields:
-                if name in self.fields:
-                    self.fields[name].disabled = True
-                    self.fields[name].help_text = _("Only the assessment office changes this.")
 
 
 class TeamAdminForm(OrgAdminForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.limit_to_unit("unit", Unit.objects.filter(pk=self.limited_to_unit))
+        formset = self.formsets.get("memberships")
+        if formset is not None and self.limited_to_unit is not None:
+            for form in formset.forms:
+                limit_cadre_choice(form, self.for_user)
+                if "external_id" in form.fields:
+                    form.fields["external_id"].disabled = True
+                    form.fields["external_id"].help_text = OFFICE_ONLY_HELP
 
     def is_valid(self):
         # The rows are only cleaned once the formset has validated, after the
@@ -76,9 +105,13 @@ class MembershipAdminForm(OrgAdminForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.limit_to_unit("team", Team.objects.filter(unit_id=self.limited_to_unit))
+        if self.limited_to_unit is not None:
+            limit_cadre_choice(self, self.for_user)
 
 
 class CadreAdminForm(OrgAdminForm):
+    office_only_fields = ("external_id", "is_active")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.limit_to_unit("unit", Unit.objects.filter(pk=self.limited_to_unit))

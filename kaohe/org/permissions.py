@@ -45,6 +45,18 @@ class CadreRules(Rules):
     own_unit = {action: {RoleCode.UNIT_ADMIN} for action in ("add", "change")}
     unit_lookup = "unit_id"
 
+    def choosable(self, user, queryset=None):
+        """Picking a cadre puts them in a team or on a goal, which feeds their assessment: the office
+        picks any cadre, everyone else only their own unit's (issue 12: a unit administrator put
+        another unit's cadre in their team and gave them goals)."""
+        queryset = Cadre.objects.all() if queryset is None else queryset
+        if is_office(user):
+            return queryset
+        unit_id = getattr(user, "unit_id", None)
+        if unit_id is None or not getattr(user, "is_active", False):
+            return queryset.none()
+        return queryset.filter(unit_id=unit_id)
+
 
 class WorkGroupRules(Rules):
     model = WorkGroup

@@ -441,7 +441,7 @@ class GoalAssignView(GoalDialogMixin, GoalView):
 
     def team(self):
         if self.cadres is None:
-            self.cadres = selectors.plan_team_cadres(plan=self.plan)
+            self.cadres = selectors.assignable_cadres(goal=self.goal, user=self.request.user)
         return self.cadres
 
     def initial(self):
