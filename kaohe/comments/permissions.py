@@ -167,6 +167,12 @@ def can_answer(user, comment: Comment) -> bool:
     return comment_rules.can_for(user, "answer", comment)
 
 
+def sees_private_answers(user, comment: Comment) -> bool:
+    """Private answers are between the commented unit (and the office) and the commenter (CMT-5):
+    every screen that shows answers (comment management, the scoring sheet) asks this."""
+    return is_office(user) or (own_unit_id(user) is not None and own_unit_id(user) == comment.unit_id)
+
+
 def sees_identity(user, comment: Comment) -> bool:
     """Whether ``user`` sees who wrote ``comment`` beyond the name shown (e-mail, account)."""
     return is_office(user)

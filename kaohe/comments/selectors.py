@@ -14,10 +14,9 @@ from django.utils import timezone
 
 from kaohe.core.rules import is_office
 from kaohe.goals.models import Goal
-from kaohe.goals.permissions import own_unit_id
 
 from .models import Answer, Comment, CommentRead, TargetType
-from .permissions import manageable_comments, readable_q
+from .permissions import manageable_comments, readable_q, sees_private_answers
 
 
 def public_answers_prefetch() -> Prefetch:
@@ -102,8 +101,9 @@ def unread_count(*, user) -> int:
 
 
 def comments_for_goals(*, goal_ids, user=None) -> dict[int, list[Comment]]:
-    """Comments on each goal with all their answers, for the scoring screen
-    (SCORE-3). The office sees reports too; others see what they may read."""
+    """Comments on each goal with the answers ``user`` may read (``all_answers``), for the
+    scoring screen (SCORE-3). The office sees reports too; others see what they may read,
+    and private answers only on their own unit's comments, as on the comment screens."""
     comments = Comment.objects.filter(goal_id__in=list(goal_ids), target_type=TargetType.GOAL)
     if user is not None and not is_office(user):
         comments = comments.filter(readable_q(user))
@@ -118,6 +118,8 @@ def comments_for_goals(*, goal_ids, user=None) -> dict[int, list[Comment]]:
     )
     result: dict[int, list[Comment]] = {}
     for comment in comments:
+        if user is None or not sees_private_answers(user, comment):
+            comment.all_answers = [answer for answer in comment.all_answers if answer.is_public]
         result.setdefault(comment.goal_id, []).append(comment)
     return result
 
@@ -148,7 +150,7 @@ def comment_answers(*, user, comment: Comment) -> list[Answer]:
     """The answers ``user`` may read on the comment's screen: private answers are between the
     commented unit (and the office) and the commenter (CMT-5)."""
     answers = list(comment.answers.select_related("author"))
-    if not is_office(user) and own_unit_id(user) != comment.unit_id:
+    if not sees_private_answers(user, comment):
         answers = [answer for answer in answers if answer.is_public]
     return answers
 

@@ -17,9 +17,9 @@ from kaohe.goals.models import (
     Goal,
     GoalPlan,
     ProgressEntry,
-    ProgressReport,
     completion_percent,
 )
+from kaohe.goals.selectors import visible_reports
 
 from . import compute
 from .models import CadreGoalScore, GoalScore, GoalScoreEvent, RoleWeight, ScoreGrade, UnitGoalScore
@@ -213,9 +213,10 @@ def scoring_sheet(*, plan: GoalPlan, user) -> dict:
 
     walk(forest.roots_by_unit.get(plan.unit_id, []), 1, "", False)
 
-    reports = sorted(ProgressReport.objects.filter(plan=plan), key=lambda r: PERIOD_ORDER.get(r.period, 0))
+    # The reports the reader may see, as on the goal screens: unsubmitted ones only for the unit and the office.
+    reports = sorted(visible_reports(user, plan), key=lambda r: PERIOD_ORDER.get(r.period, 0))
     rank = {report.pk: (PERIOD_ORDER.get(report.period, 0), report) for report in reports}
-    entries = ProgressEntry.objects.filter(report__plan=plan).select_related(
+    entries = ProgressEntry.objects.filter(report__in=[report.pk for report in reports]).select_related(
         "verification__verified_by", "verification__verifier_unit"
     )
     for entry in entries.order_by():
