@@ -657,6 +657,8 @@ def entry_verify(
     and both are in the log."""
     if not entry.report.submitted:
         raise ValidationError(_("Only submitted reports are verified."))
+    # A locked score was given on these figures (SCORE-1): their verdict stays with them.
+    check_goal_unlocked(entry.goal)
     if verdict not in EntryVerification.Verdict.values:
         raise ValidationError(_("Confirm or question the figures."))
     note = (note or "").strip()

@@ -340,3 +340,16 @@ def test_score1_a_cadre_holding_goals_is_not_deleted_with_them(client, office_us
     assert response.status_code == 200
     assert "停用" in response.content.decode()
     assert Assignment.objects.filter(cadre=cadre).exists()
+
+
+def test_score1_figures_a_locked_score_was_given_on_are_not_verified_again(client, office_user, plan, tree, locked):
+    """SCORE-1: the supervising department's (or the office's) verdict on a locked goal's figures stays."""
+    from kaohe.goals.models import EntryVerification
+
+    report = ProgressReportFactory(plan=plan, period="Q4", submitted=True)
+    entry = ProgressEntryFactory(report=report, goal=tree["a1"], actual_value=Decimal("12"))
+    client.force_login(office_user)
+    url = reverse("goals_admin:verify_entry", args=[entry.pk])
+    response = client.post(url, {"verdict": "questioned", "note": "数据存疑"}, follow=True)
+    assert LOCKED in response.content.decode()
+    assert not EntryVerification.objects.exists()
