@@ -35,9 +35,9 @@ def register_results_actions(actions):
 @hooks.register("register_plan_locks")
 def archived_year_locks_plans(plan):
     """An archived year's goals, progress and scores no longer change (RES-4; asked by ``kaohe.goals.locks``)."""
-    from .services import year_is_archived
+    from .selectors import year_is_archived
 
-    if year_is_archived(plan.year):
+    if year_is_archived(year=plan.year):
         return _(
             "%(year)s is archived: its goals, progress and scores no longer change; the office records a "
             "correction of the year's results instead."
