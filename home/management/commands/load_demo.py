@@ -57,6 +57,14 @@ SEEDING_MIGRATIONS = [
 def seed_dictionaries() -> None:
     for name in SEEDING_MIGRATIONS:
         importlib.import_module(name).create(apps, None)
+    # The comment types' migration also wrote a rights table that has since moved to kaohe.access
+    # (whose defaults live in code), so only its types are taken.
+    comments = importlib.import_module("kaohe.comments.migrations.0002_default_types_and_rights")
+    comment_type = apps.get_model("comments", "CommentType")
+    for order, (name, is_report, description) in enumerate(comments.TYPES):
+        comment_type.objects.get_or_create(
+            name=name, defaults={"is_report": is_report, "description": description, "sort_order": order}
+        )
 
 
 class Command(BaseCommand):
