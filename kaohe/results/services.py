@@ -149,7 +149,8 @@ def results_compute(*, year: int, user=None) -> dict:
         "is_stale",
         "computed_at",
     ]
-    YearResult.objects.bulk_update([r for r in rows if r.pk], fields, batch_size=500)
+    # Small batches: an UPDATE of n rows carries n CASE branches per field, which SQLite scans per row.
+    YearResult.objects.bulk_update([r for r in rows if r.pk], fields, batch_size=50)
     YearResult.objects.bulk_create([r for r in rows if not r.pk], batch_size=500)
     gone = set(previous) - {outcome.subject.key for outcome in outcomes}
     YearResult.objects.filter(pk__in=[previous[key].pk for key in gone]).delete()
