@@ -20,6 +20,7 @@ from rest_framework.exceptions import NotFound
 from kaohe.goals.models import Assignment, GoalPlan
 from kaohe.goals.permissions import assignment_rules
 from kaohe.goals.selectors import visible_plans
+from kaohe.org.models import PostGroup
 from kaohe.org.selectors import cadre_by_external_id
 from kaohe.results.models import AssessmentYear, YearResult
 from kaohe.results.permissions import result_rules
@@ -55,6 +56,14 @@ class YearResultSerializer(serializers.ModelSerializer):
     cadre_id = serializers.IntegerField(allow_null=True, help_text=_("The portal's number of the cadre."))
     name = serializers.CharField(source="subject_name", help_text=_("The team's or the cadre's name."))
     unit = serializers.SerializerMethodField(help_text=_("The identifier of the team's unit or the cadre's unit."))
+    # Declared so the schema admits the empty value a team's result (or a cadre without a seat) has;
+    # a read-only model field would lose allow_blank.
+    post_group = serializers.ChoiceField(
+        choices=PostGroup.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("The cadre's post group (职务类别); empty for a team's result."),
+    )
     year_archived = serializers.SerializerMethodField(
         help_text=_("Whether the office has archived the year: its results and grades are final.")
     )
