@@ -11,29 +11,6 @@ from tests.factories import UnitFactory, UserFactory
 PASSWORD = "pass-1234-word"
 
 
-def _serialize_transactional_tests(items):
-    """Every transactional test (live server, browser) restores the data migrations' rows afterwards.
-
-    A transactional test without serialized rollback flushes the database and replays post_migrate,
-    which recreates only some rows (the role groups): the next serialized test then fails to restore
-    (a duplicate role), and tests after it find no comment types or goal sources. Under
-    pytest-xdist any order can happen, so no test is left to chance.
-    """
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        fixtures = getattr(item, "fixturenames", ())
-        kwargs = dict(marker.kwargs) if marker is not None else {}
-        transactional = (
-            kwargs.get("transaction")
-            or (marker is not None and bool(marker.args) and marker.args[0])
-            or "transactional_db" in fixtures
-            or "live_server" in fixtures
-        )
-        if transactional and not kwargs.get("serialized_rollback"):
-            kwargs.update(transaction=True, serialized_rollback=True)
-            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
-
-
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded files of a test go to its own folder."""
@@ -89,8 +66,7 @@ def editor_user(make_user):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Transactional tests restore what they flush; tests marked ``postgres`` only mean something on PostgreSQL."""
-    _serialize_transactional_tests(items)
+    """Tests marked ``postgres`` only mean something on PostgreSQL."""
     on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     skip = pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://...")
     for item in items:

@@ -43,6 +43,16 @@ DEMO_PASSWORD = "kaohe2026"
 def axe_violations(page, url: str) -> list[str]:
     response = page.goto(url)
     assert response is not None and response.status == 200, f"{url}: {response and response.status}"
+    # Contrast is judged on the finished page: a message still sliding or fading in is half transparent.
+    page.wait_for_timeout(200)
+    page.evaluate(
+        """() => Promise.race([
+            Promise.all(document.getAnimations()
+                .filter((a) => a.effect && a.effect.getTiming().iterations !== Infinity)
+                .map((a) => a.finished.catch(() => null))),
+            new Promise((resolve) => setTimeout(resolve, 3000)),
+        ])"""
+    )
     page.evaluate(AXE)
     return page.evaluate(AXE_RUN)
 

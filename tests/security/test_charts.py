@@ -118,16 +118,21 @@ def test_res3_cadre_named_as_markup_shows_as_text_on_the_office_bubble_chart(
     chart = page.locator('[data-chart="bubble-chart"]')
     chart.locator("svg").wait_for()
     box = chart.bounding_box()
-    x, y = page.evaluate(
-        """(name) => {
+    # The points grow in with an animation: hover until the tooltip opens (a single early hover can miss).
+    for _attempt in range(20):
+        x, y = page.evaluate(
+            """(name) => {
             const chart = echarts.getInstanceByDom(document.querySelector('[data-chart="bubble-chart"]'));
             const point = chart.getOption().series[0].data.find((p) => p[3] === name);
             return chart.convertToPixel({ seriesIndex: 0 }, [point[0], point[1]]);
         }""",
-        HOSTILE,
-    )
-    page.mouse.move(box["x"] + x, box["y"] + y)
-    page.wait_for_function("document.querySelector('[data-chart=\"bubble-chart\"]').innerText.includes('<img')")
+            HOSTILE,
+        )
+        page.mouse.move(box["x"] + 2, box["y"] + 2)
+        page.mouse.move(box["x"] + x, box["y"] + y, steps=3)
+        page.wait_for_timeout(250)
+        if "<img" in chart.inner_text():
+            break
     page.wait_for_timeout(300)
     assert HOSTILE in chart.inner_text()
     assert chart.locator("img").count() == 0
