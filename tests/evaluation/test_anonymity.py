@@ -97,7 +97,7 @@ def xmins(table, task):
         return {row[0] for row in cursor.fetchall()}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_eval10_thirty_ballots_cast_in_a_known_order_leave_no_trace_of_it():
     """EVAL-10: 30 ballots cast one by one: no transaction id is shared by an account and a ballot (PostgreSQL),
     and neither the rows' order on disk nor their keys follow the order of casting once the task is closed (on
@@ -134,7 +134,7 @@ class WorkerKilled(BaseException):
     """What a worker stopped by the operating system looks like to the code after it: nothing runs any more."""
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_eval10_a_worker_dying_between_the_two_transactions_loses_no_ballot_and_allows_no_second_vote(client):
     """EVAL-10: killed after the account is marked but before the ballot box is emptied, the ballot is still
     counted (at the next batch or at closing) and the account cannot vote again; killed inside the first
@@ -227,7 +227,7 @@ def test_eval10_voting_writes_no_session_and_the_draft_is_sealed_with_the_evalua
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_eval10_deleted_drafts_left_on_disk_show_no_answers():
     """EVAL-10: PostgreSQL keeps deleted rows in its pages until vacuum; the draft rows there, live or deleted,
     hold no answer and no remark that can be read.

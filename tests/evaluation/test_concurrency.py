@@ -14,7 +14,7 @@ from kaohe.evaluation import services
 from kaohe.evaluation.models import Draft, EvaluationAccount, EvaluatorCategory
 from tests.evaluation.factories import counted_ballots, full_answers, issue_account, key_of, make_task
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def run_together(functions):

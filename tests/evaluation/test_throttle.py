@@ -140,7 +140,7 @@ def test_eval9_wrong_receipts_are_throttled_with_429_and_retry_after(settings):
     assert blocked.status_code == 429 and int(blocked["Retry-After"]) > 0
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_eval9_the_counts_live_in_the_shared_database_cache_without_addresses_in_clear():
     """EVAL-9, EVAL-10: with the portal's default cache (the database's), a second worker process sees the first
     one's counts; the cache table holds neither the address nor the code.
