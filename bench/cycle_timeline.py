@@ -13,7 +13,6 @@ the machine's speed at that moment.
 
 import os
 import random
-import statistics
 import sys
 import time
 from datetime import date, timedelta
@@ -79,35 +78,9 @@ def build():
     return units, heavy, light, group
 
 
-def user(username, role, unit=None):
-    from django.contrib.auth.models import Group
-
-    from kaohe.accounts.models import User
-
-    account = User.objects.create_user(username, password="x-bench-pass-1", unit=unit)
-    account.groups.add(Group.objects.get(role__code=role))
-    return User.objects.get(pk=account.pk)
-
-
-def timed_get(client, url, runs=15):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.get(url)
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append(1000 * (time.perf_counter() - started))
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    return statistics.median(times), max(times), len(queries)
-
-
 def main():
     sys.path.insert(0, str(ROOT / "bench"))
-    from serving import fresh_database
+    from serving import fresh_database, timed_get, user
 
     fresh_database(DATABASE_URL)
     import django

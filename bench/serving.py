@@ -135,3 +135,30 @@ def fresh_database(database_url: str) -> None:
     with psycopg.connect(admin_url, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{name}"')
+
+
+# Shared by the in-process page benches (comments_list, cycle_timeline).
+def user(username, role, unit=None):
+    from django.contrib.auth.models import Group
+
+    from kaohe.accounts.models import User
+
+    account = User.objects.create_user(username, password="x-bench-pass-1", unit=unit)
+    account.groups.add(Group.objects.get(role__code=role))
+    return User.objects.get(pk=account.pk)
+
+
+def timed_get(client, url, runs=15):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append(1000 * (time.perf_counter() - start))
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return statistics.median(times), max(times), len(queries)
