@@ -151,65 +151,61 @@ def rollover_state(*, year_from: int, year_to: int) -> RollOver:
         archived=AssessmentYear.objects.filter(year=year_to, archived_at__isnull=False).exists(),
     )
     add = state.lines.append
-    add(
-        CopyLine(
+    # The year-bound settings counted alike: how many each year has, and how many to copy.
+    # (AssessmentYear.year is unique, so its count is whether the year has its grade rules.)
+    year_bound = (
+        (
             "plans",
             _("Goal trees of the units (copied as drafts, dates moved on a year)"),
-            source=GoalPlan.objects.filter(year=year_from).count(),
-            present=GoalPlan.objects.filter(year=year_to).count(),
-            missing=_plans_missing(year_from, year_to).count(),
-        )
-    )
-    add(
-        CopyLine(
+            GoalPlan,
+            _plans_missing(year_from, year_to).count(),
+        ),
+        (
             "deadlines",
             _("Reporting deadlines (SUP-1), dates moved on a year"),
-            source=ReportingDeadline.objects.filter(year=year_from).count(),
-            present=ReportingDeadline.objects.filter(year=year_to).count(),
-            missing=ReportingDeadline.objects.filter(year=year_from)
+            ReportingDeadline,
+            ReportingDeadline.objects.filter(year=year_from)
             .exclude(period__in=ReportingDeadline.objects.filter(year=year_to).values("period"))
             .count(),
-        )
-    )
-    add(
-        CopyLine(
+        ),
+        (
             "work_report_deadline",
             _("Deadline of the work reports and self-assessments (CYCLE-3), moved on a year"),
-            source=WorkReportDeadline.objects.filter(year=year_from).count(),
-            present=WorkReportDeadline.objects.filter(year=year_to).count(),
-            missing=int(
+            WorkReportDeadline,
+            int(
                 WorkReportDeadline.objects.filter(year=year_from).exists()
                 and not WorkReportDeadline.objects.filter(year=year_to).exists()
             ),
-        )
-    )
-    add(
-        CopyLine(
+        ),
+        (
             "systems",
             _("Evaluation indicator systems with their indicators and rating levels"),
-            source=IndicatorSystem.objects.filter(year=year_from).count(),
-            present=IndicatorSystem.objects.filter(year=year_to).count(),
-            missing=_systems_missing(year_from, year_to).count(),
-        )
-    )
-    add(
-        CopyLine(
+            IndicatorSystem,
+            _systems_missing(year_from, year_to).count(),
+        ),
+        (
             "schemes",
             _("Result schemes (weights of goals, evaluation and hand-scored parts)"),
-            source=ResultScheme.objects.filter(year=year_from).count(),
-            present=ResultScheme.objects.filter(year=year_to).count(),
-            missing=_schemes_missing(year_from, year_to).count(),
-        )
-    )
-    add(
-        CopyLine(
+            ResultScheme,
+            _schemes_missing(year_from, year_to).count(),
+        ),
+        (
             "limits",
             _("Grade limits and grade names (share of 优秀, cadre and team grades)"),
-            source=AssessmentYear.objects.filter(year=year_from).count(),
-            present=int(AssessmentYear.objects.filter(year=year_to).exists()),
-            missing=int(_limits_missing(year_from, year_to) is not None),
-        )
+            AssessmentYear,
+            int(_limits_missing(year_from, year_to) is not None),
+        ),
     )
+    for key, label, model, missing in year_bound:
+        add(
+            CopyLine(
+                key,
+                label,
+                source=model.objects.filter(year=year_from).count(),
+                present=model.objects.filter(year=year_to).count(),
+                missing=missing,
+            )
+        )
     groups_missing, groups_present = _groups(year_from, year_to)
     add(
         CopyLine(
@@ -221,24 +217,22 @@ def rollover_state(*, year_from: int, year_to: int) -> RollOver:
             note=_("Groups without a year serve every year and are left as they are."),
         )
     )
-    add(
-        CopyLine(
+    carried = (
+        (
             "rights",
             _("Query and comment rights (SYS-11)"),
-            source=AccessRule.objects.count(),
-            carried=True,
-            note=_("The rights table is not bound to a year: it applies to the new year as it is."),
-        )
-    )
-    add(
-        CopyLine(
+            AccessRule.objects.count(),
+            _("The rights table is not bound to a year: it applies to the new year as it is."),
+        ),
+        (
             "grades",
             _("Goal grade table and role weights of goal scores"),
-            source=ScoreGrade.objects.count() + RoleWeight.objects.count(),
-            carried=True,
-            note=_("Not bound to a year: they apply to the new year as they are."),
-        )
+            ScoreGrade.objects.count() + RoleWeight.objects.count(),
+            _("Not bound to a year: they apply to the new year as they are."),
+        ),
     )
+    for key, label, source, note in carried:
+        add(CopyLine(key, label, source=source, carried=True, note=note))
 
     units_without = active_units().exclude(goal_plans__year=year_to).count()
     drafts = GoalPlan.objects.filter(year=year_to, status=GoalPlan.Status.DRAFT).count()
