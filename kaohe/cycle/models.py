@@ -71,7 +71,29 @@ def one_target_constraint(name: str) -> models.CheckConstraint:
     )
 
 
-class Commitment(TargetFields):
+def one_per_target_constraints(fields: list[str], name: str) -> list[models.UniqueConstraint]:
+    """One row per team and one per cadre for the same ``fields``; ``name`` holds ``{target}``."""
+    return [
+        models.UniqueConstraint(
+            fields=[*fields, target], condition=Q(**{f"{target}__isnull": False}), name=name.format(target=target)
+        )
+        for target in ("team", "cadre")
+    ]
+
+
+class YearTargetFields(TargetFields):
+    """A team's or cadre's record of one year."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.target_name} {self.year}"
+
+
+class Commitment(YearTargetFields):
     """A promise a team or cadre makes at the start of the year, tied to goals (CYCLE-1).
 
     The unit writes it; the office reviews it and publishes it (or returns it with a
@@ -88,7 +110,6 @@ class Commitment(TargetFields):
         KEPT = "kept", _("Kept")
         NOT_KEPT = "not_kept", _("Not kept")
 
-    year = models.PositiveSmallIntegerField(_("year"))
     text = models.TextField(_("commitment"), max_length=2000)
     goals = models.ManyToManyField(Goal, verbose_name=_("linked goals"), blank=True, related_name="commitments")
     due_date = models.DateField(_("due date"))
@@ -222,7 +243,7 @@ class GoalGrade(models.TextChoices):
     NOT_DONE = "not_done", _("Not completed")
 
 
-class WorkReport(TargetFields):
+class WorkReport(YearTargetFields):
     """A team's or cadre's year-end work report and self-assessment (述职报告、自我评估, CYCLE-3).
 
     Written by the cadre (or the unit administrator for the cadre or the team) until the
@@ -232,7 +253,6 @@ class WorkReport(TargetFields):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
 
-    year = models.PositiveSmallIntegerField(_("year"))
     body = models.TextField(_("work report"), blank=True, max_length=30000)
     document = models.FileField(
         _("report document"),
@@ -257,18 +277,10 @@ class WorkReport(TargetFields):
         ordering = ["-year", "unit_id", "team_id", "cadre__name"]
         constraints = [
             one_target_constraint("cycle_workreport_one_target"),
-            models.UniqueConstraint(
-                fields=["year", "team"], condition=Q(team__isnull=False), name="cycle_workreport_unique_team_year"
-            ),
-            models.UniqueConstraint(
-                fields=["year", "cadre"], condition=Q(cadre__isnull=False), name="cycle_workreport_unique_cadre_year"
-            ),
+            *one_per_target_constraints(["year"], "cycle_workreport_unique_{target}_year"),
         ]
         verbose_name = _("work report")
         verbose_name_plural = _("work reports")
-
-    def __str__(self):
-        return f"{self.target_name} {self.year}"
 
     @property
     def is_submitted(self) -> bool:
@@ -293,12 +305,11 @@ class GoalSelfAssessment(models.Model):
         return f"{self.goal} · {self.get_grade_display()}"
 
 
-class Inspection(TargetFields):
+class Inspection(YearTargetFields):
     """An assessment work group's inspection of a team or cadre (上级考核组考察, CYCLE-4): its
     opinion and a score or grade, recorded by a member of the group that holds the unit and
     confirmed by the group's leader. Once confirmed it is final."""
 
-    year = models.PositiveSmallIntegerField(_("year"))
     group = models.ForeignKey(
         WorkGroup, verbose_name=_("assessment work group"), on_delete=models.PROTECT, related_name="inspections"
     )
@@ -326,18 +337,10 @@ class Inspection(TargetFields):
         ordering = ["-year", "group", "unit_id", "team_id", "cadre__name"]
         constraints = [
             one_target_constraint("cycle_inspection_one_target"),
-            models.UniqueConstraint(
-                fields=["year", "team"], condition=Q(team__isnull=False), name="cycle_inspection_unique_team_year"
-            ),
-            models.UniqueConstraint(
-                fields=["year", "cadre"], condition=Q(cadre__isnull=False), name="cycle_inspection_unique_cadre_year"
-            ),
+            *one_per_target_constraints(["year"], "cycle_inspection_unique_{target}_year"),
         ]
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
-
-    def __str__(self):
-        return f"{self.target_name} {self.year}"
 
     @property
     def is_confirmed(self) -> bool:
@@ -373,11 +376,10 @@ class QuarterlyGrader(models.Model):
         return f"{self.unit} · {self.user}"
 
 
-class QuarterlyGrade(TargetFields):
+class QuarterlyGrade(YearTargetFields):
     """A quarter's grade of a team or cadre from that quarter's progress and records, with a
     short comment (平时考核, CYCLE-5)."""
 
-    year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)])
     grade = models.CharField(_("quarterly grade"), max_length=12, choices=QuarterGrade.choices)
     comment = models.CharField(pgettext_lazy("quarterly grade", "comment"), max_length=300, blank=True)
@@ -390,14 +392,7 @@ class QuarterlyGrade(TargetFields):
         ordering = ["year", "quarter"]
         constraints = [
             one_target_constraint("cycle_quarterly_one_target"),
-            models.UniqueConstraint(
-                fields=["year", "quarter", "team"], condition=Q(team__isnull=False), name="cycle_quarterly_unique_team"
-            ),
-            models.UniqueConstraint(
-                fields=["year", "quarter", "cadre"],
-                condition=Q(cadre__isnull=False),
-                name="cycle_quarterly_unique_cadre",
-            ),
+            *one_per_target_constraints(["year", "quarter"], "cycle_quarterly_unique_{target}"),
         ]
         verbose_name = _("quarterly grade")
         verbose_name_plural = _("quarterly grades")
