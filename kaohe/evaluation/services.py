@@ -28,6 +28,7 @@ import logging
 import math
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -968,3 +969,21 @@ def system_copy(*, system: IndicatorSystem, year: int, name: str, user=None) -> 
         )
         log(copy, "wagtail.create", user=user)
     return copy
+
+
+# The common scale of four levels (优秀, 良好, 一般, 较差 worth 100, 85, 70, 50; key, name, points,
+# band): the demo's indicator systems, the tests' and the benchmarks' are given it.
+STANDARD_LEVELS = (
+    ("A", "优秀", Decimal("100"), RatingLevel.Band.EXCELLENT),
+    ("B", "良好", Decimal("85"), RatingLevel.Band.MIDDLE),
+    ("C", "一般", Decimal("70"), RatingLevel.Band.BOTTOM),
+    ("D", "较差", Decimal("50"), RatingLevel.Band.BOTTOM),
+)
+
+
+def rating_levels_add(*, system: IndicatorSystem, levels=STANDARD_LEVELS) -> list[RatingLevel]:
+    """Give ``system`` the rating levels ``levels`` (key, name, points, band), in that order."""
+    return RatingLevel.objects.bulk_create(
+        RatingLevel(system=system, code=code, name=name, points=points, band=band, sort_order=index)
+        for index, (code, name, points, band) in enumerate(levels)
+    )
