@@ -18,11 +18,11 @@ def make_task(*, targets: int = 40, indicators: int = 6, name: str = "基准测�
         EvaluatorCategory,
         Indicator,
         IndicatorSystem,
-        RatingLevel,
         TargetCategory,
         TaskRater,
         TaskTarget,
     )
+    from kaohe.evaluation.services import rating_levels_add
     from kaohe.org.models import Team, Unit, UnitKind
 
     kind, _ = UnitKind.objects.get_or_create(name="基准单位")
@@ -38,15 +38,7 @@ def make_task(*, targets: int = 40, indicators: int = 6, name: str = "基准测�
         Indicator.objects.create(
             system=system, name=f"指标{index + 1}", weight=Decimal(index % 3 + 1), sort_order=index, criteria="评分标准"
         )
-    for index, (code, level, points, band) in enumerate(
-        [
-            ("A", "优秀", 100, "excellent"),
-            ("B", "良好", 85, "middle"),
-            ("C", "一般", 70, "bottom"),
-            ("D", "较差", 50, "bottom"),
-        ]
-    ):
-        RatingLevel.objects.create(system=system, code=code, name=level, points=points, band=band, sort_order=index)
+    rating_levels_add(system=system)
     evaluator, _ = EvaluatorCategory.objects.get_or_create(name="基层代表", defaults={"can_give_feedback": True})
     target_category, _ = TargetCategory.objects.get_or_create(name="综合管理部门")
     now = timezone.now()

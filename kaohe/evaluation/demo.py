@@ -28,7 +28,6 @@ from .models import (
     EvaluatorCategory,
     Indicator,
     IndicatorSystem,
-    RatingLevel,
     TargetCategory,
     TaskRater,
     TaskTarget,
@@ -68,12 +67,6 @@ SERVICE_WINDOWS = [
     "县自然资源局",
     "县市场监督管理局",
     "县卫生健康委员会",
-]
-LEVELS = [
-    ("A", "优秀", "100", RatingLevel.Band.EXCELLENT),
-    ("B", "良好", "85", RatingLevel.Band.MIDDLE),
-    ("C", "一般", "70", RatingLevel.Band.BOTTOM),
-    ("D", "较差", "50", RatingLevel.Band.BOTTOM),
 ]
 TEAM_INDICATORS = [
     ("政治建设", "20", "贯彻落实党的路线方针政策和县委决策部署，落实意识形态工作责任制。"),
@@ -151,10 +144,7 @@ def _system(name: str, year: int, indicators, *, template: bool, copied_from=Non
         )
         for index, (item, weight, criteria) in enumerate(indicators)
     )
-    RatingLevel.objects.bulk_create(
-        RatingLevel(system=system, code=code, name=level, points=Decimal(points), band=band, sort_order=index)
-        for index, (code, level, points, band) in enumerate(LEVELS)
-    )
+    services.rating_levels_add(system=system)
     return system
 
 

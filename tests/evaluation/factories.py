@@ -14,19 +14,11 @@ from kaohe.evaluation.models import (
     EvaluatorCategory,
     Indicator,
     IndicatorSystem,
-    RatingLevel,
     TargetCategory,
     TaskRater,
     TaskTarget,
 )
 from tests.factories import CadreFactory, TeamFactory
-
-LEVELS = [
-    ("A", "优秀", "100", RatingLevel.Band.EXCELLENT),
-    ("B", "良好", "85", RatingLevel.Band.MIDDLE),
-    ("C", "一般", "70", RatingLevel.Band.BOTTOM),
-    ("D", "较差", "50", RatingLevel.Band.BOTTOM),
-]
 
 
 class EvaluatorCategoryFactory(factory.django.DjangoModelFactory):
@@ -69,10 +61,7 @@ class IndicatorSystemFactory(factory.django.DjangoModelFactory):
                 system=self, name=f"指标{index + 1}", weight=Decimal("1"), sort_order=index, criteria="评分标准"
             )
         if self.scale == IndicatorSystem.Scale.LEVELS:
-            for index, (code, name, points, band) in enumerate(LEVELS):
-                RatingLevel.objects.create(
-                    system=self, code=code, name=name, points=Decimal(points), band=band, sort_order=index
-                )
+            services.rating_levels_add(system=self)
 
 
 class EvaluationTaskFactory(factory.django.DjangoModelFactory):
