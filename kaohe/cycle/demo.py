@@ -3,7 +3,8 @@ team and cadre (last year's marked kept or not), a year of work records tied to 
 work reports and self-assessments (most submitted, some drafts, some missing), the
 assessment groups' inspections (some confirmed by the leader) and the quarterly grades of
 the quarters already ended. The demo user ``kaohezu``
-leads the group that inspects 县发展和改革局.
+leads the group that inspects 县发展和改革局. Last year's inspections are all confirmed: the
+yearly results of last year count them (CYCLE-4).
 
 Deterministic (a seeded generator) and idempotent: a unit's material is made only when it
 has none for the year.
@@ -17,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import ReferenceIndex
 
@@ -130,6 +132,7 @@ def load(*, stdout=None) -> dict:
         _reports(rng, year, unit, team, by_unit[unit.pk], unit_goals, goals_by_cadre, counts)
         _quarterly(rng, today, unit, team, by_unit[unit.pk], office, counts)
     _inspections(rng, year, by_unit, teams, counts)
+    _last_year_inspections(year - 1, counts)
     return dict(counts)
 
 
@@ -323,3 +326,59 @@ def _inspections(rng, year, by_unit, teams, counts):
                     confirmed_at=timezone.now() if confirmed else None,
                 )
                 counts["inspections"] += 1
+
+
+def _last_year_inspections(year: int, counts) -> None:
+    """Last year's inspections of every team and every cadre who held a seat in it, all
+    confirmed by the leader of the group now holding the unit (the demo keeps one set of
+    groups); the demo's yearly results of last year count them as a part (CYCLE-4, RES-1)."""
+    if Inspection.objects.filter(year=year).exists():
+        return
+    rng = random.Random(f"kaohe-cycle-inspection-{year}")
+    group_of = {}
+    for group in WorkGroup.objects.filter(kind=WorkGroup.Kind.ASSESSMENT).prefetch_related("units").order_by("pk"):
+        for unit in group.units.all():
+            group_of.setdefault(unit.pk, group)
+    leaders = {
+        member.group_id: member.user
+        for member in WorkGroupMember.objects.filter(post="组长", user__isnull=False).select_related("user")
+    }
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    seats = (
+        Membership.objects.filter(Q(start_date__isnull=True) | Q(start_date__lte=last))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        .select_related("team__unit", "cadre")
+        .order_by("team__unit_id", "sort_order", "pk")
+    )
+    targets, seen = [], set()
+    for team in Team.objects.filter(unit__is_active=True).select_related("unit").order_by("unit_id", "pk"):
+        targets.append((team.unit, team, None))
+    for seat in seats:
+        if seat.cadre_id not in seen:
+            seen.add(seat.cadre_id)
+            targets.append((seat.team.unit, None, seat.cadre))
+    confirmed_at = _aware(date(year, 12, 28), 17)
+    rows = []
+    for unit, team, cadre in targets:
+        group = group_of.get(unit.pk)
+        if group is None:
+            continue
+        score = Decimal(rng.randint(780, 985)) / 10
+        leader = leaders.get(group.pk)
+        rows.append(
+            Inspection(
+                year=year,
+                group=group,
+                unit_id=cadre.unit_id if cadre is not None and cadre.unit_id else unit.pk,
+                team=team,
+                cadre=cadre,
+                opinion=rng.choice(OPINIONS),
+                score=score,
+                grade=OverallGrade.EXCELLENT if score >= 93 else OverallGrade.COMPETENT,
+                recorded_by=leader,
+                confirmed_by=leader,
+                confirmed_at=confirmed_at,
+            )
+        )
+    Inspection.objects.bulk_create(rows)
+    counts["inspections of last year"] += len(rows)

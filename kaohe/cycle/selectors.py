@@ -282,6 +282,19 @@ def inspection_scores(year: int) -> dict[tuple[str, int], dict]:
     }
 
 
+def quarterly_grades_of_year(year: int) -> dict[tuple[str, int], dict[int, str]]:
+    """The year's quarterly grades for the yearly results (CYCLE-5):
+    ``{("team"|"cadre", id): {quarter: grade code}}``. One query."""
+    from .models import QuarterlyGrade
+
+    found: dict[tuple[str, int], dict[int, str]] = {}
+    rows = QuarterlyGrade.objects.filter(year=year).values_list("team_id", "cadre_id", "quarter", "grade")
+    for team_id, cadre_id, quarter, grade in rows.order_by("quarter"):
+        key = ("cadre", cadre_id) if cadre_id else ("team", team_id)
+        found.setdefault(key, {})[quarter] = grade
+    return found
+
+
 def group_progress(*, year: int) -> list[dict]:
     """Each assessment group of the year with how many of its teams and cadres have an
     inspection recorded and confirmed (the office's overview, CYCLE-4)."""

@@ -61,7 +61,7 @@ class Rules:
 
     goal_weight: Decimal = Decimal("50")
     evaluation_weight: Decimal = Decimal("50")
-    parts: list[tuple[int, str, Decimal]] = field(default_factory=list)  # (part id, name, weight)
+    parts: list[tuple[int, str, Decimal, str]] = field(default_factory=list)  # (part id, name, weight, source)
     missing_rule: str = HOLD
     default_score: Decimal | None = None
     min_service_months: int = 6
@@ -174,9 +174,10 @@ def assess(
     category_name: str,
     goal: tuple[Decimal | None, str] | None,
     evaluation,
-    manual: dict[int, Decimal],
+    further: dict[int, tuple[Decimal | None, str]],
 ) -> Outcome:
-    """The result of one subject under its category's rules (RES-5)."""
+    """The result of one subject under its category's rules (RES-5). ``further``: part id ->
+    (score, where it came from) of the scheme's further parts that have a score for it."""
     rule = rules or Rules()
     reasons: list[str] = []
     if goal is None:
@@ -201,18 +202,13 @@ def assess(
             "text": evaluation_part[1],
         },
     ]
-    for part_id, name, weight in rule.parts:
-        value = manual.get(part_id)
-        parts.append(
-            {
-                "name": name,
-                "weight": weight,
-                "value": value,
-                "text": _("scored by the assessment office")
-                if value is not None
-                else _("not scored by the office yet"),
-            }
-        )
+    missing_text = {
+        "inspection": _("no inspection confirmed by an assessment group's leader yet"),
+        "quarterly": _("no quarterly grade in the year"),
+    }
+    for part_id, name, weight, source in rule.parts:
+        value, text = further.get(part_id) or (None, missing_text.get(source, _("not scored by the office yet")))
+        parts.append({"name": name, "weight": weight, "value": value, "text": text})
     missing = [part for part in parts if part["value"] is None and part["weight"]]
     present_weight = sum((part["weight"] for part in parts if part["value"] is not None), Decimal("0"))
     total = None

@@ -1,7 +1,8 @@
 """The demo county's results: two complete past years and the current one in progress.
 
-Last year's results are computed from its closed evaluation task and the
-office's goal scores, graded within the 优秀 limit, approved and archived.
+Last year's results are computed from its closed evaluation task, the
+office's goal scores and, for cadres, the assessment groups' confirmed inspections,
+graded within the 优秀 limit, approved and archived.
 The year before is history kept from the county's previous system (imported
 results with approved grades, archived), so every chart has years to show.
 The current year waits for its evaluation task to close.
@@ -48,8 +49,6 @@ def load(*, stdout=None) -> dict:
         AssessmentYear.objects.get_or_create(year=this_year)
         if not YearResult.objects.filter(year=last_year).exists():
             _schemes(last_year)
-            services.results_compute(year=last_year, user=office)
-            _inspection_scores(last_year, office)
             created[last_year] = services.results_compute(year=last_year, user=office)["count"]
             _grade(last_year, office)
         if not YearResult.objects.filter(year=last_year - 1).exists():
@@ -95,22 +94,16 @@ def _schemes(year: int) -> None:
             },
         )
         if created and cadres:
-            SchemePart.objects.create(scheme=scheme, name=INSPECTION, weight=Decimal("20"), sort_order=0)
+            # Fed by the assessment groups' confirmed inspections of the year (CYCLE-4).
+            SchemePart.objects.create(
+                scheme=scheme, name=INSPECTION, weight=Decimal("20"), sort_order=0, source=SchemePart.Source.INSPECTION
+            )
         for unit_kind, post_group in rows:
             SchemeCoverage.objects.get_or_create(scheme=scheme, unit_kind=unit_kind, post_group=post_group)
     record = services.assessment_year_rules(year=year)
     GradeLimit.objects.get_or_create(
         assessment_year=record, post_group=PostGroup.PRINCIPAL, defaults={"excellent_limit": Decimal("20")}
     )
-
-
-def _inspection_scores(year: int, user) -> None:
-    """The assessment groups' inspection of every cadre (考核组实地考察), scored by the office."""
-    rng = random.Random(f"kaohe-results-inspection-{year}")
-    for part in SchemePart.objects.filter(scheme__year=year, name=INSPECTION).select_related("scheme"):
-        subjects = selectors.part_subjects(part=part)
-        scores = {key: Decimal(str(round(min(98, max(70, rng.gauss(86, 5))), 1))) for key in sorted(subjects)}
-        services.manual_scores_save(part=part, scores=scores, user=user)
 
 
 def _grade(year: int, user) -> None:

@@ -226,19 +226,76 @@ class SchemeCoverage(Orderable):
         return " · ".join(str(x) for x in (self.unit_kind or _("any unit"), self.get_post_group_display()) if x)
 
 
+class PartSource(models.TextChoices):
+    """Where a scheme part's scores come from (RES-1, CYCLE-4, CYCLE-5)."""
+
+    MANUAL = "manual", _("Scored by hand by the office")
+    INSPECTION = "inspection", _("The assessment groups' confirmed inspection scores")
+    QUARTERLY = "quarterly", _("The year's quarterly grades, averaged")
+
+
+def _grade_score(label, default: str):
+    return models.DecimalField(label, max_digits=5, decimal_places=2, default=Decimal(default), validators=PERCENT)
+
+
 class SchemePart(Orderable):
-    """A part the office scores by hand, e.g. the assessment group's inspection."""
+    """A part of the yearly result besides the goal and evaluation scores: scored by hand by
+    the office, or fed by the assessment groups' confirmed inspections (CYCLE-4) or by the
+    year's quarterly grades (CYCLE-5). A grade counts as the score the part maps it to."""
+
+    Source = PartSource
 
     scheme = ParentalKey(ResultScheme, on_delete=models.CASCADE, related_name="parts")
     name = models.CharField(pgettext_lazy("thing", "name"), max_length=50)
     weight = models.DecimalField(_("weight (%)"), max_digits=5, decimal_places=2, validators=PERCENT)
+    source = models.CharField(
+        _("scores come from"),
+        max_length=12,
+        choices=PartSource.choices,
+        default=PartSource.MANUAL,
+        help_text=_(
+            "Inspection: the score the group's leader confirmed, or its grade counted as below. "
+            "Quarterly grades: the mean of the quarters graded, each grade counted as below."
+        ),
+    )
+    excellent_score = _grade_score(_("inspection grade 优秀 counts"), "95")
+    competent_score = _grade_score(_("inspection grade 称职 counts"), "85")
+    basic_score = _grade_score(_("inspection grade 基本称职 counts"), "70")
+    incompetent_score = _grade_score(_("inspection grade 不称职 counts"), "50")
+    good_score = _grade_score(_("quarterly grade 好 counts"), "95")
+    fairly_good_score = _grade_score(_("quarterly grade 较好 counts"), "85")
+    average_score = _grade_score(_("quarterly grade 一般 counts"), "75")
+    poor_score = _grade_score(_("quarterly grade 较差 counts"), "60")
+
+    INSPECTION_GRADE_FIELDS = {
+        "excellent": "excellent_score",
+        "competent": "competent_score",
+        "basic": "basic_score",
+        "incompetent": "incompetent_score",
+    }
+    QUARTER_GRADE_FIELDS = {
+        "good": "good_score",
+        "fairly_good": "fairly_good_score",
+        "average": "average_score",
+        "poor": "poor_score",
+    }
 
     class Meta(Orderable.Meta):
-        verbose_name = _("hand-scored part")
-        verbose_name_plural = _("hand-scored parts")
+        verbose_name = _("further part")
+        verbose_name_plural = _("further parts")
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_manual(self) -> bool:
+        return self.source == PartSource.MANUAL
+
+    def inspection_grade_scores(self) -> dict[str, Decimal]:
+        return {grade: getattr(self, name) for grade, name in self.INSPECTION_GRADE_FIELDS.items()}
+
+    def quarter_grade_scores(self) -> dict[str, Decimal]:
+        return {grade: getattr(self, name) for grade, name in self.QUARTER_GRADE_FIELDS.items()}
 
 
 class ManualScore(models.Model):

@@ -41,6 +41,7 @@ SCHEME_FIELDS = (
     "min_service_months",
     "short_service_rule",
 )
+PART_GRADE_FIELDS = (*SchemePart.INSPECTION_GRADE_FIELDS.values(), *SchemePart.QUARTER_GRADE_FIELDS.values())
 
 
 def _year_on(moment, years: int):
@@ -298,7 +299,14 @@ def year_roll_over(*, year_from: int, year_to: int, user) -> RollOver:
             **{name: getattr(scheme, name) for name in SCHEME_FIELDS},
         )
         SchemePart.objects.bulk_create(
-            SchemePart(scheme=new, name=part.name, weight=part.weight, sort_order=part.sort_order)
+            SchemePart(
+                scheme=new,
+                name=part.name,
+                weight=part.weight,
+                sort_order=part.sort_order,
+                source=part.source,
+                **{name: getattr(part, name) for name in PART_GRADE_FIELDS},
+            )
             for part in scheme.parts.all()
         )
         SchemeCoverage.objects.bulk_create(

@@ -115,6 +115,17 @@ def part_subjects(*, part) -> dict[tuple[str, int], object]:
     return subjects
 
 
+def part_grade_mapping(*, part) -> list[tuple[str, Decimal]]:
+    """(grade, score) pairs a part fed by the cycle counts a grade as (CYCLE-4, CYCLE-5), best first."""
+    from kaohe.cycle.models import OverallGrade, QuarterGrade
+
+    if part.source == "inspection":
+        return [(OverallGrade(grade).label, score) for grade, score in part.inspection_grade_scores().items()]
+    if part.source == "quarterly":
+        return [(QuarterGrade(grade).label, score) for grade, score in part.quarter_grade_scores().items()]
+    return []
+
+
 SCORE_FIELDS = {
     "total": "total",
     "normalised": "normalised_total",

@@ -56,7 +56,7 @@ def _rules_of(schemes) -> dict[int, compute.Rules]:
         scheme.target_category_id: compute.Rules(
             goal_weight=scheme.goal_weight,
             evaluation_weight=scheme.evaluation_weight,
-            parts=[(part.pk, part.name, part.weight) for part in scheme.parts.all()],
+            parts=[(part.pk, part.name, part.weight, part.source) for part in scheme.parts.all()],
             missing_rule=scheme.missing_rule,
             default_score=scheme.default_score,
             min_service_months=scheme.min_service_months,
@@ -106,7 +106,12 @@ def results_compute(*, year: int, user=None) -> dict:
     manual = defaultdict(dict)
     for score in ManualScore.objects.filter(part__scheme__year=year):
         key = ("team", score.team_id) if score.team_id else ("cadre", score.cadre_id)
-        manual[key][score.part_id] = score.score
+        manual[score.part_id][key] = score.score
+    by_part = sources.part_scores(year, [part for scheme in schemes for part in scheme.parts.all()], manual)
+    further = defaultdict(dict)
+    for part_id, scores in by_part.items():
+        for key, value in scores.items():
+            further[key][part_id] = value
     outcomes = []
     for subject in subjects:
         category = categories.get(subject.category_id)
@@ -117,7 +122,7 @@ def results_compute(*, year: int, user=None) -> dict:
                 category.name if category else "",
                 (team_goals if subject.kind == "team" else cadre_goals).get(subject.pk),
                 evaluations.get(subject.key),
-                manual[subject.key],
+                further[subject.key],
             )
         )
     compute.rank(outcomes, record.grade_basis)
@@ -423,6 +428,11 @@ def manual_scores_save(*, part: SchemePart, scores: dict[tuple[str, int], Decima
     """Record the office's scores of a hand-scored part, all or none; the year's results turn stale."""
     year = part.scheme.year
     check_not_archived(year)
+    if not part.is_manual:
+        raise ResultsError(
+            _("%(part)s takes its scores from %(source)s; they are not entered by hand.")
+            % {"part": part.name, "source": part.get_source_display()}
+        )
     for value in scores.values():
         if not Decimal("0") <= value <= HUNDRED:
             raise ResultsError(_("A score from 0 to 100."))

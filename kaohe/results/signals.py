@@ -2,8 +2,9 @@
 
 The lower areas do not know of the results; the results listen to their models'
 signals: a goal score scored, locked, reopened or withdrawn, a role weight, an
-evaluation task reopened or its targets changed, a seat in a team, a new team, and
-the year's own schemes.
+evaluation task reopened or its targets changed, a seat in a team, a new team, an
+inspection confirmed (or a confirmed one changed or removed), a quarterly grade given,
+changed or removed, and the year's own schemes.
 """
 
 from django.db.models.signals import post_delete, post_save, pre_save
@@ -11,9 +12,10 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaohe.cycle.models import Inspection, QuarterlyGrade
 from kaohe.evaluation.models import EvaluationTask, TaskTarget
 from kaohe.goals.models import Goal
-from kaohe.org.models import Membership, Team
+from kaohe.org.models import Cadre, Membership, Team
 from kaohe.scoring.models import GoalScore, RoleWeight
 
 from .models import AssessmentYear, ResultScheme, SchemeCoverage, SchemePart, YearResult
@@ -82,6 +84,48 @@ def team_added(sender, instance, created, **kwargs):
     if created:
         for year in list(_open_years()):
             _stale(year, _("The team %(team)s was added.") % {"team": instance.name})
+
+
+def _fed_by(year, source) -> bool:
+    """Whether a part of the year's schemes takes its scores from ``source``."""
+    return SchemePart.objects.filter(scheme__year=year, source=source).exists()
+
+
+def _target_name(instance) -> str:
+    try:
+        return instance.target_name
+    except (Team.DoesNotExist, Cadre.DoesNotExist):  # removed with its team or cadre
+        return ""
+
+
+@receiver(pre_save, sender=Inspection)
+def inspection_before(sender, instance, **kwargs):
+    """Remember whether the inspection counted before this save (confirmed), to tell a change that matters."""
+    instance._was_confirmed = bool(
+        instance.pk and Inspection.objects.filter(pk=instance.pk, confirmed_at__isnull=False).exists()
+    )
+
+
+@receiver(post_save, sender=Inspection)
+@receiver(post_delete, sender=Inspection)
+def inspection_changed(sender, instance, **kwargs):
+    """A confirmed inspection counts in the yearly results (CYCLE-4): confirming one, and
+    changing, un-confirming or removing a confirmed one, make the year's results stale."""
+    if instance.confirmed_at is not None or getattr(instance, "_was_confirmed", False):
+        if _fed_by(instance.year, "inspection"):
+            _stale(
+                instance.year,
+                _("The inspection of %(target)s changed (confirmed, reopened or removed).")
+                % {"target": _target_name(instance)},
+            )
+
+
+@receiver(post_save, sender=QuarterlyGrade)
+@receiver(post_delete, sender=QuarterlyGrade)
+def quarterly_grade_changed(sender, instance, **kwargs):
+    """Quarterly grades may count in the yearly results (CYCLE-5)."""
+    if _fed_by(instance.year, "quarterly"):
+        _stale(instance.year, _("A quarterly grade of %(target)s changed.") % {"target": _target_name(instance)})
 
 
 @receiver(post_save, sender=ResultScheme)

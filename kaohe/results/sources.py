@@ -108,3 +108,78 @@ def evaluations(year: int) -> dict[tuple[str, int], Evaluation]:
                 % {"task": target.task.name, "minimum": target.task.min_ballots}
             )
     return found
+
+
+def _number(value: Decimal) -> str:
+    from kaohe.core.numbers import round_score
+
+    return format(round_score(value).normalize(), "f")
+
+
+def inspection_part(year: int, part) -> dict[tuple[str, int], Part]:
+    """(kind, id) -> the score a part fed by the inspections gives (CYCLE-4): the score an
+    assessment group recorded and its leader confirmed, or the confirmed grade counted as the
+    part maps it. An inspection not confirmed yet does not count."""
+    from kaohe.cycle.models import OverallGrade
+    from kaohe.cycle.selectors import inspection_scores
+
+    mapping = part.inspection_grade_scores()
+    found: dict[tuple[str, int], Part] = {}
+    for key, row in inspection_scores(year).items():
+        if row["score"] is not None:
+            found[key] = (
+                row["score"],
+                _("the inspection score of %(group)s, confirmed by its leader") % {"group": row["group"]},
+            )
+        elif row["grade"] in mapping:
+            score = mapping[row["grade"]]
+            found[key] = (
+                score,
+                _("the inspection grade %(grade)s of %(group)s, confirmed by its leader, counted as %(score)s")
+                % {"grade": OverallGrade(row["grade"]).label, "group": row["group"], "score": _number(score)},
+            )
+    return found
+
+
+def quarterly_part(year: int, part) -> dict[tuple[str, int], Part]:
+    """(kind, id) -> the mean of the year's quarterly grades, each counted as the part maps it (CYCLE-5)."""
+    from kaohe.cycle.models import QuarterGrade
+    from kaohe.cycle.selectors import quarterly_grades_of_year
+
+    mapping = part.quarter_grade_scores()
+    found: dict[tuple[str, int], Part] = {}
+    for key, quarters in quarterly_grades_of_year(year).items():
+        counted = [(quarter, grade, mapping[grade]) for quarter, grade in sorted(quarters.items()) if grade in mapping]
+        if not counted:
+            continue
+        mean = sum((score for _quarter, _grade, score in counted), Decimal("0")) / len(counted)
+        grades = "；".join(
+            _("quarter %(quarter)s: %(grade)s = %(score)s")
+            % {"quarter": quarter, "grade": QuarterGrade(grade).label, "score": _number(score)}
+            for quarter, grade, score in counted
+        )
+        found[key] = (
+            mean,
+            _("the mean of the quarterly grades of %(count)s quarters (%(grades)s)")
+            % {"count": len(counted), "grades": grades},
+        )
+    return found
+
+
+def part_scores(year: int, parts, manual: dict[int, dict[tuple[str, int], Decimal]]) -> dict[int, dict]:
+    """part id -> {(kind, id): (score, where it came from)} for every further part of the year's
+    schemes, each from the source the part names: the office's hand scores, the confirmed
+    inspections or the quarterly grades."""
+    from .models import PartSource
+
+    found: dict[int, dict] = {}
+    for part in parts:
+        if part.source == PartSource.INSPECTION:
+            found[part.pk] = inspection_part(year, part)
+        elif part.source == PartSource.QUARTERLY:
+            found[part.pk] = quarterly_part(year, part)
+        else:
+            found[part.pk] = {
+                key: (score, _("scored by the assessment office")) for key, score in manual.get(part.pk, {}).items()
+            }
+    return found

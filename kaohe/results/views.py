@@ -24,7 +24,7 @@ from kaohe.org.selectors import cadre_with_unit, unit_kinds
 
 from . import analysis, charts, exports, selectors, services
 from .models import ResultStatus, SchemePart, YearResult
-from .permissions import result_rules
+from .permissions import result_rules, scheme_rules
 
 
 def _can_view(request):
@@ -338,6 +338,20 @@ def manual_scores(request, pk):
     subjects = selectors.part_subjects(part=part)
     existing = {(("team", s.team_id) if s.team_id else ("cadre", s.cadre_id)): s for s in part.scores.all()}
     errors = {}
+    if not part.is_manual:
+        # Fed by the assessment cycle (CYCLE-4, CYCLE-5): nothing to enter here.
+        return render(
+            request,
+            "results/manual_scores.html",
+            {
+                "part": part,
+                "scheme": scheme,
+                "year": scheme.year,
+                "fed": True,
+                "mapping": selectors.part_grade_mapping(part=part),
+                "can_edit_scheme": scheme_rules.can(request.user, "change"),
+            },
+        )
     if request.method == "POST":
         _can_change(request)
         values = {}

@@ -66,7 +66,32 @@ class ResultSchemeViewSet(RuleSnippetViewSet):
     panels = [
         FieldRowPanel([FieldPanel("year"), FieldPanel("target_category")]),
         FieldRowPanel([FieldPanel("goal_weight"), FieldPanel("evaluation_weight")]),
-        InlinePanel("parts", heading=_("hand-scored parts"), label=_("hand-scored part")),
+        InlinePanel(
+            "parts",
+            heading=_("further parts"),
+            label=_("further part"),
+            panels=[
+                FieldRowPanel([FieldPanel("name"), FieldPanel("weight"), FieldPanel("source")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("excellent_score"),
+                        FieldPanel("competent_score"),
+                        FieldPanel("basic_score"),
+                        FieldPanel("incompetent_score"),
+                    ],
+                    heading=_("An inspection grade counts"),
+                ),
+                FieldRowPanel(
+                    [
+                        FieldPanel("good_score"),
+                        FieldPanel("fairly_good_score"),
+                        FieldPanel("average_score"),
+                        FieldPanel("poor_score"),
+                    ],
+                    heading=_("A quarterly grade counts"),
+                ),
+            ],
+        ),
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("missing_rule"), FieldPanel("default_score")]),
