@@ -55,9 +55,7 @@ def part_of(result, name="考核组实地考察"):
     return next(part for part in result.parts if part["name"] == name)
 
 
-def test_cycle4_res1_confirmed_inspection_counts_with_the_parts_weight_unconfirmed_does_not(
-    assessed_year, groups
-):
+def test_cycle4_res1_confirmed_inspection_counts_with_the_parts_weight_unconfirmed_does_not(assessed_year, groups):
     first, second = assessed_year.cadres[:2]
     scheme_with(assessed_year.cadre_category, SchemePart.Source.INSPECTION)
     inspect(groups, first, score=Decimal("80"))
