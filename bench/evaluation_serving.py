@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.serving import bench_env, fresh_database, gunicorn, manage  # noqa: E402
+from bench.serving import bench_env, cpu_seconds, fresh_database, gunicorn, manage  # noqa: E402
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kaohe_bench_eval")
 EVALUATORS = int(os.environ.get("EVALUATORS", "500"))
@@ -139,6 +139,8 @@ def run(host, label, think):
         threading.Thread(target=evaluator, args=(host, code, answers, think, results, errors, lock))
         for code, answers in ballots
     ]
+    database = DATABASE_URL.rsplit("/", 1)[-1]
+    cpu_before = (cpu_seconds(host), cpu_seconds(f" {database} "), time.process_time())
     started = time.monotonic()
     for thread in threads:
         thread.start()
@@ -147,11 +149,26 @@ def run(host, label, think):
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
+    cpu = [
+        after - before
+        for before, after in zip(
+            cpu_before, (cpu_seconds(host), cpu_seconds(f" {database} "), time.process_time()), strict=True
+        )
+    ]
     cast, submitted, drafts = check(task_pk)
     print(
         f"\n{label}: {EVALUATORS} evaluators in {elapsed:.1f} s; errors {len(errors)}; ballots cast {cast}, "
         f"accounts submitted {submitted}, drafts left {drafts} (lost ballots: {EVALUATORS - cast})"
     )
+    if cast:
+        per_vote = [1000 * value / cast for value in cpu]
+        cores = os.cpu_count() or 1
+        print(
+            f"  CPU per complete vote: portal (gunicorn) {per_vote[0]:.1f} ms, PostgreSQL {per_vote[1]:.1f} ms, "
+            f"this load generator {per_vote[2]:.1f} ms; all {cores} cores doing nothing else would serve "
+            f"at most {1000 * cores / sum(per_vote):.0f} votes per second ({1000 * cores / sum(per_vote[:2]):.0f} "
+            "without the load generator)"
+        )
     for message in errors[:3]:
         print(f"  error: {message}")
     for name in STEPS:

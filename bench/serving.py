@@ -120,6 +120,26 @@ def load(host: str, path: str, *, seconds: float = 8.0, concurrency: int = 6) ->
     }
 
 
+def cpu_seconds(marker: str) -> float:
+    """CPU time (user + system) used so far by every process whose command line holds ``marker``:
+    gunicorn's master and workers (``127.0.0.1:<port>``), or PostgreSQL's backends of one database
+    (its name). Unlike a latency, CPU per request hardly moves with what else the machine runs."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if marker not in cmdline:
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def fresh_database(database_url: str) -> None:
     """Start the benchmark from an empty database (SQLite file in /tmp, or a PostgreSQL database)."""
     from urllib.parse import urlparse

@@ -404,7 +404,9 @@ def draft_save(
         cleaned, errors = sheet.clean(answers)
         kept_remarks = sheet.clean_remarks(remarks or {}, allowed=account.category.can_give_feedback)
         sealed = sealing.seal(draft_key, sealing.draft_context(account.pk), {"a": cleaned, "r": kept_remarks})
-        Draft.objects.update_or_create(account=account, defaults={"sealed": sealed})
+        # The account row is locked: no other save of this draft runs now, so no savepoint is needed.
+        if not Draft.objects.filter(account_id=account.pk).update(sealed=sealed):
+            Draft.objects.create(account=account, sealed=sealed)
         if account.status in (Status.ISSUED, Status.SIGNED_IN):
             EvaluationAccount.objects.filter(pk=account.pk).update(status=Status.DRAFT)
     return errors

@@ -37,6 +37,12 @@ VOTER_COOKIE = "kaohe_ceping"
 _VOTER_SALT = "kaohe.evaluation.voter"
 
 
+def _page(request, template: str, context: dict, status: int = 200):
+    """An evaluator's page, in the voting frame: the portal's header without its menu of pages, so a
+    meeting room's requests read nothing but the ballot (and nobody wanders off mid-ballot)."""
+    return render(request, template, {**context, "voting_frame": True}, status=status)
+
+
 def _session_seconds() -> int:
     return int(getattr(settings, "EVALUATION_SESSION_SECONDS", 4 * 3600))
 
@@ -113,7 +119,7 @@ def sign_in(request):
                 response = redirect("evaluation:form")
                 keep_voter(response, voter)
                 return response
-    response = render(
+    response = _page(
         request,
         "evaluation/sign_in.html",
         {"form": form, "error": error, "page_title": _("Online evaluation")},
@@ -275,7 +281,7 @@ def _reading_only(request, account):
     sections = [
         (section, [(target, links.get(target.pk, [])) for target in section.targets]) for section in sheet.sections
     ]
-    return render(
+    return _page(
         request,
         "evaluation/reading.html",
         {"task": account.task, "category": account.category, "sections": sections, "page_title": account.task.name},
@@ -312,7 +318,7 @@ def ballot_form(request):
     if request.method == "GET":
         answers, remarks = services.draft_contents(account=account, draft_key=voter.draft_key)
         context = _form_context(request, account, sheet, answers, remarks)
-        return render(request, "evaluation/ballot_form.html", context)
+        return _page(request, "evaluation/ballot_form.html", context)
 
     action = request.POST.get("action", "draft")
     if action == "confirm":
@@ -326,7 +332,7 @@ def ballot_form(request):
         return _ended(request, exc.messages[0])
     cleaned, _errors = sheet.clean(answers)
     if dropped:
-        return render(
+        return _page(
             request,
             "evaluation/ballot_form.html",
             _form_context(request, account, sheet, cleaned, remarks, dropped),
@@ -344,13 +350,13 @@ def ballot_form(request):
         return redirect("evaluation:form")
     errors = sheet.validate(cleaned)
     if errors:
-        return render(
+        return _page(
             request,
             "evaluation/ballot_form.html",
             _form_context(request, account, sheet, cleaned, remarks, errors),
             status=400,
         )
-    return render(
+    return _page(
         request,
         "evaluation/confirm.html",
         {
@@ -373,14 +379,14 @@ def _submit(request, voter, sheet):
         if not account.can_still_vote or not account.task.is_open():
             return _ended(request, exc.messages[0])
         answers, remarks = services.draft_contents(account=account, draft_key=voter.draft_key)
-        return render(
+        return _page(
             request,
             "evaluation/ballot_form.html",
             _form_context(request, account, sheet, answers, remarks, exc.messages),
             status=400,
         )
     # The cookie with the account's id is dropped: from here on nothing ties this browser to the account.
-    response = render(
+    response = _page(
         request,
         "evaluation/receipt.html",
         {"task": account.task, "receipt": grouped(receipt), "page_title": _("Ballot received")},
@@ -410,7 +416,7 @@ def receipt_check(request):
                 if ballot is None:
                     services.record_failure(request, code, scope="receipt")
                     error, status = _("No ballot has this receipt code. Check the code you noted down."), 404
-    response = render(
+    response = _page(
         request,
         "evaluation/receipt_check.html",
         {"form": form, "ballot": ballot, "error": error, "page_title": _("Check a receipt")},

@@ -85,3 +85,40 @@ def test_eval7_a_change_of_the_set_up_shows_on_the_next_form_load():
     team.name = "改名后的领导班子"
     team.save()
     assert "改名后的领导班子" in sheet_renders(browser)[1]
+
+
+# What one evaluator's steps may ask of the database once the room's form is kept: a meeting room of
+# hundreds votes at once, and every query is a round trip each of them waits for (issue 11's bench).
+# (Counted on PostgreSQL, which adds the task's key-share lock; a database cache adds one read of the form's version.)
+STEP_QUERY_BUDGET = {"sign-in page": 0, "sign in": 2, "load form": 2, "save draft": 8, "submit": 6, "confirm": 10}
+
+
+def test_eval7_a_ballot_from_sign_in_to_receipt_asks_the_database_little(django_assert_max_num_queries):
+    """EVAL-7, EVAL-10: after the first evaluator of a category, each step of the next one stays within a
+    small, fixed number of queries (the sign-in page none: the voting pages leave out the portal's menu of
+    pages), and the ballot is cast."""
+    task = make_task(targets=3, indicators=2)
+    category = EvaluatorCategory.objects.get(name="分管领导")
+    (_first, first_code), (_account, code) = issue_account(task, category), issue_account(task, category)
+    assert sheet_renders(signed_in(first_code))[0] == 1  # the room's form is kept
+    answers = {
+        f"r-{target}-{indicator}": value
+        for target, row in full_answers(task, "分管领导", "B").items()
+        for indicator, value in row.items()
+    }
+    browser = Client()
+    steps = [
+        ("sign-in page", "get", {}, 200),
+        ("sign in", "post", {"code": code}, 302),
+        ("load form", "get", {}, 200),
+        ("save draft", "post", {**answers, "action": "draft"}, 302),
+        ("submit", "post", {**answers, "action": "submit"}, 200),
+        ("confirm", "post", {"action": "confirm"}, 200),
+    ]
+    for name, method, data, status in steps:
+        url = reverse("evaluation:sign_in" if name.startswith("sign") else "evaluation:form")
+        with django_assert_max_num_queries(STEP_QUERY_BUDGET[name]):
+            response = getattr(browser, method)(url, data)
+        assert response.status_code == status, name
+    assert "receipt-code" in response.content.decode()
+    assert "site-nav__list" in response.content.decode()  # the frame is the portal's, without its menu
