@@ -12,6 +12,8 @@ import shutil
 
 import pytest
 
+from tests.factories import PASSWORD
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls
@@ -72,11 +74,26 @@ def phone_page(browser, live_server):
 def sign_in(live_server):
     """``sign_in(page, user)``: sign in through the portal's own form."""
 
-    def do(page, user, password="pass-1234-word"):
+    def do(page, user, password=PASSWORD):
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("#id_username", user.username)
         page.fill("#id_password", password)
         page.click("main button[type=submit]")
         page.wait_for_load_state("networkidle")
+
+    return do
+
+
+@pytest.fixture
+def admin_sign_in(live_server):
+    """``admin_sign_in(page, user)``: sign in through the admin's login form (``user`` a user or a
+    username); returns on the admin's dashboard."""
+
+    def do(page, user, password=PASSWORD):
+        page.goto(f"{live_server.url}/admin/login/")
+        page.fill("#id_username", getattr(user, "username", user))
+        page.fill("#id_password", password)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(f"{live_server.url}/admin/")
 
     return do

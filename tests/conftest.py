@@ -5,10 +5,8 @@ from django.conf import settings
 from django.db import connection
 
 from kaohe.core.roles import RoleCode
-from tests.browser_fixtures import browser, page, phone_page, sign_in  # noqa: F401
-from tests.factories import UnitFactory, UserFactory
-
-PASSWORD = "pass-1234-word"
+from tests.browser_fixtures import admin_sign_in, browser, page, phone_page, sign_in  # noqa: F401
+from tests.factories import PASSWORD, UnitFactory, UserFactory  # noqa: F401 (PASSWORD: tests import it from here)
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,8 @@ from kaohe.accounts.models import Role, User
 from kaohe.core.roles import RoleCode
 from kaohe.org.models import Cadre, Membership, Team, Unit, UnitKind, WorkGroup, WorkGroupMember
 
+PASSWORD = "pass-1234-word"  # every factory-made user's
+
 
 class UnitKindFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -99,7 +101,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     name = factory.Sequence(lambda n: f"用户{n}")
-    password = factory.django.Password("pass-1234-word")
+    password = factory.django.Password(PASSWORD)
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):

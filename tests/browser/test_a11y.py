@@ -17,6 +17,7 @@ from django.urls import reverse
 from wagtail.models import Page
 
 from home.models import UnitIndexPage
+from kaohe.accounts.demo import DEMO_PASSWORD
 from kaohe.comments.models import Comment
 from kaohe.goals.models import Goal, GoalPlan
 from kaohe.org.models import Unit
@@ -37,7 +38,6 @@ AXE_RUN = """async () => {
         });
 }"""
 PHONE_WIDTH = 375
-DEMO_PASSWORD = "kaohe2026"
 
 
 def axe_violations(page, url: str) -> list[str]:
@@ -96,20 +96,14 @@ def public_urls() -> list[str]:
     return sorted(urls)
 
 
-def admin_sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.locator("form button[type=submit]").first.click()
-
-
 @pytest.fixture
 def demo_county(db):
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
-def test_issue16_no_serious_axe_violations_on_public_ballot_and_admin_pages(browser, live_server, demo_county):
+def test_issue16_no_serious_axe_violations_on_public_ballot_and_admin_pages(
+    browser, live_server, demo_county, admin_sign_in
+):
     """Issue 16 (accessibility): zero serious/critical axe-core violations on every public page, the ballot signed
     in, the receipt check, and the unit administrator's and the office's main admin screens."""
     from kaohe.evaluation.demo import unused_demo_accounts
@@ -139,7 +133,7 @@ def test_issue16_no_serious_axe_violations_on_public_ballot_and_admin_pages(brow
     report = plan.reports.order_by("-period").first()
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    admin_sign_in(page, base, "fgj_admin")
+    admin_sign_in(page, "fgj_admin", DEMO_PASSWORD)
     for url in [
         "/admin/",
         reverse("goals_admin:index"),
@@ -155,7 +149,7 @@ def test_issue16_no_serious_axe_violations_on_public_ballot_and_admin_pages(brow
     comment = Comment.objects.order_by("pk").first()
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    admin_sign_in(page, base, "kaoheban")
+    admin_sign_in(page, "kaoheban", DEMO_PASSWORD)
     for url in [
         "/admin/",
         reverse("goals_admin:plan", args=[plan.pk]),

@@ -5,10 +5,11 @@ of unit pages and progress reports (PORTAL-1), for the office and a unit adminis
 import pytest
 from django.urls import reverse
 
+from kaohe.accounts.demo import DEMO_PASSWORD
 from kaohe.goals.models import ProgressReport
 from kaohe.org.models import Unit
 from kaohe.org.services import unit_page_change_submit
-from tests.browser.test_a11y import admin_sign_in, axe_violations, demo_county  # noqa: F401 (fixture)
+from tests.browser.test_a11y import axe_violations, demo_county  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -17,6 +18,7 @@ def test_issue15_supervision_and_moderation_screens_have_no_serious_axe_violatio
     browser,
     live_server,
     demo_county,  # noqa: F811
+    admin_sign_in,
 ):
     unit = Unit.objects.get(name="县发展和改革局")
     unit_page_change_submit(unit=unit, data={"duties": unit.duties + "\n负责重大项目谋划和推进。"}, user=None)
@@ -43,7 +45,7 @@ def test_issue15_supervision_and_moderation_screens_have_no_serious_axe_violatio
     for username, urls in screens.items():
         context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
         page = context.new_page()
-        admin_sign_in(page, base, username)
+        admin_sign_in(page, username, DEMO_PASSWORD)
         for url in urls:
             failures.extend(f"{username} {url}: {v}" for v in axe_violations(page, base + url))
         context.close()

@@ -9,7 +9,6 @@ from playwright.sync_api import expect
 from kaohe.comments.models import Answer, Comment, CommenterKind
 from kaohe.core.roles import RoleCode
 from tests.comments.factories import comment_type
-from tests.conftest import PASSWORD
 from tests.factories import UnitFactory, UserFactory
 from tests.goals.factories import GoalFactory, GoalPlanFactory, GoalTypeFactory
 
@@ -34,15 +33,7 @@ def goal(db):
     return GoalFactory(plan=plan, name="完成水库除险加固", goal_type=GoalTypeFactory(name="民生保障", is_public=True))
 
 
-def admin_sign_in(page, live_server, user):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/admin/")
-
-
-def test_cmt1_visitor_comments_office_publishes_unit_answers(page, live_server, goal, settings):
+def test_cmt1_visitor_comments_office_publishes_unit_answers(page, live_server, goal, settings, admin_sign_in):
     settings.COMMENTS_MIN_SECONDS = 0
     page.goto(f"{live_server.url}/goals/goal/{goal.pk}/")
     form = page.locator("form.comment-form")
@@ -61,7 +52,7 @@ def test_cmt1_visitor_comments_office_publishes_unit_answers(page, live_server, 
     assert (comment.status, comment.commenter_kind) == (Comment.Status.PENDING, CommenterKind.PUBLIC)
 
     office = UserFactory(username="kaoheban", roles=[RoleCode.OFFICE])
-    admin_sign_in(page, live_server, office)
+    admin_sign_in(page, office)
     page.goto(f"{live_server.url}/admin/comments/?status=pending")
     row = page.locator("tr", has_text="施工期间请在路口设置警示标志")
     expect(row.get_by_text("新", exact=True)).to_be_visible()
@@ -72,7 +63,7 @@ def test_cmt1_visitor_comments_office_publishes_unit_answers(page, live_server, 
 
     unit_admin = UserFactory(username="slj", roles=[RoleCode.UNIT_ADMIN], unit=goal.plan.unit)
     page.context.clear_cookies()
-    admin_sign_in(page, live_server, unit_admin)
+    admin_sign_in(page, unit_admin)
     page.goto(f"{live_server.url}/admin/comments/")
     with page.expect_navigation():
         page.get_by_role("link", name="施工期间请在路口设置警示标志").click()

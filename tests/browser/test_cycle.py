@@ -18,7 +18,6 @@ from kaohe.cycle.selectors import inspection_scores
 from kaohe.evaluation.models import TargetCategory
 from kaohe.org.models import WorkGroup
 from kaohe.results.models import MissingRule, ResultScheme, SchemeCoverage, SchemePart
-from tests.conftest import PASSWORD
 from tests.cycle.factories import WorkRecordFactory
 from tests.evaluation.factories import TargetCategoryFactory
 from tests.factories import MembershipFactory, UnitFactory, UserFactory, WorkGroupFactory, WorkGroupMemberFactory
@@ -27,15 +26,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 YEAR = date.today().year
 
 
-def admin_sign_in(page, live_server, user):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/admin/")
-
-
-def test_cycle4_group_member_reads_record_and_report_then_scores_and_the_leader_confirms(page, live_server):
+def test_cycle4_group_member_reads_record_and_report_then_scores_and_the_leader_confirms(
+    page, live_server, admin_sign_in
+):
     unit = UnitFactory(name="县水利局")
     cadre = MembershipFactory(team__unit=unit, cadre__name="钱江", cadre__unit=unit).cadre
     WorkRecordFactory(cadre=cadre, date=date(YEAR, 3, 6), content="带队检查水库汛前准备")
@@ -67,7 +60,7 @@ def test_cycle4_group_member_reads_record_and_report_then_scores_and_the_leader_
     SchemeCoverage.objects.create(scheme=scheme)
     SchemePart.objects.create(scheme=scheme, name="考核组实地考察", weight=20, source=SchemePart.Source.INSPECTION)
 
-    admin_sign_in(page, live_server, member)
+    admin_sign_in(page, member)
     page.goto(f"{live_server.url}/admin/cycle/inspection/?year={YEAR}")
     page.get_by_role("link", name="钱江").click()
     expect(page.locator("main")).to_contain_text("带队检查水库汛前准备")
@@ -80,7 +73,7 @@ def test_cycle4_group_member_reads_record_and_report_then_scores_and_the_leader_
     assert inspection_scores(YEAR) == {}
 
     page.context.clear_cookies()
-    admin_sign_in(page, live_server, leader)
+    admin_sign_in(page, leader)
     page.goto(f"{live_server.url}/admin/cycle/inspection/?year={YEAR}")
     page.get_by_role("link", name="钱江").click()
     page.get_by_role("button", name="以组长身份确认").click()
@@ -88,7 +81,7 @@ def test_cycle4_group_member_reads_record_and_report_then_scores_and_the_leader_
     assert inspection_scores(YEAR)[("cadre", cadre.pk)]["score"] == Decimal("93.5")
 
     page.context.clear_cookies()
-    admin_sign_in(page, live_server, office)
+    admin_sign_in(page, office)
     page.goto(f"{live_server.url}/admin/results/{YEAR}/")
     page.get_by_role("button", name="计算年度成绩").click()
     expect(page.locator(".messages")).to_contain_text(f"{YEAR}")

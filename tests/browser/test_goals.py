@@ -5,22 +5,13 @@ from playwright.sync_api import expect
 
 from kaohe.core.roles import RoleCode
 from kaohe.goals.models import Goal
-from tests.conftest import PASSWORD
 from tests.factories import MembershipFactory, TeamFactory, UnitFactory, UserFactory
 from tests.goals.factories import GoalFactory, GoalPlanFactory, GoalTypeFactory, role
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def admin_sign_in(page, live_server, user):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/admin/")
-
-
-def test_goal3_unit_admin_builds_and_rearranges_the_tree(page, live_server):
+def test_goal3_unit_admin_builds_and_rearranges_the_tree(page, live_server, admin_sign_in):
     unit = UnitFactory(name="县发展和改革局")
     GoalTypeFactory(name="经济发展")
     role("主办")  # a flushing test before this one may have emptied the roles the migration made
@@ -29,7 +20,7 @@ def test_goal3_unit_admin_builds_and_rearranges_the_tree(page, live_server):
     existing = GoalFactory(plan=plan, name="推动高质量发展")
     GoalFactory(plan=plan, parent=existing, name="抓好项目建设")
     admin = UserFactory(username="fgj", name="发改局管理员", roles=[RoleCode.UNIT_ADMIN], unit=unit)
-    admin_sign_in(page, live_server, admin)
+    admin_sign_in(page, admin)
     page.goto(f"{live_server.url}/admin/goals/plan/{plan.pk}/?depth=1")
     expect(page.locator(".goals-title", has_text="抓好项目建设")).to_be_hidden()
     page.locator(f"#goal-{existing.pk} [data-toggle]").click()

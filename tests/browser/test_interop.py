@@ -7,19 +7,14 @@ from playwright.sync_api import expect
 
 from kaohe.core.roles import RoleCode
 from kaohe.interop.models import ApiClient
-from tests.conftest import PASSWORD
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def test_sys3_sysadmin_creates_a_client_sees_the_key_once_and_revokes_it(page, live_server):
+def test_sys3_sysadmin_creates_a_client_sees_the_key_once_and_revokes_it(page, live_server, admin_sign_in):
     admin = UserFactory(username="sysadmin", name="系统管理员", roles=[RoleCode.SYSTEM_ADMIN])
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", admin.username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/admin/")
+    admin_sign_in(page, admin)
 
     page.goto(live_server.url + reverse("wagtailsnippets_interop_apiclient:add"))
     page.fill("#id_name", "干部管理信息系统")
