@@ -106,6 +106,11 @@ def test_cycle3_office_dashboard_counts_missing_reports(client, office_user, tea
     client.force_login(office_user)
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert reverse("cycle_admin:reports") in html
+    # The panel is one of Wagtail's dashboard panels: its heading inside the panel's own header.
+    panel = html[html.index('id="cycle-reports-section"') :]
+    panel = panel[: panel.index("</section>")]
+    assert "w-panel--dashboard" in html[html.rindex("<section", 0, html.index('id="cycle-reports-section"')) :][:300]
+    assert "w-panel__heading" in panel and "述职报告" in panel and "个未提交" in panel
 
 
 def test_cycle3_unit_admin_writes_for_own_team_but_not_another_units(client, unit_admin, team, other_cadre, goal):
