@@ -53,6 +53,7 @@ def gunicorn(env: dict, workers: int = 3):
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            "--preload",  # as the README deploys it: the master imports and warms up once (portal/wsgi.py)
         ],
         cwd=ROOT,
         env=env,
