@@ -9,15 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from kaohe.accounts.demo import DEMO_PASSWORD
 from kaohe.accounts.models import User
 from kaohe.cycle.models import Inspection, WorkRecord
-from tests.browser.test_a11y import (  # noqa: F401 (fixture)
-    PHONE_WIDTH,
-    admin_sign_in,
-    axe_violations,
-    demo_county,
-    too_wide,
-)
+from tests.browser.test_a11y import PHONE_WIDTH, axe_violations, demo_county, too_wide  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -58,6 +53,7 @@ ADMIN = ("/admin/",)  # the admin is not checked for sideways scrolling: Wagtail
 def test_issue14_cycle_screens_have_no_serious_axe_violations_on_desktop_and_phone(
     browser,
     live_server,
+    sign_in,
     demo_county,  # noqa: F811
 ):
     base = live_server.url
@@ -67,7 +63,7 @@ def test_issue14_cycle_screens_have_no_serious_axe_violations_on_desktop_and_pho
         for username, urls in screens.items():
             context = browser.new_context(locale="zh-CN", **options)
             page = context.new_page()
-            admin_sign_in(page, base, username)
+            sign_in(page, User.objects.get(username=username), DEMO_PASSWORD)  # one session for portal and admin
             for url in urls:
                 failures.extend(f"{width} {username} {url}: {v}" for v in axe_violations(page, base + url))
                 if width == "phone" and not url.startswith(ADMIN) and (problem := too_wide(page, base + url)):
