@@ -140,3 +140,15 @@ def test_res1_a_parts_source_switch_is_honoured(client, office_user, assessed_ye
     assert ManualScore.objects.get().score == Decimal("100")
     with pytest.raises(services.ResultsError):
         services.manual_scores_save(part=part, scores={("cadre", first.pk): Decimal("10")}, user=office_user)
+
+
+def test_res1_the_office_sets_a_parts_source_and_what_each_grade_counts_in_the_schemes_form(
+    client, office_user, assessed_year
+):
+    part = scheme_with(assessed_year.cadre_category, SchemePart.Source.MANUAL)
+    client.force_login(office_user)
+    url = reverse("wagtailsnippets_results_resultscheme:edit", args=[part.scheme_id])
+    page = client.get(url).content.decode()
+    for field in ("source", "excellent_score", "competent_score", "good_score", "poor_score"):
+        assert f'name="parts-0-{field}"' in page
+    assert "考核组经确认的实地考察得分" in page and "平时考核等次的平均" in page
