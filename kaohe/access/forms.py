@@ -24,7 +24,9 @@ class RightsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kinds = [kind for kind in kinds if not kind.fixed]
         self.current = {
-            (kind.key, subject): rule(table, kind.key, subject) for kind in self.kinds for subject in Subject
+            (kind.key, subject): rule(table=table, kind=kind.key, subject=subject)
+            for kind in self.kinds
+            for subject in Subject
         }
         scope_labels = dict(Scope.choices)
         for kind in self.kinds:

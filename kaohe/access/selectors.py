@@ -1,6 +1,6 @@
 """Asking the office's rights (SYS-11): the one place every view, export and API answer asks.
 
-``reader_for(user)`` describes who is asking; ``reader.may_read(subject, unit_id=...)``
+``reader_for(user=user)`` describes who is asking; ``reader.may_read(subject, unit_id=...)``
 answers for one record and ``reader.read_q(subject, unit=...)`` filters a queryset in the
 database. Other areas pass the paths from their records to the unit (and the unit's
 parent, and a goal's supervising department), so this app knows nothing of their models.
@@ -53,7 +53,7 @@ def rules_table() -> dict[tuple[str, str], Row]:
     }
 
 
-def rule(table: dict, kind: str, subject: str) -> Row:
+def rule(*, table: dict, kind: str, subject: str) -> Row:
     return table.get((kind, subject)) or default_rule(kind, subject)
 
 
@@ -78,7 +78,7 @@ class Reader:
             return {Scope.ALL}
         reach: set[str] = set()
         for kind in self.kinds:
-            scope = rule(self.table, kind, subject)[column]
+            scope = rule(table=self.table, kind=kind, subject=subject)[column]
             if scope == Scope.ALL:
                 return {Scope.ALL}
             reach |= REACHING.get(scope, set())
@@ -152,8 +152,8 @@ class Reader:
         """Whether this reader's comments on ``subject`` wait for review: publish first if any
         of their kinds that may comment says so."""
         if self.office:
-            return rule(self.table, role_kind(RoleCode.OFFICE), subject)[2]
-        allowing = [rule(self.table, kind, subject) for kind in self.kinds]
+            return rule(table=self.table, kind=role_kind(RoleCode.OFFICE), subject=subject)[2]
+        allowing = [rule(table=self.table, kind=kind, subject=subject) for kind in self.kinds]
         allowing = [row for row in allowing if row[1] != Scope.NONE] or allowing
         return Moderation.POST if any(row[2] == Moderation.POST for row in allowing) else Moderation.PRE
 
@@ -162,7 +162,7 @@ def _unit_kind_matters(table) -> bool:
     return any(family_of(kind) == UNIT_KIND_FAMILY for kind, _subject in table)
 
 
-def reader_for(user, table: dict | None = None) -> Reader:
+def reader_for(*, user, table: dict | None = None) -> Reader:
     """The reader ``user`` is (``None`` or anonymous: the public). Kept on the user object,
     so one request reads the table once."""
     if user is not None and table is None:
@@ -198,12 +198,12 @@ def reader_for(user, table: dict | None = None) -> Reader:
     return reader
 
 
-def reader_for_kind(kind: str, table: dict | None = None) -> Reader:
+def reader_for_kind(*, kind: str, table: dict | None = None) -> Reader:
     """A reader of one registered kind with no unit: an evaluator of a category (BG-3)."""
     return Reader(kinds=(kind,), table=rules_table() if table is None else table)
 
 
-def forget_reader(user) -> None:
+def forget_reader(*, user) -> None:
     """Drop the reader kept on ``user`` (after the table changed within one request or test)."""
     if user is not None and hasattr(user, "_access_reader"):
         del user._access_reader
@@ -214,12 +214,14 @@ def public_rights() -> dict[str, bool]:
     rights = cache.get(CACHE_KEY)
     if rights is None:
         table = rules_table()
-        rights = {subject: rule(table, PUBLIC, subject)[0] == Scope.ALL for subject in Subject.values}
+        rights = {
+            subject: rule(table=table, kind=PUBLIC, subject=subject)[0] == Scope.ALL for subject in Subject.values
+        }
         cache.set(CACHE_KEY, rights, None)
     return rights
 
 
-def public_may_read(subject: str) -> bool:
+def public_may_read(*, subject: str) -> bool:
     """Whether the public view of ``subject`` is allowed, for any unit: the public's scope
     is all or nothing. Cheap (the shared cache), for pages cached whole (PORTAL-1)."""
     return public_rights().get(subject, False)

@@ -112,20 +112,20 @@ def _relations(target) -> dict:
 
 def may_comment(user, target, reader: Reader | None = None) -> bool:
     """May ``user`` comment on ``target`` (a Unit, Team or Goal), by the office's table (CMT-2)?"""
-    reader = reader_for(user) if reader is None else reader
+    reader = reader_for(user=user) if reader is None else reader
     return reader.may_comment(subject_of(target), **_relations(target))
 
 
 def moderation_for(user, target, reader: Reader | None = None) -> str:
     """Whether ``user``'s comment on ``target`` waits for review, by the office's table."""
-    reader = reader_for(user) if reader is None else reader
+    reader = reader_for(user=user) if reader is None else reader
     return reader.moderation(subject_of(target))
 
 
 def readable_q(user, reader: Reader | None = None) -> Q:
     """Comments ``user`` may read on the portal: published, not reports, on units, teams
     and goals whose comments the office's table lets them read (their own unit's always)."""
-    reader = reader_for(user) if reader is None else reader
+    reader = reader_for(user=user) if reader is None else reader
     base = Q(status=Comment.Status.PUBLISHED, is_report=False)
     if reader.office:
         return base

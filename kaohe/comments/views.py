@@ -44,7 +44,7 @@ def _safe_next(request, fallback: str) -> str:
 
 def _visible_goal(request, pk) -> Goal:
     goal = get_object_or_404(Goal.objects.select_related("plan__unit", "supervising_unit"), pk=pk)
-    if not can_view_goal(request.user, goal):
+    if not can_view_goal(user=request.user, goal=goal):
         raise Http404
     return goal
 

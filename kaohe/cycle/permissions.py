@@ -22,7 +22,7 @@ UNIT_WRITES = {action: {RoleCode.UNIT_ADMIN} for action in ("add", "change", "de
 
 def as_reader(who) -> Reader:
     """The access reader for a user (or None: the public), or ``who`` itself if it is one."""
-    return who if isinstance(who, Reader) else reader_for(who)
+    return who if isinstance(who, Reader) else reader_for(user=who)
 
 
 def own_unit_id(who) -> int | None:

@@ -327,7 +327,7 @@ def inspection_screen(*, user, year: int, unit, team=None, cadre=None) -> dict:
 
     from .permissions import can_read_report, may_read_quarterly, may_read_unit_records
 
-    goals = visible_goals(user).filter(plan__year=year).select_related("plan", "indicator__measure_unit")
+    goals = visible_goals(user=user).filter(plan__year=year).select_related("plan", "indicator__measure_unit")
     if cadre is not None:
         goals = goals.filter(assignments__cadre=cadre).distinct()
     else:

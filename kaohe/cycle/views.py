@@ -365,7 +365,7 @@ def evaluator_reading(request, token):
     target = model.objects.select_related("unit").filter(pk=data["i"]).first()
     if target is None or target.unit is None:
         raise Http404
-    reader = reader_for_kind(data["k"])
+    reader = reader_for_kind(kind=data["k"])
     unit, year = target.unit, data["y"]
     cadre = target if data["t"] == "cadre" else None
     team = target if data["t"] == "team" else None
@@ -375,7 +375,7 @@ def evaluator_reading(request, token):
     }
     context = {"target": target, "unit": unit, "year": year, "may": may, "page_title": target.name}
     if may[Subject.GOALS]:
-        goals = visible_goals(reader).filter(plan__year=year)
+        goals = visible_goals(user=reader).filter(plan__year=year)
         goals = (
             goals.filter(assignments__cadre=cadre).distinct()
             if cadre

@@ -111,7 +111,7 @@ deadline_rules = ReportingDeadlineRules()
 
 def as_reader(who) -> Reader:
     """The access reader for a user (or None: the public), or ``who`` itself if it is one."""
-    return who if isinstance(who, Reader) else reader_for(who)
+    return who if isinstance(who, Reader) else reader_for(user=who)
 
 
 def sees_all_plans(user) -> bool:

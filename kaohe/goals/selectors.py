@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 ANCESTOR_LEVELS = 6
 
 
-def visible_plans(user, queryset: QuerySet | None = None) -> QuerySet:
+def visible_plans(*, user, queryset: QuerySet | None = None) -> QuerySet:
     """Plans ``user`` may read: all for the office; for others the published plans of
     the units the rights table opens to them, plus their own unit's drafts."""
     queryset = GoalPlan.objects.all() if queryset is None else queryset
@@ -67,7 +67,7 @@ def visible_plans(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.filter(q)
 
 
-def visible_goals_q(user) -> Q:
+def visible_goals_q(*, user) -> Q:
     """Goals ``user`` may read: those of the plans they may read, and for a supervising
     department with that scope the goals it supervises in other units' published plans."""
     if sees_all_plans(user):
@@ -81,7 +81,7 @@ def visible_goals_q(user) -> Q:
     return q
 
 
-def public_goal_q(prefix: str = "") -> Q:
+def public_goal_q(*, prefix: str = "") -> Q:
     """Goals whose own goal type, or nearest ancestor's, is marked public."""
     q = Q()
     path = prefix
@@ -93,19 +93,19 @@ def public_goal_q(prefix: str = "") -> Q:
     return q
 
 
-def visible_goals(user) -> QuerySet:
+def visible_goals(*, user) -> QuerySet:
     """Goals ``user`` may read: of the visible plans, and for the public only public goal types."""
-    goals = Goal.objects.filter(visible_goals_q(user))
+    goals = Goal.objects.filter(visible_goals_q(user=user))
     if is_public_reader(user):
         goals = goals.filter(public_goal_q())
     return goals
 
 
-def can_view_goal(user, goal: Goal) -> bool:
-    return visible_goals(user).filter(pk=goal.pk).exists()
+def can_view_goal(*, user, goal: Goal) -> bool:
+    return visible_goals(user=user).filter(pk=goal.pk).exists()
 
 
-def visible_reports(user, plan: GoalPlan) -> QuerySet:
+def visible_reports(*, user, plan: GoalPlan) -> QuerySet:
     """The plan's reports ``user`` may read: unsubmitted ones only for the unit and the office;
     submitted ones if the rights table opens the unit's progress to them (SYS-11)."""
     reports = plan.reports.all()
@@ -118,7 +118,7 @@ def visible_reports(user, plan: GoalPlan) -> QuerySet:
     return reports.filter(submitted=True, published_at__isnull=False)
 
 
-def reports_visible_q(user) -> Q:
+def reports_visible_q(*, user) -> Q:
     """Progress reports ``user`` may read, across plans: submitted ones of the units the
     rights table opens to them, and every report of their own unit."""
     if sees_all_plans(user):
@@ -132,7 +132,7 @@ def reports_visible_q(user) -> Q:
     return q
 
 
-def reports_up_to(reports: QuerySet, period: str) -> QuerySet:
+def reports_up_to(*, reports: QuerySet, period: str) -> QuerySet:
     """Reports of ``period`` and earlier: progress as it stood then (SUP-6)."""
     if not period:
         return reports
@@ -142,13 +142,13 @@ def reports_up_to(reports: QuerySet, period: str) -> QuerySet:
 
 def plan_years(*, user) -> list[int]:
     """The years of the plans ``user`` may read, latest first."""
-    return sorted(set(visible_plans(user).values_list("year", flat=True)), reverse=True)
+    return sorted(set(visible_plans(user=user).values_list("year", flat=True)), reverse=True)
 
 
 def plan_tree_for_reader(*, user, plan: GoalPlan, period: str = "") -> tuple[Tree, list, list]:
     """The plan's tree with the reader's progress as of ``period``: the tree, every node
     in display order and the roots, both without the goals the public may not see."""
-    tree = load_tree(plan, reports=reports_up_to(visible_reports(user, plan), period))
+    tree = load_tree(plan, reports=reports_up_to(reports=visible_reports(user=user, plan=plan), period=period))
     public = is_public_reader(user)
     nodes = [node for node in tree.walk() if not public or node.effective_type_public]
     roots = [node for node in tree.roots if not public or node.effective_type_public]
@@ -167,7 +167,7 @@ def goal_search(
 ) -> QuerySet:
     """Visible goals matching every given criterion, by unit and tree order (GOAL-7, SUP-6)."""
     goals = (
-        visible_goals(user)
+        visible_goals(user=user)
         .select_related("plan__unit", "goal_type", "indicator__measure_unit", "supervising_unit")
         .order_by(
             "plan__unit__kind__sort_order", "plan__unit__sort_order", "plan__unit__name", "parent_id", "sort_order"
@@ -184,11 +184,11 @@ def goal_search(
     if cadre is not None:
         goals = goals.filter(assignments__cadre=cadre)
     if text:
-        goals = goals.filter(goal_text_q(text))
+        goals = goals.filter(goal_text_q(text=text))
     return goals.distinct()
 
 
-def goal_text_q(text: str) -> Q:
+def goal_text_q(*, text: str) -> Q:
     """Goals whose name or completion criteria hold every word of ``text`` (PORTAL-4): Chinese
     words as typed (``kaohe.core.cjk.search_words``), so 考核 finds 干部考核工作."""
     q = Q()
@@ -201,8 +201,8 @@ def goal_admin_search(*, user, text: str, year: int | None = None, status: str =
     """The admin's goal list for words (PORTAL-4): goals of every plan ``user`` may read, drafts
     included, whose name or criteria hold every word of ``text``, latest year first."""
     goals = (
-        visible_goals(user)
-        .filter(goal_text_q(text))
+        visible_goals(user=user)
+        .filter(goal_text_q(text=text))
         .select_related("plan__unit", "parent")
         .order_by(
             "-plan__year", "plan__unit__kind__sort_order", "plan__unit__sort_order", "plan__unit_id", "sort_order", "pk"
@@ -221,8 +221,8 @@ def goal_site_search(*, user, text: str) -> QuerySet:
     if not search_words(text):
         return Goal.objects.none()
     return (
-        visible_goals(user)
-        .filter(goal_text_q(text), plan__status=GoalPlan.Status.PUBLISHED)
+        visible_goals(user=user)
+        .filter(goal_text_q(text=text), plan__status=GoalPlan.Status.PUBLISHED)
         .select_related("plan__unit", "indicator__measure_unit")
         .order_by(
             "-plan__year", "plan__unit__kind__sort_order", "plan__unit__sort_order", "plan__unit_id", "sort_order", "pk"
@@ -234,7 +234,7 @@ def goal_flat_nodes(*, user, goals: list[Goal], period: str = "") -> list[FlatNo
     """The goals outside their trees, each with its latest visible progress and its assignments."""
     by_id = {goal.pk: FlatNode(goal) for goal in goals}
     if by_id:
-        reports = reports_up_to(ProgressReport.objects.filter(reports_visible_q(user)), period)
+        reports = reports_up_to(reports=ProgressReport.objects.filter(reports_visible_q(user=user)), period=period)
         attach_latest_progress(by_id, reports)
         for assignment in Assignment.objects.filter(goal_id__in=list(by_id)).select_related("cadre", "role"):
             by_id[assignment.goal_id].assignments.append(assignment)
@@ -245,7 +245,7 @@ def unit_completion_overview(*, user, year: int, period: str = "") -> list[dict]
     """Per unit: goals, completed, late, average completion of goals with
     progress; for comparing units at a glance (SUP-6)."""
     goals = list(
-        visible_goals(user)
+        visible_goals(user=user)
         .filter(plan__year=year)
         .select_related("plan__unit__kind", "indicator")
         .order_by("plan__unit__kind__sort_order", "plan__unit__sort_order", "plan__unit__name")
@@ -253,7 +253,10 @@ def unit_completion_overview(*, user, year: int, period: str = "") -> list[dict]
     by_id = {goal.pk: FlatNode(goal) for goal in goals}
     if by_id:
         attach_latest_progress(
-            by_id, reports_up_to(ProgressReport.objects.filter(reports_visible_q(user), plan__year=year), period)
+            by_id,
+            reports_up_to(
+                reports=ProgressReport.objects.filter(reports_visible_q(user=user), plan__year=year), period=period
+            ),
         )
     rows: dict[int, dict] = {}
     for node in by_id.values():
@@ -283,7 +286,7 @@ def goal_for_reader(*, user, pk: int) -> Goal | None:
         .filter(pk=pk)
         .first()
     )
-    if goal is None or not can_view_goal(user, goal):
+    if goal is None or not can_view_goal(user=user, goal=goal):
         return None
     return goal
 
@@ -292,14 +295,14 @@ def goal_entries(*, user, goal: Goal) -> list[ProgressEntry]:
     """The goal's progress entries of the reports ``user`` may read, in period order."""
     entries = list(
         ProgressEntry.objects.filter(goal=goal)
-        .filter(report__in=visible_reports(user, goal.plan))
+        .filter(report__in=visible_reports(user=user, plan=goal.plan))
         .select_related("report")
     )
     entries.sort(key=lambda entry: PERIOD_ORDER.get(entry.report.period, 0))
     return entries
 
 
-def goal_effective_type(goal: Goal):
+def goal_effective_type(*, goal: Goal):
     """The goal's own goal type, or its nearest ancestor's."""
     goal_type, ancestor = goal.goal_type, goal.parent
     while goal_type is None and ancestor is not None:
@@ -312,7 +315,7 @@ def goal_chart(*, user, goal: Goal) -> dict:
     before, on one line: the same unit's goals on the same indicator (GOAL-8)."""
     history = (
         Goal.objects.filter(
-            plan__unit_id=goal.plan.unit_id, indicator_id=goal.indicator_id, plan__in=visible_plans(user)
+            plan__unit_id=goal.plan.unit_id, indicator_id=goal.indicator_id, plan__in=visible_plans(user=user)
         )
         .select_related("plan")
         .order_by("plan__year")
@@ -320,7 +323,7 @@ def goal_chart(*, user, goal: Goal) -> dict:
     goals = {other.pk: other for other in history}
     points = (
         ProgressEntry.objects.filter(goal_id__in=list(goals))
-        .filter(report__in=ProgressReport.objects.filter(reports_visible_q(user)))
+        .filter(report__in=ProgressReport.objects.filter(reports_visible_q(user=user)))
         .select_related("report")
     )
     rows = sorted(
@@ -344,20 +347,20 @@ def _float(value):
 def cadre_assignments(*, user, cadre: Cadre) -> QuerySet:
     """The visible goals assigned to ``cadre``, latest year first."""
     return (
-        Assignment.objects.filter(cadre=cadre, goal__in=visible_goals(user))
+        Assignment.objects.filter(cadre=cadre, goal__in=visible_goals(user=user))
         .select_related("goal__plan__unit", "goal__indicator__measure_unit", "goal__goal_type", "role")
         .order_by("-goal__plan__year", "goal__plan__unit__name", "goal__sort_order")
     )
 
 
 def unit_latest_published_plan(*, user, unit: Unit) -> GoalPlan | None:
-    return visible_plans(user).filter(unit=unit, status=GoalPlan.Status.PUBLISHED).order_by("-year").first()
+    return visible_plans(user=user).filter(unit=unit, status=GoalPlan.Status.PUBLISHED).order_by("-year").first()
 
 
 def plan_list(*, user, year: int | None = None, status: str = "", text: str = "") -> QuerySet:
     """The plans ``user`` may read with their number of goals, latest year first, then by unit."""
     plans = (
-        visible_plans(user)
+        visible_plans(user=user)
         .select_related("unit__kind")
         .annotate(goal_count=Count("goals"))
         .order_by("-year", "unit__kind__sort_order", "unit__sort_order", "unit__name")
@@ -386,7 +389,7 @@ def units_for_new_plan(*, user) -> QuerySet:
 
 def plan_reports_in_order(*, user, plan: GoalPlan) -> list[ProgressReport]:
     """The plan's reports ``user`` may read, months and quarters in the year's order."""
-    reports = visible_reports(user, plan).order_by("period")
+    reports = visible_reports(user=user, plan=plan).order_by("period")
     return sorted(reports, key=lambda r: r.period_rank * 10 + (0 if r.period.startswith("M") else 1))
 
 

@@ -214,7 +214,7 @@ def scoring_sheet(*, plan: GoalPlan, user) -> dict:
     walk(forest.roots_by_unit.get(plan.unit_id, []), 1, "", False)
 
     # The reports the reader may see, as on the goal screens: unsubmitted ones only for the unit and the office.
-    reports = sorted(visible_reports(user, plan), key=lambda r: PERIOD_ORDER.get(r.period, 0))
+    reports = sorted(visible_reports(user=user, plan=plan), key=lambda r: PERIOD_ORDER.get(r.period, 0))
     rank = {report.pk: (PERIOD_ORDER.get(report.period, 0), report) for report in reports}
     entries = ProgressEntry.objects.filter(report__in=[report.pk for report in reports]).select_related(
         "verification__verified_by", "verification__verifier_unit"

@@ -36,7 +36,7 @@ EVERY_UNIT_BY_DEFAULT = {
 @pytest.mark.parametrize("role", list(RoleCode))
 def test_sys11_default_rights_role_by_role(make_user, unit, other_unit, role, subject):
     """Each role reads its own unit's material, and another unit's only where the default says so."""
-    reader = reader_for(make_user(role, unit=unit))
+    reader = reader_for(user=make_user(role, unit=unit))
     assert reader.may_read(subject, unit_id=unit.pk) is True
     assert reader.may_read(subject, unit_id=other_unit.pk) == (subject in EVERY_UNIT_BY_DEFAULT[role])
 
@@ -44,7 +44,7 @@ def test_sys11_default_rights_role_by_role(make_user, unit, other_unit, role, su
 @pytest.mark.parametrize("subject", QUERY_SUBJECTS + [Subject.QUARTERLY])
 def test_sys11_the_public_reads_goals_progress_and_commitments_only(make_user, unit, subject):
     for who in (None, make_user()):  # anonymous, and signed in without a role
-        assert reader_for(who).may_read(subject, unit_id=unit.pk) == (subject in OTHERS)
+        assert reader_for(user=who).may_read(subject, unit_id=unit.pk) == (subject in OTHERS)
 
 
 def test_sys11_screen_offers_every_kind_of_person(client, office_user):
@@ -96,7 +96,7 @@ def test_sys11_bad_input_is_refused_with_a_message_and_nothing_saved(client, off
 def test_sys11_the_office_always_reads_everything(office_user, other_unit):
     """The office keeps the table, so its own row is not offered and cannot lock it out."""
     AccessRule.objects.create(kind="role:office", subject=Subject.RECORDS, read_scope=Scope.NONE)
-    assert reader_for(office_user).may_read(Subject.RECORDS, unit_id=other_unit.pk)
+    assert reader_for(user=office_user).may_read(Subject.RECORDS, unit_id=other_unit.pk)
 
 
 def test_sys11_goals_of_another_unit_follow_the_table(client, make_user, unit, other_unit):
@@ -119,7 +119,7 @@ def test_sys11_closing_goals_to_the_public(client, unit):
     assert client.get(reverse("goals:goal", args=[goal.pk])).status_code == 200
     set_right("public", Subject.GOALS, read=Scope.NONE)
     assert client.get(reverse("goals:goal", args=[goal.pk])).status_code == 404
-    assert not public_may_read(Subject.GOALS)
+    assert not public_may_read(subject=Subject.GOALS)
 
 
 def test_sys11_closing_progress_to_the_public(client, unit):
@@ -136,7 +136,7 @@ def test_sys11_supervising_department_scope(make_user, unit):
     child = UnitFactory(parent=unit)
     stranger = UnitFactory()
     set_right(f"role:{R.CADRE}", Subject.RECORDS, read=Scope.SUPERVISED)
-    reader = reader_for(make_user(R.CADRE, unit=unit))
+    reader = reader_for(user=make_user(R.CADRE, unit=unit))
     assert reader.may_read(Subject.RECORDS, unit_id=child.pk, parent_id=unit.pk)
     assert not reader.may_read(Subject.RECORDS, unit_id=stranger.pk, parent_id=None)
     assert reader.may_read(Subject.RECORDS, unit_id=stranger.pk, supervising_unit_id=unit.pk)
@@ -149,7 +149,7 @@ def test_sys11_assessment_group_scope_reaches_the_groups_units(make_user, unit, 
     group.save()  # a parental relation is stored when the group is saved
     WorkGroupMemberFactory(group=group, user=member)
     set_right(f"role:{R.ASSESSMENT_GROUP}", Subject.RECORDS, read=Scope.GROUP)
-    reader = reader_for(member)
+    reader = reader_for(user=member)
     assert reader.may_read(Subject.RECORDS, unit_id=unit.pk)
     assert not reader.may_read(Subject.RECORDS, unit_id=other_unit.pk)
 
@@ -157,20 +157,20 @@ def test_sys11_assessment_group_scope_reaches_the_groups_units(make_user, unit, 
 def test_sys11_evaluator_categories_read_what_the_office_opens(unit):
     """An evaluator category reads records and reports by default; the office can close them (BG-3)."""
     kind = "evaluator:7"
-    assert reader_for_kind(kind).may_read(Subject.RECORDS, unit_id=unit.pk)
+    assert reader_for_kind(kind=kind).may_read(Subject.RECORDS, unit_id=unit.pk)
     set_right(kind, Subject.RECORDS, read=Scope.NONE)
-    assert not reader_for_kind(kind).may_read(Subject.RECORDS, unit_id=unit.pk)
-    assert not reader_for_kind(kind).may_comment(Subject.GOAL_COMMENTS, unit_id=unit.pk)
+    assert not reader_for_kind(kind=kind).may_read(Subject.RECORDS, unit_id=unit.pk)
+    assert not reader_for_kind(kind=kind).may_comment(Subject.GOAL_COMMENTS, unit_id=unit.pk)
 
 
 def test_sys11_public_view_check_is_cheap_and_follows_changes(django_assert_num_queries):
     """For pages cached whole: one look-up in the shared cache, and a version that changes."""
-    assert public_may_read(Subject.COMMITMENTS)
+    assert public_may_read(subject=Subject.COMMITMENTS)
     with django_assert_num_queries(0):
-        assert public_may_read(Subject.COMMITMENTS) and not public_may_read(Subject.RECORDS)
+        assert public_may_read(subject=Subject.COMMITMENTS) and not public_may_read(subject=Subject.RECORDS)
     version = rules_version()
     set_right("public", Subject.RECORDS, read=Scope.ALL)
-    assert public_may_read(Subject.RECORDS)
+    assert public_may_read(subject=Subject.RECORDS)
     assert rules_version() != version
 
 

@@ -32,7 +32,7 @@ def submit(client, user, plan, period="Q1"):
 
 
 def public_reports(plan):
-    return list(selectors.visible_reports(AnonymousUser(), plan))
+    return list(selectors.visible_reports(user=AnonymousUser(), plan=plan))
 
 
 def test_portal1_a_unit_s_first_report_waits_for_the_office(client, unit_admin, office_user, plan):

@@ -189,7 +189,7 @@ class PlanTreeView(PlanView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         plan, user = self.plan, self.request.user
-        tree = load_tree(plan, reports=selectors.visible_reports(user, plan))
+        tree = load_tree(plan, reports=selectors.visible_reports(user=user, plan=plan))
         try:
             depth = max(1, min(9, int(self.request.GET.get("depth", 2))))
         except ValueError:

@@ -91,7 +91,7 @@ class ReportView(ReportsView):
     def load(self, **kwargs) -> None:
         self.report = get_object_or_404(ProgressReport.objects.select_related("plan__unit"), pk=kwargs["pk"])
         super().load(pk=self.report.plan_id)
-        if not selectors.visible_reports(self.request.user, self.plan).filter(pk=self.report.pk).exists():
+        if not selectors.visible_reports(user=self.request.user, plan=self.plan).filter(pk=self.report.pk).exists():
             raise PermissionDenied
 
     def get_page_title(self):

@@ -39,7 +39,7 @@ def goal_query(request):
     period = data.get("period") or ""
     context = {"form": form, "year": year, "years": years, "period": period}
     if unit is not None and not any(data.get(key) for key in FILTERS):
-        plan = selectors.visible_plans(user).filter(unit=unit, year=year).select_related("unit").first()
+        plan = selectors.visible_plans(user=user).filter(unit=unit, year=year).select_related("unit").first()
         context["plan"] = plan
         if plan is not None:
             _tree, nodes, roots = selectors.plan_tree_for_reader(user=user, plan=plan, period=period)
@@ -87,10 +87,10 @@ def goal_detail(request, pk):
         {
             "goal": goal,
             "node": node,
-            "goal_type": selectors.goal_effective_type(goal),
+            "goal_type": selectors.goal_effective_type(goal=goal),
             "sections": goal_page_sections(request, goal),
             "entries": entries,
-            "children": selectors.visible_goals(user).filter(parent=goal).order_by("sort_order"),
+            "children": selectors.visible_goals(user=user).filter(parent=goal).order_by("sort_order"),
             "chart_json": chart,
             "changes": selectors.recent_goal_changes(goal=goal) if not is_public_reader(user) else [],
         },
@@ -125,7 +125,7 @@ def unit_section(request, unit):
         return None
     top = load_roots(
         plan,
-        reports=selectors.visible_reports(user, plan)
+        reports=selectors.visible_reports(user=user, plan=plan)
         if user
         else plan.reports.filter(submitted=True, published_at__isnull=False),
     )

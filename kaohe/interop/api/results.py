@@ -263,7 +263,7 @@ class CadreGoalViewSet(ApiViewSet):
             plans = GoalPlan.objects.filter(status=GoalPlan.Status.PUBLISHED)
         else:
             queryset = self.rules.scope(actor, "view", queryset)
-            plans = visible_plans(actor)
+            plans = visible_plans(user=actor)
         return queryset.filter(goal__plan__in=plans).order_by(
             "goal__plan__year", "goal__plan_id", "goal__sort_order", "pk"
         )
