@@ -130,3 +130,48 @@ def test_sup1_submitting_records_when(client, unit_admin, unit):
     client.post(reverse("goals_admin:report", args=[report.pk]), {"summary": "按期推进", "submit": "1"})
     report.refresh_from_db()
     assert report.submitted and report.submitted_at is not None
+
+
+def dashboard_panel(html: str, panel_id: str):
+    """The dashboard panel ``panel_id`` of the admin's home page, parsed."""
+    from bs4 import BeautifulSoup
+
+    section = BeautifulSoup(html, "html.parser").find("section", id=f"{panel_id}-section")
+    assert section is not None, panel_id
+    return section
+
+
+@pytest.mark.parametrize("who", ["office", "unit_admin"])
+def test_sup1_goal1_dashboard_panels_are_wagtail_dashboard_panels(client, office_user, county, monkeypatch, who):
+    """The panels 年度目标 and 进展报告报送情况 look like Wagtail's other dashboard panels: the
+    heading in the panel's header, and the content as the padded rows of a dashboard listing,
+    not bare text against the panel's border. A period whose every unit has reported (some of
+    them late) is not called overdue."""
+    monkeypatch.setattr(timezone, "localdate", lambda *a: date(2026, 4, 20))
+    client.force_login(office_user if who == "office" else county["admin"])
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    for panel_id, heading in (("my-goals", "年度目标"), ("late-reports", "进展报告报送情况")):
+        section = dashboard_panel(html, panel_id)
+        assert "w-panel--dashboard" in section["class"]
+        assert section.find(class_="w-panel__heading").get_text(strip=True) == heading
+        content = section.find(class_="w-panel__content")
+        children = content.find_all(recursive=False)
+        assert children and all(
+            child.name == "table" and {"listing", "listing--dashboard"} <= set(child["class"]) for child in children
+        ), panel_id
+        assert all(cell.get_text(strip=True) for cell in content.find_all("td")), panel_id
+    late = dashboard_panel(html, "late-reports").find(class_="w-panel__content").get_text(" ", strip=True)
+    assert "第1季度" in late and "报送情况" in late
+    # Only the bureau itself is still missing when its administrator looks; the office sees it named.
+    assert ("逾期未报" in late) and "县发展和改革局" in late
+
+
+def test_sup1_a_period_reported_by_every_unit_is_not_called_overdue(client, office_user, county, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *a: date(2026, 4, 20))
+    plan = GoalPlan.objects.get(unit__name="县发展和改革局", year=2026)
+    ProgressReport.objects.filter(plan=plan).update(submitted=True, submitted_at=timezone.now())
+    client.force_login(office_user)
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    late = dashboard_panel(html, "late-reports").find(class_="w-panel__content").get_text(" ", strip=True)
+    assert "第1季度" in late and "逾期后才提交" in late
+    assert "逾期未报" not in late
