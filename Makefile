@@ -77,8 +77,13 @@ migrate:
 demo:
 	-$(PY) manage.py load_demo
 
+# The background worker (long PDFs such as evaluation slips) runs alongside the dev server and
+# stops with it. Ctrl-C reaches both: the worker finishes the task it is running (Ctrl-C again
+# stops it at once); if runserver ends for any other reason the worker is told to stop too.
 serve:
 	@echo "Serving the portal on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/). Stop with Ctrl-C."
+	@$(PY) manage.py db_worker --backend background --no-reload -v 1 & worker=$$!; \
+	trap 'wait $$worker' INT; trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Python is checked and formatted by ruff, templates indented by djhtml. JavaScript has no

@@ -10,6 +10,13 @@ urlpatterns = [
     path("tasks/<int:pk>/targets/add/", views.AddTargetsView.as_view(), name="targets_add"),
     path("tasks/<int:pk>/accounts/", views.AccountsView.as_view(), name="accounts"),
     path("tasks/<int:pk>/accounts/generate/", views.GenerateAccountsView.as_view(), name="accounts_generate"),
+    path("tasks/<int:pk>/accounts/slips/<uuid:job_pk>/", views.SlipsJobView.as_view(), name="slips_job"),
+    path("tasks/<int:pk>/accounts/slips/<uuid:job_pk>.json", views.SlipsJobJsonView.as_view(), name="slips_job_json"),
+    path(
+        "tasks/<int:pk>/accounts/slips/<uuid:job_pk>/download/",
+        views.SlipsJobDownloadView.as_view(),
+        name="slips_job_download",
+    ),
     path("tasks/<int:pk>/accounts/revoke/", views.RevokeAccountView.as_view(), name="account_revoke"),
     path("tasks/<int:pk>/progress/", views.ProgressView.as_view(), name="progress"),
     path("tasks/<int:pk>/progress.json", views.ProgressJsonView.as_view(), name="progress_json"),

@@ -24,7 +24,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from kaohe.core.numbers import round_score
 
-from . import exports, pdf, selectors, services
+from . import exports, jobs, pdf, selectors, services
 from .forms import (
     AddTargetsForm,
     CopySystemForm,
@@ -41,6 +41,7 @@ from .models import (
     EvaluatorCategory,
     IndicatorSystem,
     PaperCheckEntry,
+    SlipsJob,
     TaskRater,
     TaskTarget,
 )
@@ -179,6 +180,11 @@ class AccountsView(TaskView):
                 "generate_form": kwargs.get("generate_form") or GenerateAccountsForm(task=self.task),
                 "revoke_form": kwargs.get("revoke_form") or RevokeAccountForm(),
                 "progress": selectors.task_progress(self.task),
+                "slips_jobs": SlipsJob.objects.filter(
+                    task=self.task,
+                    requested_by=self.request.user,
+                    status__in=[SlipsJob.Status.QUEUED, SlipsJob.Status.RUNNING, SlipsJob.Status.READY],
+                ).select_related("category"),
             }
         )
         return context
@@ -192,7 +198,11 @@ def _pdf_response(data: bytes, filename: str) -> HttpResponse:
 
 
 class GenerateAccountsView(AccountsView):
-    """POST: issue accounts and answer with their slips; the codes exist only in this PDF."""
+    """POST: ask the worker to issue accounts and print their slips; the codes exist only in that PDF.
+
+    The request only records the job and answers at once with its page, which
+    shows the printing's progress and offers the PDF when it is ready (EVAL-9).
+    """
 
     rules = account_rules
     action = "add"
@@ -202,21 +212,99 @@ class GenerateAccountsView(AccountsView):
         form = GenerateAccountsForm(request.POST, task=self.task)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(generate_form=form))
-        printed = {}
         try:
-            issued = services.accounts_generate(
+            job = jobs.slips_job_start(
                 task=self.task,
                 category=form.cleaned_data["category"],
                 count=form.cleaned_data["count"],
                 user=request.user,
-                before_saving=lambda accounts: printed.update(pdf=pdf.slips_pdf(self.task, accounts)),
             )
         except services.EvaluationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
             return self.render_to_response(self.get_context_data(generate_form=form))
-        first, last = issued[0].account.serial, issued[-1].account.serial
-        return _pdf_response(printed["pdf"], f"slips-{self.task.pk}-{first:04d}-{last:04d}.pdf")
+        return redirect("evaluation_admin:slips_job", pk=self.task.pk, job_pk=job.pk)
+
+
+class SlipsJobMixin:
+    """A slips job of the task, for the office user who asked for it only (EVAL-9)."""
+
+    def get_job(self, request, task, job_pk) -> SlipsJob:
+        _require(account_rules, request.user, "add")
+        job = get_object_or_404(SlipsJob.objects.select_related("category"), pk=job_pk, task=task)
+        if job.requested_by_id != request.user.pk:
+            raise PermissionDenied
+        return job
+
+
+def _job_status(job: SlipsJob) -> dict:
+    label = job.get_status_display()
+    if job.status == SlipsJob.Status.RUNNING and job.done >= job.total:
+        label = _("Writing the PDF file")  # the slips are laid out; the last step takes a while for thousands
+    return {
+        "status": job.status,
+        "label": label,
+        "done": job.done,
+        "total": job.total,
+        "percent": round(100 * job.done / job.total) if job.total else 0,
+        "finished": job.is_finished,
+        "ready": job.status == SlipsJob.Status.READY,
+        "error": job.error,
+    }
+
+
+class SlipsJobView(SlipsJobMixin, TaskView):
+    """The job's page: a progress bar the script refreshes every second or two, then the download."""
+
+    rules = account_rules
+    action = "add"
+    template_name = "evaluation/admin/slips_job.html"
+    title = gettext_lazy("Printing slips")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.task = get_object_or_404(EvaluationTask, pk=kwargs["pk"])
+        _require(task_rules, request.user, "view", self.task)
+        self.job = self.get_job(request, self.task, kwargs["job_pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            {
+                "job": self.job,
+                "job_status": _job_status(self.job),
+                "expires_at": jobs.expires_at(self.job),
+                "status_url": reverse("evaluation_admin:slips_job_json", args=[self.task.pk, self.job.pk]),
+            }
+        )
+        return context
+
+
+class SlipsJobJsonView(SlipsJobMixin, View):
+    def get(self, request, pk, job_pk):
+        task = get_object_or_404(EvaluationTask, pk=pk)
+        _require(task_rules, request.user, "view", task)
+        response = JsonResponse(_job_status(self.get_job(request, task, job_pk)))
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class SlipsJobDownloadView(SlipsJobMixin, View):
+    """POST (it deletes the file): the slips PDF, once."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk, job_pk):
+        task = get_object_or_404(EvaluationTask, pk=pk)
+        _require(task_rules, request.user, "view", task)
+        job = self.get_job(request, task, job_pk)
+        try:
+            data = jobs.slips_job_download(job=job, user=request.user)
+        except services.EvaluationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("evaluation_admin:slips_job", pk=task.pk, job_pk=job.pk)
+        return _pdf_response(data, job.download_name)
 
 
 class RevokeAccountView(AccountsView):

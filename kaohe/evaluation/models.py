@@ -785,3 +785,63 @@ class CategoryResult(models.Model):
 
     def __str__(self):
         return f"{self.target_result.task_target} · {self.evaluator_category} · {self.score}"
+
+
+class SlipsJob(models.Model):
+    """A batch of accounts whose slips a background worker prints (EVAL-2, EVAL-9).
+
+    Records who asked, for which task and category, how many, how far the
+    printing has got and where the finished file lies. The file holds the
+    one-time codes: it is encrypted under ``PORTAL_PRIVATE_DIR`` (never under
+    ``MEDIA_ROOT``), handed only to the office user who asked, and deleted once
+    downloaded or when it expires. The job keeps the numbers of the batch, as
+    the generation's log entry does, and nothing of the codes.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the worker")
+        RUNNING = "running", _("Printing")
+        READY = "ready", _("Ready to download")
+        DOWNLOADED = "downloaded", _("Downloaded; the file is deleted")
+        EXPIRED = "expired", _("Expired; the file is deleted")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    task = models.ForeignKey(
+        EvaluationTask, verbose_name=_("evaluation task"), on_delete=models.CASCADE, related_name="slips_jobs"
+    )
+    category = models.ForeignKey(
+        EvaluatorCategory, verbose_name=_("evaluator category"), on_delete=models.PROTECT, related_name="+"
+    )
+    count = models.PositiveIntegerField(_("number of accounts"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(_("slips printed"), default=0)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    first_serial = models.PositiveIntegerField(_("first number"), null=True, blank=True)
+    last_serial = models.PositiveIntegerField(_("last number"), null=True, blank=True)
+    file_name = models.CharField(_("file"), max_length=100, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("slips job")
+        verbose_name_plural = _("slips jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.task} · {self.category} · {self.count}"
+
+    @property
+    def total(self) -> int:
+        return self.count
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def download_name(self) -> str:
+        return f"slips-{self.task_id}-{self.first_serial or 0:04d}-{self.last_serial or 0:04d}.pdf"

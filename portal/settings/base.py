@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -351,3 +353,16 @@ EVALUATION_SESSION_SECONDS = int(os.environ.get("EVALUATION_SESSION_SECONDS", st
 EVALUATION_CODE_SECRET = os.environ.get("EVALUATION_CODE_SECRET", "")
 # Online ballots enter the ballot table together, in random order, once this many wait in the box (EVAL-10).
 EVALUATION_BALLOT_BATCH = int(os.environ.get("EVALUATION_BALLOT_BATCH", "10"))
+
+# Background tasks (django-tasks, which Wagtail 8 brings). Wagtail's own tasks stay on "default",
+# run at once in the request, so nothing of Wagtail waits for a worker. Long PDFs (the slips of
+# evaluation accounts, EVAL-9) go to "background": rows in the database that `manage.py db_worker
+# --backend background` runs (README: `make run` starts one; a systemd service in production).
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"},
+}
+# Files made by background jobs that hold secrets (slips with one-time codes): outside MEDIA_ROOT,
+# encrypted, handed only to whoever asked for them, deleted once downloaded or after this many hours.
+PORTAL_PRIVATE_DIR = Path(os.environ.get("PORTAL_PRIVATE_DIR", BASE_DIR / "private"))
+PORTAL_JOB_FILE_HOURS = int(os.environ.get("PORTAL_JOB_FILE_HOURS", "24"))

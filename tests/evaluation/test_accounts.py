@@ -13,7 +13,7 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from kaohe.evaluation import codes, services
-from kaohe.evaluation.models import EvaluationAccount, EvaluatorCategory
+from kaohe.evaluation.models import EvaluationAccount, EvaluatorCategory, SlipsJob
 from kaohe.evaluation.views import VOTER_COOKIE
 from tests.evaluation.factories import issue_account, make_task
 from tests.evaluation.pdfutil import embedded_fonts, page_count
@@ -68,16 +68,25 @@ def test_eval2_the_database_copy_cannot_be_used_to_sign_in(client):
 
 
 def test_eval2_office_generates_accounts_and_downloads_the_slips(client, office_user):
-    """EVAL-2: the office generates 23 accounts and gets their slips: a 3-page PDF with the Chinese font embedded."""
+    """EVAL-2, EVAL-9: the office generates 23 accounts; the job's page offers their slips: a 3-page PDF with the
+    Chinese font embedded (tests run the background job at once).
+    """
     task = make_task()
     category = EvaluatorCategory.objects.get(name="分管领导")
     client.force_login(office_user)
     response = client.post(
         reverse("evaluation_admin:accounts_generate", args=[task.pk]), {"category": category.pk, "count": 23}
     )
+    assert response.status_code == 302
+    job = SlipsJob.objects.get(task=task)
+    assert response["Location"] == reverse("evaluation_admin:slips_job", args=[task.pk, job.pk])
+    assert job.status == SlipsJob.Status.READY and (job.first_serial, job.last_serial) == (1, 23)
+    page = client.get(response["Location"]).content.decode()
+    assert "下载账号条（PDF）" in page and 'value="23"' in page
+    response = client.post(reverse("evaluation_admin:slips_job_download", args=[task.pk, job.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert "attachment" in response["Content-Disposition"]
+    assert "attachment" in response["Content-Disposition"] and "slips-" in response["Content-Disposition"]
     assert "no-store" in response["Cache-Control"]
     data = response.content
     assert data.startswith(b"%PDF")
