@@ -174,7 +174,8 @@ def slips_job_download(*, job: SlipsJob, user) -> bytes:
         locked = SlipsJob.objects.select_for_update().get(pk=job.pk)
         if locked.status != Status.READY:
             raise JobError(gone)
-        expired = timezone.now() >= expires_at(locked)
+        # A restored backup holds the job but never its file (PORTAL_PRIVATE_DIR is not backed up).
+        expired = timezone.now() >= expires_at(locked) or not _path(locked.pk).is_file()
         if not expired:
             data = _read_file(locked.pk)
             _delete_file(locked.pk)

@@ -241,6 +241,12 @@ def test_eval9_an_undownloaded_file_is_deleted_when_it_expires(client, office_us
     assert refused.status_code == 302 and not any(directory.iterdir())
     second.refresh_from_db()
     assert second.status == SlipsJob.Status.EXPIRED
+    # A job whose file is missing (a restored backup has the row, never the file) says so too.
+    _generate(client, task, count=3)
+    third = SlipsJob.objects.filter(task=task).order_by("created_at").last()
+    (directory / third.file_name).unlink()
+    refused = client.post(_urls(third)["download"], follow=True)
+    assert "已经下载或已过期" in refused.content.decode()
 
 
 def test_eval9_a_failed_printing_issues_no_account_and_logs_no_code(
