@@ -80,15 +80,9 @@ def build():
 
 def main():
     sys.path.insert(0, str(ROOT / "bench"))
-    from serving import fresh_database, timed_get, user
+    from serving import fresh_django, timed_get, user
 
-    fresh_database(DATABASE_URL)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", "--no-input", verbosity=0)
+    fresh_django(DATABASE_URL)
     from django.test import Client
 
     from kaohe.core.roles import RoleCode

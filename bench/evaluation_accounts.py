@@ -12,20 +12,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.serving import bench_env, fresh_database, manage  # noqa: E402
+from bench.serving import fresh_django  # noqa: E402
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "sqlite:////tmp/kaohe-bench-evaluation-accounts.sqlite3")
 COUNT = int(os.environ.get("ACCOUNTS", "3000"))
 
 
 def main():
-    env = bench_env(DATABASE_URL)
-    fresh_database(DATABASE_URL)
-    manage("migrate", "--no-input", "-v", "0", env=env)
-    os.environ.update(env)
-    import django
-
-    django.setup()
+    fresh_django(DATABASE_URL)
     from django.utils import translation
 
     from bench.evaluation_setup import make_task

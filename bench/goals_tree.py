@@ -18,7 +18,6 @@ process with Django loaded is measured first as the baseline.
 import json
 import os
 import resource
-import statistics
 import subprocess
 import sys
 import time
@@ -98,25 +97,9 @@ def build(unit_name, shape):
     return plan, count
 
 
-def timed_get(client, url, runs=15):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.get(url)  # warm up templates and caches
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append(1000 * (time.perf_counter() - start))
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    return statistics.median(times), max(times), len(queries)
-
-
 def main():
     sys.path.insert(0, str(ROOT / "bench"))
-    from serving import fresh_database
+    from serving import fresh_database, timed_get
 
     fresh_database(DATABASE_URL)
     setup_django()

@@ -22,7 +22,6 @@ combines them.
 
 import os
 import random
-import statistics
 import sys
 import time
 from datetime import timedelta
@@ -156,31 +155,17 @@ def build(rng):
 
 
 def timed(client, url, runs=7):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    """(median ms, queries, last response) of ``runs`` GETs of ``url`` after a warm-up."""
+    from serving import timed_response
 
-    client.get(url)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append(1000 * (time.perf_counter() - start))
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    return statistics.median(times), len(queries), response
+    median, _worst, queries, response = timed_response(client, url, runs)
+    return median, queries, response
 
 
 def main():
-    from serving import fresh_database
+    from serving import fresh_django
 
-    fresh_database(DATABASE_URL)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", "--no-input", verbosity=0)
+    fresh_django(DATABASE_URL)
     from django.test import Client
 
     from kaohe.accounts.models import User

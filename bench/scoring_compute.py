@@ -62,16 +62,11 @@ def score_everything(year, office):
 
 def main():
     sys.path.insert(0, str(ROOT / "bench"))
-    from serving import fresh_database
+    from serving import fresh_django
 
-    fresh_database(DATABASE_URL)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    fresh_django(DATABASE_URL)
     from django.utils import timezone
 
-    call_command("migrate", "--no-input", verbosity=0)
     from kaohe.accounts import demo as accounts_demo
     from kaohe.accounts.models import User
     from kaohe.comments import demo as comments_demo

@@ -158,7 +158,19 @@ def fresh_database(database_url: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-# Shared by the in-process page benches (comments_list, cycle_timeline).
+def fresh_django(database_url: str) -> None:
+    """An empty database, migrated, with Django set up on it in this process (the bench settings)."""
+    fresh_database(database_url)
+    os.environ.update(bench_env(database_url))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", "--no-input", verbosity=0)
+
+
+# Shared by the in-process page benches (comments_list, cycle_timeline, goals_tree, results_compute).
 def user(username, role, unit=None):
     from django.contrib.auth.models import Group
 
@@ -169,7 +181,8 @@ def user(username, role, unit=None):
     return User.objects.get(pk=account.pk)
 
 
-def timed_get(client, url, runs=15):
+def timed_response(client, url, runs=15):
+    """GET ``url`` once to warm up, then ``runs`` times: (median ms, worst ms, queries, last response)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -182,4 +195,9 @@ def timed_get(client, url, runs=15):
         assert response.status_code == 200, (url, response.status_code)
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
-    return statistics.median(times), max(times), len(queries)
+    return statistics.median(times), max(times), len(queries), response
+
+
+def timed_get(client, url, runs=15):
+    """(median ms, worst ms, queries) of ``runs`` GETs of ``url`` after a warm-up."""
+    return timed_response(client, url, runs)[:3]
