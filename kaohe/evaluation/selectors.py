@@ -8,11 +8,14 @@ number of rows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.apps import apps
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 from wagtail import hooks
+
+from kaohe.core.numbers import round_score
 
 from . import codes
 from .models import (
@@ -82,7 +85,7 @@ class CategoryProgress:
 
     @property
     def percent_submitted(self) -> int:
-        return round(100 * self.submitted / self.issued) if self.issued else 0
+        return int(round_score(Decimal(100 * self.submitted) / self.issued, 0)) if self.issued else 0
 
     def as_dict(self) -> dict:
         return {

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from kaohe.access.models import Subject
 from kaohe.core.cjk import search_words
+from kaohe.core.numbers import round_score
 from kaohe.core.rules import is_office
 from kaohe.org.permissions import cadre_rules
 from kaohe.org.selectors import active_units, team_cadres
@@ -272,7 +273,7 @@ def unit_completion_overview(*, user, year: int, period: str = "") -> list[dict]
     result = []
     for row in rows.values():
         values = row.pop("values")
-        row["average"] = round(sum(values) / len(values), 1) if values else None
+        row["average"] = float(round_score(sum(values) / len(values), 1)) if values else None
         result.append(row)
     return result
 

@@ -19,3 +19,12 @@ def test_floats_round_as_written_and_places_are_chosen():
     assert round_score(12.25, 1) == Decimal("12.3")
     assert round_score("7", 0) == Decimal("7")
     assert round_score(None) is None
+
+
+def test_eval6_the_progress_share_of_submitted_accounts_rounds_half_up():
+    """EVAL-6: 1 of 8 accounts submitted is 13 % on the progress screen (half up, as round_score), not 12."""
+    from kaohe.evaluation.selectors import CategoryProgress
+
+    assert CategoryProgress(category=None, issued=8, submitted=1).percent_submitted == 13
+    assert CategoryProgress(category=None, issued=3, submitted=1).percent_submitted == 33
+    assert CategoryProgress(category=None).percent_submitted == 0
