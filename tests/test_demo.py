@@ -1,4 +1,7 @@
-"""SYS-1, SYS-2, SYS-4, SYS-5, SYS-6: the demo county loads, is rich enough to explore, and loads again unchanged."""
+"""The demo county (``load_demo``) loads, is rich enough to explore, and loads again unchanged.
+
+It proves the demo's data, not the requirements behind it: those are proved where the features
+are (tests/org, tests/accounts, tests/home/test_documents.py, …)."""
 
 from io import StringIO
 
@@ -18,8 +21,8 @@ def model_counts():
     return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 
 
-def test_sys1_demo_county_is_complete_and_idempotent(settings, tmp_path, client):
-    """SYS-1/2/4/5/6: load_demo twice gives the same data: 30+ units of several kinds, teams of 3-7, 150+ cadres,
+def test_demo_county_is_complete_and_idempotent(settings, tmp_path, client):
+    """load_demo twice gives the same data: 30+ units of several kinds, teams of 3-7, 150+ cadres,
     users per role, and assessment documents and manuals published on the portal with their files.
     """
     out = StringIO()

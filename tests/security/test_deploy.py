@@ -1,4 +1,4 @@
-"""Issue 12 item 9: the lower-risk findings, each kept fixed (SYS-3, SYS-7, SYS-9, PORTAL-3).
+"""Issue 12 item 9: the lower-risk findings, each kept fixed (SYS-3, SYS-7, SYS-9).
 
 Backups are the owner's only; a server without ``DJANGO_SETTINGS_MODULE`` does not serve the
 development settings; ``load_demo`` does not plant a published password in a live database;
@@ -51,12 +51,12 @@ def test_sys9_backups_are_0600_in_a_0700_folder_whatever_the_umask(tmp_path):
     assert mode(fresh.path.parent) == 0o700 and mode(fresh.path) == 0o600
 
 
-# --- PORTAL-3: the served settings ------------------------------------------------------------
+# --- Issue 12 item 9: the served settings -------------------------------------------------------
 
 WHICH = "import portal.wsgi; from django.conf import settings; print(settings.SETTINGS_MODULE, settings.DEBUG)"
 
 
-def test_portal3_the_wsgi_entry_point_defaults_to_production():
+def test_issue12_the_wsgi_entry_point_defaults_to_production():
     served = run(WHICH, DJANGO_SETTINGS_MODULE=None)
     assert served.returncode == 0, served.stderr
     assert served.stdout.split() == ["portal.settings.production", "False"]
@@ -71,7 +71,7 @@ def test_portal3_the_wsgi_entry_point_defaults_to_production():
         ({"DEBUG": "1"}, "DEBUG"),
     ],
 )
-def test_portal3_a_server_without_its_settings_refuses_development_defaults(overrides, message):
+def test_issue12_a_server_without_its_settings_refuses_development_defaults(overrides, message):
     served = run(WHICH, DJANGO_SETTINGS_MODULE=None, **overrides)
     assert served.returncode != 0
     assert "ImproperlyConfigured" in served.stderr and message in served.stderr
