@@ -260,6 +260,9 @@ class EvaluationTask(ClusterableModel):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     tallied_at = models.DateTimeField(_("tallied at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Moves on whenever what a ballot sheet shows changes (``sheets.setup_changed``): read with the
+    # evaluator's account, so a kept sheet is checked without a query of its own.
+    setup_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("evaluation task")

@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.utils.translation import gettext as _
 
-from .models import HUNDRED, Indicator, IndicatorSystem, RatingLevel, TaskRater, TaskTarget
+from .models import HUNDRED, EvaluationTask, Indicator, IndicatorSystem, RatingLevel, TaskRater, TaskTarget
 
 MAX_RATING_LENGTH = 20  # longer than any level key or score on a scale of at most 9999.99
 MAX_REMARK_LENGTH = 500
@@ -375,30 +374,24 @@ def answers_from_post(data, sheet: BallotSheet) -> tuple[dict, dict]:
 
 # --- The sheet kept between requests (voting day: hundreds of evaluators load the same form) -------------
 
-SETUP_VERSION_KEY = "evaluation:setup-version"
 _sheets: dict[tuple, tuple[float, BallotSheet]] = {}
 
 
-def setup_version() -> int:
-    """A number that changes whenever a task's set-up, or a name it shows, changes (in the shared cache)."""
-    return cache.get(SETUP_VERSION_KEY) or 0
-
-
 def setup_changed(**kwargs) -> None:
-    """Signal receiver: forget every kept sheet, in every worker (they read the version from the shared cache)."""
-    try:
-        cache.incr(SETUP_VERSION_KEY)
-    except ValueError:
-        cache.set(SETUP_VERSION_KEY, 1, timeout=None)
+    """Signal receiver: every task still open moves its set-up version on, so every worker builds its kept
+    sheets again (the version is read with the evaluator's account and task, no query of its own). A queryset
+    update: no signal of the task's own, and no lock that waits for evaluators (PostgreSQL's key-share locks
+    they hold on the task do not conflict with it)."""
+    EvaluationTask.objects.filter(closed_at__isnull=True).update(setup_version=F("setup_version") + 1)
 
 
 def cached_ballot_sheet(task, category_id: int) -> BallotSheet:
     """``ballot_sheet`` of the task and category, kept in this process for ``EVALUATION_SHEET_SECONDS`` (60) or
-    until the set-up version changes; one cache read per request instead of the sheet's queries.
+    until the task's set-up version changes; no query when kept, instead of the sheet's queries.
 
     The key holds the task's creation time too, so a task id used again (tests) never finds an old sheet.
     """
-    key = (task.pk, task.created_at.timestamp() if task.created_at else 0, category_id, setup_version())
+    key = (task.pk, task.created_at.timestamp() if task.created_at else 0, category_id, task.setup_version)
     now = time.monotonic()
     kept = _sheets.get(key)
     if kept is not None and kept[0] > now:
