@@ -51,9 +51,11 @@ class Section:
     max_excellent: int | None
     min_bottom: int | None
     levels_by_code: dict[str, Level] = field(default_factory=dict)
+    indicator_by_id: dict[str, Indicator] = field(default_factory=dict)
 
     def __post_init__(self):
         self.levels_by_code = {level.code.upper(): level for level in self.levels}
+        self.indicator_by_id = {str(indicator.pk): indicator for indicator in self.indicators}
 
     @property
     def key(self) -> str:
@@ -169,7 +171,7 @@ class BallotSheet:
             if section is None or not isinstance(row, dict):
                 errors.append(_("The ballot names a target that is not on this form."))
                 continue
-            indicator_ids = {str(indicator.pk): indicator for indicator in section.indicators}
+            indicator_ids = section.indicator_by_id
             target = self.target_by_id[str(target_id)]
             for indicator_id, raw in row.items():
                 indicator = indicator_ids.get(str(indicator_id))
