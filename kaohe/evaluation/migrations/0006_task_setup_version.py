@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evaluation', '0004_paper_check_entries'),
+        ("evaluation", "0005_slips_jobs"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='evaluationtask',
-            name='setup_version',
+            model_name="evaluationtask",
+            name="setup_version",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
     ]
