@@ -209,6 +209,11 @@ class RecordViewSet(mixins.RetrieveModelMixin, ApiViewSet):
 
     lookup_field = "external_id"
     lookup_value_regex = "[^/]+"
+    http_method_names = ["get", "put", "post", "head", "options"]
+    records = None  # the kind's selector of its records, e.g. ``unit_records``
+
+    def get_queryset(self):
+        return self.scoped(self.records())
 
     def required_scope(self, request) -> str:
         if request.method in SAFE_METHODS:
@@ -391,10 +396,7 @@ class UnitViewSet(RecordViewSet):
     rules = unit_rules
     serializer_class = UnitRecordSerializer
     filterset_class = UnitFilter
-    http_method_names = ["get", "put", "post", "head", "options"]
-
-    def get_queryset(self):
-        return self.scoped(unit_records())
+    records = staticmethod(unit_records)
 
 
 @extend_schema(tags=["teams"])
@@ -404,10 +406,7 @@ class TeamViewSet(RecordViewSet):
     rules = team_rules
     serializer_class = TeamRecordSerializer
     filterset_class = TeamFilter
-    http_method_names = ["get", "put", "post", "head", "options"]
-
-    def get_queryset(self):
-        return self.scoped(team_records())
+    records = staticmethod(team_records)
 
 
 @extend_schema(tags=["cadres"])
@@ -417,10 +416,7 @@ class CadreViewSet(RecordViewSet):
     rules = cadre_rules
     serializer_class = CadreRecordSerializer
     filterset_class = CadreFilter
-    http_method_names = ["get", "put", "post", "head", "options"]
-
-    def get_queryset(self):
-        return self.scoped(cadre_records())
+    records = staticmethod(cadre_records)
 
 
 @extend_schema(tags=["memberships"])
@@ -430,7 +426,4 @@ class MembershipViewSet(RecordViewSet):
     rules = membership_rules
     serializer_class = MembershipRecordSerializer
     filterset_class = MembershipFilter
-    http_method_names = ["get", "put", "post", "head", "options"]
-
-    def get_queryset(self):
-        return self.scoped(membership_records())
+    records = staticmethod(membership_records)
