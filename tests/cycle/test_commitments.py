@@ -157,3 +157,22 @@ def test_cycle1_office_exports_commitments_with_chinese_headings(client, office_
     header, first = body.splitlines()[:2]
     assert "班子或干部" in header and "Target name" not in header
     assert "李明" in first and "年内建成项目审批服务专区" in first
+
+
+def test_cycle1_sys11_the_export_follows_the_rights_table_as_the_list_does(client, other_admin, cadre):
+    """Another unit's administrator exports the published commitments only, and none once the
+    office closes commitments to unit administrators."""
+    CommitmentFactory(cadre=cadre, text="已发布的承诺")
+    CommitmentFactory(cadre=cadre, text="待审核的承诺", status=Commitment.Status.SUBMITTED)
+    url = reverse("wagtailsnippets_cycle_commitment:list")
+
+    def exported() -> str:
+        response = client.get(url, {"export": "csv"})
+        assert response.status_code == 200
+        return b"".join(response.streaming_content).decode("utf-8-sig")
+
+    client.force_login(other_admin)
+    body = exported()
+    assert "已发布的承诺" in body and "待审核的承诺" not in body
+    set_right(role_kind(RoleCode.UNIT_ADMIN), Subject.COMMITMENTS, read=Scope.NONE)
+    assert "已发布的承诺" not in exported()

@@ -99,3 +99,24 @@ def test_bg3_the_reading_address_stops_working_when_the_task_ends(client, settin
         ends_at=timezone.now() - timezone.timedelta(minutes=1),
     )
     assert client.get(reverse("cycle:evaluator_reading", args=[ended])).status_code == 404
+
+
+def test_bg3_evaluator_reads_the_targets_duties_and_goals_with_progress_in_a_new_tab(client, setting):
+    """The same page shows the unit's duties and the team's goals of the task's year with their latest
+    progress; the ballot form opens it with target="_blank", so the draft stays on the form. Closing
+    goals to the category hides them and leaves the duties."""
+    from tests.goals.factories import GoalFactory, GoalPlanFactory, ProgressEntryFactory, ProgressReportFactory
+
+    task, team, category, code = setting
+    team.unit.duties = "负责全县发展规划的编制和实施"
+    team.unit.save()
+    plan = GoalPlanFactory(unit=team.unit, year=task.year, status="published")
+    goal = GoalFactory(plan=plan, name="推进重大项目前期工作")
+    ProgressEntryFactory(report=ProgressReportFactory(plan=plan, period="Q1"), goal=goal, work_done="完成可研批复三项")
+    url = reading_link(client, code)
+    page = client.get(url).content.decode()
+    for text in ("负责全县发展规划的编制和实施", "推进重大项目前期工作", "完成可研批复三项"):
+        assert text in page, text
+    set_right(f"evaluator:{category.pk}", Subject.GOALS, read=Scope.NONE)
+    page = client.get(url).content.decode()
+    assert "负责全县发展规划的编制和实施" in page and "推进重大项目前期工作" not in page

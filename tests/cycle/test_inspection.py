@@ -8,11 +8,12 @@ import pytest
 from django.urls import reverse
 
 from kaohe.core.roles import RoleCode
-from kaohe.cycle.models import Inspection, WorkReport
+from kaohe.cycle.models import Inspection, QuarterlyGrade, WorkReport
 from kaohe.cycle.selectors import inspection_scores
 from kaohe.org.models import WorkGroup
 from tests.cycle.factories import CommitmentFactory, WorkRecordFactory
 from tests.factories import MembershipFactory, WorkGroupFactory, WorkGroupMemberFactory
+from tests.goals.factories import AssignmentFactory, ProgressEntryFactory, ProgressReportFactory
 
 pytestmark = pytest.mark.django_db
 YEAR = 2026
@@ -73,8 +74,6 @@ def test_cycle4_member_sees_only_their_groups_units(client, member, seated, team
 
 
 def test_cycle4_one_screen_shows_goals_records_commitments_report(client, member, seated, goal):
-    from tests.goals.factories import AssignmentFactory
-
     AssignmentFactory(goal=goal, cadre=seated)
     WorkRecordFactory(cadre=seated, content="走访企业十家")
     CommitmentFactory(cadre=seated, text="年内建成审批专区")
@@ -148,3 +147,25 @@ def test_cycle4_office_sees_every_groups_progress_read_only(client, office_user,
     target = client.get(screen("cadre", seated.pk))
     assert target.status_code == 200 and not target.context["may_record"]
     assert denied(client.post(screen("cadre", seated.pk), {"opinion": "考核办改", "score": "10"}))
+
+
+def test_cycle4_cycle5_the_groups_screen_shows_the_quarters_grades_beside_progress(client, member, seated, goal):
+    """The year's quarterly grades stand on the cadre's screen next to the goals' progress."""
+    AssignmentFactory(goal=goal, cadre=seated)
+    ProgressEntryFactory(report=ProgressReportFactory(plan=goal.plan, period="Q1"), goal=goal, work_done="开工三个项目")
+    QuarterlyGrade.objects.create(
+        year=YEAR, quarter=1, cadre=seated, unit=seated.unit, grade="good", comment="推进有力"
+    )
+    QuarterlyGrade.objects.create(year=YEAR, quarter=2, cadre=seated, unit=seated.unit, grade="average")
+    client.force_login(member)
+    response = client.get(screen("cadre", seated.pk))
+    assert [grade.grade if grade else None for _quarter, grade in response.context["quarters"]] == [
+        "good",
+        "average",
+        None,
+        None,
+    ]
+    page = response.content.decode()
+    assert "开工三个项目" in page
+    quarterly = page.index("推进有力")
+    assert "好" in page[quarterly - 40 : quarterly] and "一般" in page[quarterly:]
