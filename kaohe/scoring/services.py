@@ -128,52 +128,63 @@ def _event(goal, action, user, record=None, reason=""):
     )
 
 
-@transaction.atomic
-def scores_review(*, scores: Iterable[GoalScore], user: User) -> int:
-    """Mark draft scores reviewed."""
-    done = 0
-    for record in (
+def _scores_for_update(scores: Iterable[GoalScore]) -> list[GoalScore]:
+    return list(
         GoalScore.objects.select_for_update(of=("self",))
         .filter(pk__in=[s.pk for s in scores])
         .select_related("goal__plan", "grade")
-    ):
-        if record.status != GoalScore.Status.DRAFT:
-            continue
-        check_plan_unlocked(record.goal.plan)
-        record.status, record.reviewed_at, record.reviewed_by = GoalScore.Status.REVIEWED, timezone.now(), user
-        record.save(update_fields=["status", "reviewed_at", "reviewed_by"])
-        _event(record.goal, GoalScoreEvent.Action.REVIEWED, user, record)
-        log(record, "kaohe_scoring.review", user=user, data={"goal": record.goal.name})
-        done += 1
-    return done
+    )
+
+
+def _score_advance(record: GoalScore, *, status: str, stamp: str, event: str, action: str, user: User) -> None:
+    """Move ``record`` on to ``status``, stamping ``<stamp>_at`` and ``<stamp>_by``; recorded and logged."""
+    check_plan_unlocked(record.goal.plan)
+    record.status = status
+    setattr(record, f"{stamp}_at", timezone.now())
+    setattr(record, f"{stamp}_by", user)
+    record.save(update_fields=["status", f"{stamp}_at", f"{stamp}_by"])
+    _event(record.goal, event, user, record)
+    log(record, action, user=user, data={"goal": record.goal.name})
+
+
+@transaction.atomic
+def scores_review(*, scores: Iterable[GoalScore], user: User) -> int:
+    """Mark draft scores reviewed."""
+    drafts = [record for record in _scores_for_update(scores) if record.status == GoalScore.Status.DRAFT]
+    for record in drafts:
+        _score_advance(
+            record,
+            status=GoalScore.Status.REVIEWED,
+            stamp="reviewed",
+            event=GoalScoreEvent.Action.REVIEWED,
+            action="kaohe_scoring.review",
+            user=user,
+        )
+    return len(drafts)
 
 
 @transaction.atomic
 def scores_lock(*, scores: Iterable[GoalScore], user: User) -> int:
     """Lock reviewed scores; drafts must be reviewed first."""
-    records = list(
-        GoalScore.objects.select_for_update(of=("self",))
-        .filter(pk__in=[s.pk for s in scores])
-        .select_related("goal__plan", "grade")
-    )
+    records = _scores_for_update(scores)
     drafts = [record.goal.name for record in records if record.status == GoalScore.Status.DRAFT]
     if drafts:
         raise ValidationError(
             _("Review these scores before locking them: %(goals)s") % {"goals": "、".join(drafts[:10])}
         )
-    done = 0
-    for record in records:
-        if record.status != GoalScore.Status.REVIEWED:
-            continue
-        check_plan_unlocked(record.goal.plan)
-        record.status, record.locked_at, record.locked_by = GoalScore.Status.LOCKED, timezone.now(), user
-        record.save(update_fields=["status", "locked_at", "locked_by"])
-        _event(record.goal, GoalScoreEvent.Action.LOCKED, user, record)
-        log(record, "kaohe_scoring.lock", user=user, data={"goal": record.goal.name})
-        done += 1
-    if records and done:
+    reviewed = [record for record in records if record.status == GoalScore.Status.REVIEWED]
+    for record in reviewed:
+        _score_advance(
+            record,
+            status=GoalScore.Status.LOCKED,
+            stamp="locked",
+            event=GoalScoreEvent.Action.LOCKED,
+            action="kaohe_scoring.lock",
+            user=user,
+        )
+    if reviewed:
         goal_scores_compute(year=records[0].goal.plan.year)
-    return done
+    return len(reviewed)
 
 
 def plan_scores_review(*, plan: GoalPlan, user: User) -> int:
