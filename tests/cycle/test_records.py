@@ -198,3 +198,16 @@ def test_cycle2_timeline_queries_do_not_grow_with_records(client, office_user, c
 
     few = queries_with(2)
     assert queries_with(20) == few
+
+
+def test_cycle2_a_unit_records_the_teams_work_and_not_another_units_team(client, unit_admin, team, other_unit):
+    from tests.factories import TeamFactory
+
+    client.force_login(unit_admin)
+    response = client.post(ADD, admin_form(team=team.pk, content="班子集体调研重点项目"))
+    assert response.status_code == 302
+    record = WorkRecord.objects.get()
+    assert record.team == team and record.cadre is None and record.unit_id == team.unit_id
+    response = client.post(ADD, admin_form(team=TeamFactory(unit=other_unit).pk, content="越权记录"))
+    assert response.status_code == 200 and response.context["form"].errors
+    assert WorkRecord.objects.count() == 1

@@ -57,7 +57,9 @@ def test_cycle3_cadre_submits_report_and_self_grades_and_it_becomes_read_only(cl
     report = WorkReport.objects.get()
     assert response.status_code == 302 and response.url == reverse("cycle:report", args=[report.pk])
     assert report.is_submitted and report.submitted_by == cadre_user and report.overall_grade == "competent"
-    assert report.assessments.get().grade == "done"
+    assessment = report.assessments.get()
+    assert (assessment.goal, assessment.grade, assessment.reasons) == (assigned, "done", "项目全部开工")
+    assert report.overall_reasons == "完成了全部目标任务"
     # Read-only from now on: the form redirects to the report, and a post changes nothing.
     assert client.get(edit_url("cadre", cadre.pk)).status_code == 302
     client.post(edit_url("cadre", cadre.pk), report_data(assigned, body="改写"))
