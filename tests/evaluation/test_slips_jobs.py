@@ -190,8 +190,13 @@ def test_eval9_only_the_office_user_who_asked_sees_and_downloads_the_slips_once(
     urls = _urls(job)
     stored = Path(settings.PORTAL_PRIVATE_DIR) / "evaluation-slips" / job.file_name
     assert stored.is_file()
+    accounts = reverse("evaluation_admin:accounts", args=[task.pk])
+    assert urls["page"] in client.get(accounts).content.decode()  # the owner finds the job again
     client.logout()
-    for user in [make_user(R.OFFICE)] + [make_user(role) for role in R if role != R.OFFICE]:
+    other_office = make_user(R.OFFICE)
+    client.force_login(other_office)
+    assert urls["page"] not in client.get(accounts).content.decode()
+    for user in [other_office] + [make_user(role) for role in R if role != R.OFFICE]:
         client.force_login(user)
         for method, url in (("get", urls["page"]), ("get", urls["json"]), ("post", urls["download"])):
             response = getattr(client, method)(url)
