@@ -153,3 +153,29 @@ def test_cycle3_report_document_must_be_a_real_document(client, cadre_user, cadr
     report = WorkReport.objects.get()
     response = client.get(reverse("cycle:report_document", args=[report.pk]))
     assert response.status_code == 200
+
+
+def test_cycle3_cycle4_a_reports_text_is_escaped_wherever_it_is_shown(client, office_user, cadre, assigned):
+    """The body is plain text: markup typed into it shows as text on the report's page and on
+    the assessment group's screen, and never runs."""
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(cadre=cadre)
+    report = WorkReport.objects.create(
+        year=YEAR,
+        cadre=cadre,
+        unit=cadre.unit,
+        body='<script>alert("x")</script><b>加粗</b>',
+        overall_reasons="<img src=x onerror=alert(1)>",
+        status="submitted",
+        submitted_at=timezone.now(),
+    )
+    client.force_login(office_user)
+    for url in (
+        reverse("cycle:report", args=[report.pk]),
+        reverse("cycle_admin:inspection", args=[YEAR, "cadre", cadre.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert '<script>alert("x")' not in page and "<b>加粗</b>" not in page, url
+        assert "&lt;script&gt;" in page and "&lt;b&gt;加粗&lt;/b&gt;" in page, url
+        assert "<img src=x" not in page, url
