@@ -15,6 +15,17 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture
+def fresh_cache():
+    """An empty cache before and after the test: rate-limit counters and cached pages of one test
+    never leak into another (ask for it with ``pytest.mark.usefixtures("fresh_cache")``)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_access_cache():
     """The public's rights kept in the shared cache never outlive the test that set them (SYS-11)."""

@@ -7,7 +7,6 @@ menu, the ballot form, the REST API), with the data the apps really write, not s
 import re
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from home.models import UnitIndexPage
@@ -21,14 +20,7 @@ from tests.factories import TeamFactory
 from tests.goals.factories import GoalFactory, GoalPlanFactory, ProgressEntryFactory, ProgressReportFactory
 from tests.interop.factories import make_api_client
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_throttle_left_over():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 def unit_page(client, unit) -> str:

@@ -1,18 +1,14 @@
 import time
 
 import pytest
-from django.core.cache import cache
 
 from kaohe.comments import spam
 from tests.goals.factories import GoalFactory, GoalPlanFactory
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate-limit counters of one test never leak into another."""
-    cache.clear()
-    yield
-    cache.clear()
+def _fresh_cache(fresh_cache):
+    """Rate-limit counters of one test never leak into another (``fresh_cache``)."""
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import re
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,14 +16,7 @@ from tests.access.helpers import set_right
 from tests.cycle.factories import CommitmentFactory, WorkRecordFactory
 from tests.evaluation.factories import issue_account, make_task
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _clear_throttle():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ shows at once.
 """
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.test.signals import template_rendered
 from django.urls import reverse
@@ -14,14 +13,7 @@ from kaohe.evaluation.models import EvaluatorCategory, TaskTarget
 from tests.evaluation.factories import TargetCategoryFactory, full_answers, issue_account, key_of, make_task
 from tests.factories import TeamFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 def signed_in(code):

@@ -7,23 +7,15 @@ very long strings. None of it may crash a page or reach the database.
 """
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from kaohe.evaluation import services
 from kaohe.evaluation.models import Ballot, BallotBoxEntry, EvaluatorCategory, IndicatorSystem
 from tests.evaluation.factories import IndicatorSystemFactory, full_answers, issue_account, key_of, make_task
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 BAD_NUMBERS = ["1E+100", "1e-100", "NaN", "-nan", "sNaN", "Infinity", "-Infinity", "9" * 5000, "0x10", "5,5", "8.555"]
-
-
-@pytest.fixture(autouse=True)
-def _clear_throttle():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def numeric_task():

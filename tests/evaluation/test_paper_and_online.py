@@ -6,7 +6,6 @@ uses that slip's account up. So a task never holds more ballots than slips.
 """
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
@@ -16,15 +15,8 @@ from kaohe.evaluation import services
 from kaohe.evaluation.models import Ballot, EvaluationAccount, EvaluatorCategory, TargetResult
 from tests.evaluation.factories import counted_ballots, full_answers, issue_account, make_task
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 Status = EvaluationAccount.Status
-
-
-@pytest.fixture(autouse=True)
-def _clear_throttle():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def paper_post(task, lines, serial):

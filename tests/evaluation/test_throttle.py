@@ -19,15 +19,8 @@ from kaohe.evaluation.models import EvaluationAccount, EvaluatorCategory
 from portal.settings import base as base_settings
 from tests.evaluation.factories import issue_account, make_task
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 ROOM = "10.20.30.40"  # the address the whole meeting room shows behind the intranet's NAT
-
-
-@pytest.fixture(autouse=True)
-def _clear_throttle():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def wrong_code(number: int) -> str:

@@ -8,7 +8,6 @@ time, and what the database and the pages do not reveal.
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -26,15 +25,8 @@ from tests.evaluation.factories import (
     make_task,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 Status = EvaluationAccount.Status
-
-
-@pytest.fixture(autouse=True)
-def _clear_throttle():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def post_data(answers, action, remarks=None):

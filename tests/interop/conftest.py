@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from kaohe.interop.models import ApiClient
@@ -7,10 +6,8 @@ from tests.interop.factories import make_api_client
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    cache.clear()
-    yield
-    cache.clear()
+def _fresh_throttle_counts(fresh_cache):
+    """Rate-limit counters of one test never leak into another (``fresh_cache``)."""
 
 
 @pytest.fixture
