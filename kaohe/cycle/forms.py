@@ -157,6 +157,20 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(upload, initial) for upload in uploads]
 
 
+class OwnCommitmentForm(forms.Form):
+    """A cadre writes their own commitment on the portal (CYCLE-1)."""
+
+    text = forms.CharField(label=_("commitment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    due_date = forms.DateField(label=_("due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    goals = forms.ModelMultipleChoiceField(
+        label=_("linked goals"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, cadre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goals"].queryset = linkable_goals(unit_id=cadre.unit_id, year=timezone.localdate().year)
+
+
 class OwnRecordForm(forms.Form):
     """A cadre records their own work on the portal (CYCLE-2)."""
 

@@ -30,6 +30,11 @@ def visible_commitments(who, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.filter(q)
 
 
+def own_commitments(*, cadre, year: int) -> list[Commitment]:
+    """A cadre's own commitments of the year, whatever their status, with their goals."""
+    return list(Commitment.objects.filter(cadre=cadre, year=year).prefetch_related("goals").order_by("due_date", "pk"))
+
+
 def _with_details(queryset: QuerySet) -> QuerySet:
     return queryset.select_related("unit", "team", "cadre").prefetch_related(
         Prefetch("goals", queryset=Goal.objects.only("pk", "name", "plan_id").order_by("sort_order", "pk"))

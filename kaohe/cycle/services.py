@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from .models import (
+    Commitment,
     GoalSelfAssessment,
     Inspection,
     QuarterlyGrade,
@@ -30,6 +31,31 @@ if TYPE_CHECKING:
     from kaohe.accounts.models import User
     from kaohe.goals.models import Goal
     from kaohe.org.models import Cadre, Team, WorkGroup
+
+
+@transaction.atomic
+def commitment_submit(*, user: User, cadre: Cadre, text: str, due_date: date, goals: Iterable[Goal] = ()) -> Commitment:
+    """A cadre writes their own commitment of this year (CYCLE-1); it waits for the office's
+    review like one the unit administrator writes. The goals must be the unit's of that year."""
+    commitment = Commitment(
+        year=timezone.localdate().year,
+        cadre=cadre,
+        text=text,
+        due_date=due_date,
+        status=Commitment.Status.SUBMITTED,
+        created_by=user,
+    )
+    commitment.full_clean()
+    goals = list(goals)
+    wrong = [goal for goal in goals if goal.plan.unit_id != commitment.unit_id or goal.plan.year != commitment.year]
+    if wrong:
+        raise ValidationError(
+            {"goals": _("“%(goal)s” is not a goal of this unit for this year.") % {"goal": wrong[0].name}}
+        )
+    commitment.save()
+    commitment.goals.set(goals)
+    log(instance=commitment, action="wagtail.create", user=user)
+    return commitment
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ app_name = "cycle"
 
 urlpatterns = [
     path("records/mine/", views.own_records, name="own_records"),
+    path("commitments/mine/", views.own_commitments, name="own_commitments"),
     path("records/cadre/<int:pk>/", views.cadre_records, name="cadre_records"),
     path("records/unit/<int:pk>/", views.unit_records, name="unit_records"),
     path("records/attachment/<int:pk>/", views.record_attachment, name="record_attachment"),

@@ -20,7 +20,7 @@ from kaohe.core.private_media import serve_private
 from kaohe.core.rules import is_office
 
 from . import selectors, services
-from .forms import GoalGradeForm, OwnRecordForm, WorkReportForm
+from .forms import GoalGradeForm, OwnCommitmentForm, OwnRecordForm, WorkReportForm
 from .models import WorkRecordAttachment, WorkReport
 from .permissions import (
     can_read_record,
@@ -165,6 +165,41 @@ def own_records(request):
             "records": selectors.record_timeline(cadre=cadre)[:10],
             "page_title": _("My work records"),
             "year": timezone.localdate().year,
+        },
+        status=status,
+    )
+
+
+@login_required
+def own_commitments(request):
+    """A cadre writes their own commitments of the year for the office's review and sees where
+    each stands (CYCLE-1); once reviewed, only the office changes them."""
+    cadre_id = own_cadre_id(request.user)
+    if cadre_id is None:
+        raise PermissionDenied
+    cadre = selectors.cadre_for_records(pk=cadre_id)
+    form = OwnCommitmentForm(request.POST or None, cadre=cadre)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.commitment_submit(user=request.user, cadre=cadre, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Commitment submitted to the assessment office for review."))
+                return redirect("cycle:own_commitments")
+        status = 400
+    year = timezone.localdate().year
+    return render(
+        request,
+        "cycle/public/own_commitments.html",
+        {
+            "cadre": cadre,
+            "form": form,
+            "commitments": selectors.own_commitments(cadre=cadre, year=year),
+            "page_title": _("My commitments"),
+            "year": year,
         },
         status=status,
     )

@@ -36,6 +36,7 @@ def cycle_screens() -> dict[str, list[str]]:
         ],
         "ganbu": [
             reverse("cycle:own_records"),
+            reverse("cycle:own_commitments"),
             reverse("cycle:report_edit", args=[year, "cadre", ganbu.cadre_id]),
         ],
         "kaoheban": [

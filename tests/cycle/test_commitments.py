@@ -176,3 +176,43 @@ def test_cycle1_sys11_the_export_follows_the_rights_table_as_the_list_does(clien
     assert "已发布的承诺" in body and "待审核的承诺" not in body
     set_right(role_kind(RoleCode.UNIT_ADMIN), Subject.COMMITMENTS, read=Scope.NONE)
     assert "已发布的承诺" not in exported()
+
+
+@pytest.fixture
+def cadre_user(make_user, cadre, unit):
+    return make_user(RoleCode.CADRE, unit=unit, cadre=cadre)
+
+
+def test_cycle1_a_cadre_writes_their_own_commitment_which_awaits_the_offices_review(client, cadre_user, cadre, goal):
+    url = reverse("cycle:own_commitments")
+    client.force_login(cadre_user)
+    assert goal.name in client.get(url).content.decode()  # the unit's goals of the year to link
+    year = date.today().year
+    response = client.post(url, {"text": "年内走访企业50家", "due_date": f"{year}-09-30", "goals": [goal.pk]})
+    assert response.status_code == 302
+    commitment = Commitment.objects.get()
+    assert (commitment.cadre, commitment.unit, commitment.year) == (cadre, cadre.unit, year)
+    assert commitment.status == Commitment.Status.SUBMITTED and commitment.created_by == cadre_user
+    assert list(commitment.goals.all()) == [goal]
+    page = client.get(url).content.decode()
+    assert "年内走访企业50家" in page and "待审核" in page
+    # Not public until the office publishes it.
+    client.logout()
+    assert "年内走访企业50家" not in client.get(f"/units/{cadre.unit_id}/").content.decode()
+
+
+def test_cycle1_a_cadres_bad_commitment_is_refused_with_a_message_and_nothing_saved(
+    client, cadre_user, other_goal, unit_admin
+):
+    url = reverse("cycle:own_commitments")
+    client.force_login(cadre_user)
+    year = date.today().year
+    response = client.post(url, {"text": "承诺", "due_date": f"{year + 1}-03-01"})
+    assert response.status_code == 400 and "完成时限须在承诺所属年度内" in response.content.decode()
+    response = client.post(url, {"text": "承诺", "due_date": f"{year}-06-01", "goals": [other_goal.pk]})
+    assert response.status_code == 400 and response.context["form"].errors
+    response = client.post(url, {"text": "", "due_date": f"{year}-06-01"})
+    assert response.status_code == 400
+    assert not Commitment.objects.exists()
+    client.force_login(unit_admin)  # no cadre record of their own
+    assert client.get(url).status_code == 403
