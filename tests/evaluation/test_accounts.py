@@ -211,3 +211,17 @@ def test_eval2_two_batches_at_the_same_moment_never_share_numbers():
     with pytest.raises(services.EvaluationError, match="同一时间已生成了另一批账号"):
         services.accounts_generate(task=task, category=category, count=3, before_saving=meanwhile)
     assert list(EvaluationAccount.objects.values_list("serial", flat=True)) == [1, 2]
+
+
+def test_eval2_a_closed_tasks_accounts_page_says_no_more_accounts_instead_of_offering_the_forms(client, office_user):
+    """EVAL-2: once a task is closed the office is told that no more accounts can be issued, rather than shown a
+    generate and a revoke form that would only refuse; the list of accounts stays."""
+    task = make_task()
+    services.accounts_generate(task=task, category=EvaluatorCategory.objects.get(name="分管领导"), count=2)
+    client.force_login(office_user)
+    url = reverse("evaluation_admin:accounts", args=[task.pk])
+    assert "accounts/generate/" in client.get(url).content.decode()
+    services.task_close(task=task, user=office_user)
+    html = client.get(url).content.decode()
+    assert 'id="accounts-closed"' in html and "accounts/generate/" not in html and "accounts/revoke/" not in html
+    assert "No.0002" in html
