@@ -109,7 +109,7 @@ class TaskDashboardView(TaskView):
         return ""
 
     def get(self, request, *args, **kwargs):
-        services.task_close_if_ended(self.task)
+        services.task_close_if_ended(task=self.task)
         self.task.refresh_from_db()
         return super().get(request, *args, **kwargs)
 
@@ -121,7 +121,7 @@ class TaskDashboardView(TaskView):
         targets = TaskTarget.objects.filter(task=self.task)
         context.update(
             {
-                "progress": selectors.task_progress(self.task),
+                "progress": selectors.task_progress(task=self.task),
                 "raters": raters,
                 "target_counts": {
                     row["target_category__name"]: row["n"] for row in _count_by(targets, "target_category__name")
@@ -172,14 +172,14 @@ class AccountsView(TaskView):
             {
                 "page_obj": page,
                 "elided_page_range": page.paginator.get_elided_page_range(page.number),
-                "categories": selectors.task_evaluator_categories(self.task),
+                "categories": selectors.task_evaluator_categories(task=self.task),
                 "statuses": [("in_use", _("In use")), ("revoked", EvaluationAccount.Status.REVOKED.label)],
                 "selected_category": category,
                 "selected_status": status,
                 "query": number,
                 "generate_form": kwargs.get("generate_form") or GenerateAccountsForm(task=self.task),
                 "revoke_form": kwargs.get("revoke_form") or RevokeAccountForm(),
-                "progress": selectors.task_progress(self.task),
+                "progress": selectors.task_progress(task=self.task),
                 "slips_jobs": SlipsJob.objects.filter(
                     task=self.task,
                     requested_by=self.request.user,
@@ -343,7 +343,7 @@ class ProgressView(TaskView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["progress"] = selectors.task_progress(self.task)
+        context["progress"] = selectors.task_progress(task=self.task)
         context["progress_url"] = reverse("evaluation_admin:progress_json", args=[self.task.pk])
         return context
 
@@ -352,8 +352,8 @@ class ProgressJsonView(View):
     def get(self, request, pk):
         task = get_object_or_404(EvaluationTask, pk=pk)
         _require(task_rules, request.user, "view", task)
-        task = services.task_close_if_ended(task)
-        data = selectors.task_progress(task).as_dict()
+        task = services.task_close_if_ended(task=task)
+        data = selectors.task_progress(task=task).as_dict()
         data.update({"state": task.status_label, "now": timezone.localtime().strftime("%H:%M:%S")})
         response = JsonResponse(data)
         response["Cache-Control"] = "no-store"
@@ -380,7 +380,7 @@ class PaperIndexView(TaskView):
         page = Paginator(ballots, 50).get_page(self.request.GET.get("p"))
         context.update(
             {
-                "categories": selectors.task_evaluator_categories(self.task),
+                "categories": selectors.task_evaluator_categories(task=self.task),
                 "page_obj": page,
                 "elided_page_range": page.paginator.get_elided_page_range(page.number),
                 "selected_valid": validity,
@@ -502,7 +502,7 @@ class PaperDifferencesView(TaskView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        agreed, differences = services.paper_check_differences(self.task)
+        agreed, differences = services.paper_check_differences(task=self.task)
         ballots = dict(
             Ballot.objects.filter(
                 task=self.task, source=Ballot.Source.PAPER, paper_serial__in=[d.number for d in differences]
@@ -633,7 +633,7 @@ class ResultsMixin:
     rules = target_result_rules
 
     def results(self):
-        return list(selectors.results_for_task(self.task, shown_only=False))
+        return list(selectors.results_for_task(task=self.task, shown_only=False))
 
 
 class ResultsView(ResultsMixin, TaskView):
@@ -645,7 +645,7 @@ class ResultsView(ResultsMixin, TaskView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         results = self.results()
-        categories = selectors.task_evaluator_categories(self.task)
+        categories = selectors.task_evaluator_categories(task=self.task)
         target_categories = []
         for result in results:
             if result.target_category not in target_categories:
@@ -697,7 +697,7 @@ class ResultDetailView(ResultsMixin, TaskView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        result = selectors.target_result_detail(self.task, self.kwargs["result_pk"])
+        result = selectors.target_result_detail(task=self.task, pk=self.kwargs["result_pk"])
         if result is None:
             from django.http import Http404
 
@@ -760,7 +760,7 @@ class IndicatorAnalysisView(ResultsMixin, TaskView):
 
 class ResultsExcelView(ResultsMixin, TaskView):
     def get(self, request, *args, **kwargs):
-        data = exports.results_workbook(self.task, self.results(), selectors.task_evaluator_categories(self.task))
+        data = exports.results_workbook(self.task, self.results(), selectors.task_evaluator_categories(task=self.task))
         response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="evaluation-results-{self.task.pk}.xlsx"'
         return response
@@ -769,7 +769,7 @@ class ResultsExcelView(ResultsMixin, TaskView):
 class ResultsPdfView(ResultsMixin, TaskView):
     def get(self, request, *args, **kwargs):
         results = self.results()
-        categories = selectors.task_evaluator_categories(self.task)
+        categories = selectors.task_evaluator_categories(task=self.task)
         for result in results:
             by_id = {c.evaluator_category_id: c for c in result.by_category.all()}
             result.category_cells = [by_id.get(category.pk) for category in categories]

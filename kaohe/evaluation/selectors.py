@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
@@ -32,7 +32,7 @@ from .models import (
 Status = EvaluationAccount.Status
 
 
-def results_for_task(task: EvaluationTask, *, shown_only: bool = True):
+def results_for_task(*, task: EvaluationTask, shown_only: bool = True) -> QuerySet[TargetResult]:
     """The task's ``TargetResult`` rows, best first within each target category.
 
     Each has ``target_team`` or ``target_cadre``, ``score`` (Decimal on the
@@ -59,8 +59,8 @@ def results_for_task(task: EvaluationTask, *, shown_only: bool = True):
     return queryset
 
 
-def target_result_detail(task: EvaluationTask, pk: int) -> TargetResult | None:
-    return results_for_task(task, shown_only=False).filter(pk=pk).first()
+def target_result_detail(*, task: EvaluationTask, pk: int) -> TargetResult | None:
+    return results_for_task(task=task, shown_only=False).filter(pk=pk).first()
 
 
 @dataclass
@@ -130,7 +130,7 @@ class TaskProgress:
         return {"rows": [row.as_dict() for row in self.rows], "total": self.total.as_dict()}
 
 
-def task_progress(task: EvaluationTask) -> TaskProgress:
+def task_progress(*, task: EvaluationTask) -> TaskProgress:
     """Accounts and ballots per evaluator category, in a few queries (EVAL-6).
 
     “Issued” counts accounts in use (not revoked); “signed in” counts those
@@ -188,12 +188,12 @@ def task_progress(task: EvaluationTask) -> TaskProgress:
     return TaskProgress(rows)
 
 
-def task_evaluator_categories(task: EvaluationTask) -> list[EvaluatorCategory]:
+def task_evaluator_categories(*, task: EvaluationTask) -> list[EvaluatorCategory]:
     ids = TaskRater.objects.filter(task=task).values_list("evaluator_category_id", flat=True)
     return list(EvaluatorCategory.objects.filter(pk__in=ids))
 
 
-def receipt_lookup(raw_code: str) -> Ballot | BallotBoxEntry | None:
+def receipt_lookup(*, raw_code: str) -> Ballot | BallotBoxEntry | None:
     """The ballot a receipt code belongs to (counted, or still in the ballot box), or None.
 
     Either reveals the task, category and day only.
@@ -232,7 +232,9 @@ def unit_page_url_builder():
     return lambda unit: base + index.reverse_subpage("unit_detail", kwargs={"pk": unit.pk})
 
 
-def target_links(targets, *, can_read_info: bool, category_id: int | None = None) -> dict[int, list[tuple[str, str]]]:
+def target_links(
+    *, targets: list, can_read_info: bool, category_id: int | None = None
+) -> dict[int, list[tuple[str, str]]]:
     """Links beside each target on the form: its unit's duties, then whatever other areas add.
 
     Other areas add links with the ``register_evaluation_target_links`` hook: a

@@ -28,11 +28,13 @@ import logging
 import math
 import random
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -86,7 +88,7 @@ class IssuedAccount:
         return codes.grouped(self.code)
 
 
-def validate_ballot(task: EvaluationTask, category: EvaluatorCategory, answers: dict) -> list[str]:
+def validate_ballot(*, task: EvaluationTask, category: EvaluatorCategory, answers: dict) -> list[str]:
     """Every reason ``answers`` cannot count as a ballot of ``category`` in ``task`` (EVAL-5, EVAL-6).
 
     Online submissions and paper entry both call this, so the same rules hold
@@ -216,7 +218,7 @@ def _throttle_settings():
     )
 
 
-def browser_token(request) -> str:
+def browser_token(*, request: HttpRequest | None) -> str:
     """The random token the sign-in page gave this browser (``THROTTLE_COOKIE``), or "" without a usable one.
 
     It only counts that browser's wrong codes: it is never stored with an
@@ -234,7 +236,7 @@ def _throttle_limits(request, normalised: str) -> list[Limit]:
     """
     per_ip, per_browser, per_prefix, _window = _throttle_settings()
     limits = [Limit("address", client_address(request) or "-", per_ip)]
-    token = browser_token(request)
+    token = browser_token(request=request)
     if token:
         limits.append(Limit("browser", token, per_browser))
     if normalised:
@@ -246,16 +248,16 @@ def _counter(scope: str) -> Counter:
     return Counter(f"evaluation:{scope}", _throttle_settings()[3])
 
 
-def throttle_wait(request, normalised: str, scope: str = "sign-in") -> int | None:
+def throttle_wait(*, request: HttpRequest, normalised: str, scope: str = "sign-in") -> int | None:
     """Seconds to wait when this browser, code prefix or address has failed too often; None otherwise."""
     return _counter(scope).retry_after(_throttle_limits(request, normalised))
 
 
-def record_failure(request, normalised: str, scope: str = "sign-in") -> None:
+def record_failure(*, request: HttpRequest, normalised: str, scope: str = "sign-in") -> None:
     _counter(scope).record(_throttle_limits(request, normalised))
 
 
-def throttle_message(seconds: int | None = None) -> str:
+def throttle_message(*, seconds: int | None = None) -> str:
     seconds = _throttle_settings()[3] if seconds is None else seconds
     minutes = max(1, math.ceil(seconds / 60))
     return _(
@@ -270,11 +272,11 @@ class Throttled(EvaluationError):
     status = 429
 
     def __init__(self, retry_after: int):
-        super().__init__(throttle_message(retry_after))
+        super().__init__(throttle_message(seconds=retry_after))
         self.retry_after = retry_after
 
 
-def check_task_accepts_online(task: EvaluationTask, now=None) -> None:
+def check_task_accepts_online(*, task: EvaluationTask, now: datetime | None = None) -> None:
     now = now or timezone.now()
     if not task.accepts_online:
         raise EvaluationError(_("This evaluation takes paper ballots only."))
@@ -306,7 +308,7 @@ def evaluator_sign_in(*, request, raw_code: str) -> Voter:
     the rest of the window (``Throttled``).
     """
     normalised = codes.normalise(raw_code)
-    wait = throttle_wait(request, normalised)
+    wait = throttle_wait(request=request, normalised=normalised)
     if wait is not None:
         raise Throttled(wait)
     account = None
@@ -317,7 +319,7 @@ def evaluator_sign_in(*, request, raw_code: str) -> Voter:
             .first()
         )
     if account is None:
-        record_failure(request, normalised)
+        record_failure(request=request, normalised=normalised)
         raise EvaluationError(
             _("This code is not right. Check it against your slip; capitals and dashes do not matter.")
         )
@@ -325,7 +327,7 @@ def evaluator_sign_in(*, request, raw_code: str) -> Voter:
         raise EvaluationError(_("This code has been revoked. Ask the assessment office for your new slip."))
     if account.status == Status.SUBMITTED:
         raise EvaluationError(_("This code has already been used to submit a ballot; it cannot be used again."))
-    check_task_accepts_online(account.task)
+    check_task_accepts_online(task=account.task)
     if account.status == Status.ISSUED:
         EvaluationAccount.objects.filter(pk=account.pk, status=Status.ISSUED).update(status=Status.SIGNED_IN)
         account.status = Status.SIGNED_IN
@@ -363,7 +365,7 @@ def _locked_voting_account(account_id: int) -> EvaluationAccount:
     if account.status == Status.SUBMITTED:
         raise EvaluationError(_("Your ballot has already been submitted; nothing more can be changed."))
     _lock_task_open(account.task)
-    check_task_accepts_online(account.task)
+    check_task_accepts_online(task=account.task)
     if not account.category.can_evaluate:
         raise EvaluationError(_("Your evaluator category reads the targets' information but does not evaluate."))
     return account
@@ -523,7 +525,7 @@ def _ballot_table_rewrite(task: EvaluationTask) -> None:
     BallotBoxEntry.objects.filter(task=task).delete()
 
 
-def slip_number(raw) -> int | None:
+def slip_number(*, raw: object) -> int | None:
     """The number of an evaluator's slip as typed (``7``, ``0007``, ``No.7``), or None."""
     text = str(raw or "").strip().upper().removeprefix("NO.").removeprefix("NO").strip()
     if not text.isdigit() or len(text) > 9:
@@ -626,7 +628,7 @@ def paper_ballot_record(
     sheet = ballot_sheet(task_id=task.pk, category_id=category.pk)
     if not sheet.sections:
         raise EvaluationError(_("This evaluator category rates nothing in this task."))
-    number = slip_number(paper_serial)
+    number = slip_number(raw=paper_serial)
     if number is None:
         raise EvaluationError(_("Type the number printed on the evaluator's slip (on the paper ballot too)."))
     cleaned, reasons = _paper_validity(sheet, answers, spoiled_reason)
@@ -686,7 +688,7 @@ def paper_ballot_void(*, ballot: Ballot, reason: str, free_slip: bool = False, u
         number = locked.paper_serial
         if free_slip:
             EvaluationAccount.objects.filter(
-                task_id=locked.task_id, serial=slip_number(number) or 0, status=Status.SUBMITTED
+                task_id=locked.task_id, serial=slip_number(raw=number) or 0, status=Status.SUBMITTED
             ).update(status=Status.ISSUED)
             locked.delete()
         else:
@@ -747,7 +749,7 @@ def paper_check_record(
     replaces that number's check entry.
     """
     sheet = ballot_sheet(task_id=task.pk, category_id=category.pk)
-    number = slip_number(paper_serial)
+    number = slip_number(raw=paper_serial)
     if number is None:
         raise EvaluationError(_("Type the number printed on the evaluator's slip (on the paper ballot too)."))
     cleaned, errors = sheet.clean(answers)
@@ -775,7 +777,7 @@ class PaperDifference:
     cells: list[str]
 
 
-def paper_check_differences(task: EvaluationTask) -> tuple[int, list[PaperDifference]]:
+def paper_check_differences(*, task: EvaluationTask) -> tuple[int, list[PaperDifference]]:
     """(numbers keyed twice that agree, every difference) between typed paper ballots and their second keying."""
     from .sheets import task_sheets
 
@@ -877,7 +879,7 @@ def task_reopen(*, task: EvaluationTask, user=None) -> EvaluationTask:
     return locked
 
 
-def task_close_if_ended(task: EvaluationTask) -> EvaluationTask:
+def task_close_if_ended(*, task: EvaluationTask) -> EvaluationTask:
     """Close an online-only task once its end time has passed (EVAL-8).
 
     A task that also takes paper ballots is closed by the office when the last

@@ -108,7 +108,7 @@ def sign_in(request):
             # Too long, empty, NUL characters, letters not on any slip: say what a code looks like.
             error, status = codes.shape_message(), 400
             if isinstance(raw, str) and 0 < len(raw) <= 100:
-                services.record_failure(request, codes.normalise(raw))
+                services.record_failure(request=request, normalised=codes.normalise(raw))
         else:
             try:
                 voter = services.evaluator_sign_in(request=request, raw_code=form.cleaned_data["code"])
@@ -137,7 +137,7 @@ def _give_browser_token(request, response) -> None:
     Evaluators in one meeting room share one network address; counting per
     browser first lets one person's typing errors stop only that person.
     """
-    if not services.browser_token(request):
+    if not services.browser_token(request=request):
         response.set_cookie(
             services.THROTTLE_COOKIE,
             secrets.token_urlsafe(18),
@@ -184,7 +184,7 @@ def _sheet_chunks(account, sheet) -> list[str]:
     if chunks is None:
         targets = [target for section in sheet.sections for target in section.targets]
         links = selectors.target_links(
-            targets, can_read_info=account.category.can_read_info, category_id=account.category_id
+            targets=targets, can_read_info=account.category.can_read_info, category_id=account.category_id
         )
         rows = [
             (
@@ -276,7 +276,7 @@ def _reading_only(request, account):
     sheet = ballot_sheet(task_id=account.task_id, category_id=account.category_id, reading=True)
     targets = [target for section in sheet.sections for target in section.targets]
     links = selectors.target_links(
-        targets, can_read_info=account.category.can_read_info, category_id=account.category_id
+        targets=targets, can_read_info=account.category.can_read_info, category_id=account.category_id
     )
     sections = [
         (section, [(target, links.get(target.pk, [])) for target in section.targets]) for section in sheet.sections
@@ -308,7 +308,7 @@ def ballot_form(request):
         return response
     account = voter.account
     try:
-        services.check_task_accepts_online(account.task)
+        services.check_task_accepts_online(task=account.task)
     except services.EvaluationError as exc:
         return _ended(request, exc.messages[0])
     if not account.category.can_evaluate:
@@ -408,13 +408,13 @@ def receipt_check(request):
             error, status = codes.receipt_shape_message(), 400
         else:
             code = form.cleaned_data["receipt"]
-            retry_after = services.throttle_wait(request, code, scope="receipt")
+            retry_after = services.throttle_wait(request=request, normalised=code, scope="receipt")
             if retry_after is not None:
-                error, status = services.throttle_message(retry_after), 429
+                error, status = services.throttle_message(seconds=retry_after), 429
             else:
-                ballot = selectors.receipt_lookup(code)
+                ballot = selectors.receipt_lookup(raw_code=code)
                 if ballot is None:
-                    services.record_failure(request, code, scope="receipt")
+                    services.record_failure(request=request, normalised=code, scope="receipt")
                     error, status = _("No ballot has this receipt code. Check the code you noted down."), 404
     response = _page(
         request,

@@ -39,7 +39,7 @@ def test_demo_has_a_closed_task_with_results_and_an_open_task_to_vote_in(client,
     last_name, this_name = demo.task_names()
     last = EvaluationTask.objects.get(name=last_name)
     assert last.is_closed and last.tallied_at
-    shown = list(results_for_task(last))
+    shown = list(results_for_task(task=last))
     assert len(shown) >= 30 and all(r.score is not None and r.rank for r in shown)
     assert last.ballots.filter(is_valid=False, source=Ballot.Source.PAPER).count() == 2
 

@@ -63,7 +63,7 @@ def test_eval10_the_stored_figures_of_a_target_come_from_its_shown_categories_on
     """EVAL-10: the target's score, indicator scores, level counts, excellent rate and ballot count equal those of
     分管领导 alone; the hidden category keeps only its ballot count."""
     task, _name = scenario()
-    result = results_for_task(task).get(task_target__sort_order=0)
+    result = results_for_task(task=task).get(task_target__sort_order=0)
     parts = {row.evaluator_category.name: row for row in result.by_category.all()}
     shown, hidden = parts["分管领导"], parts["基层代表"]
     assert result.score == shown.score == Decimal("83.75")
@@ -87,7 +87,7 @@ def test_eval10_the_results_screens_do_not_give_away_a_hidden_category(client, o
     combined, ballots, excellent, shown, hidden = row[3], row[4], row[5], row[6], row[7]
     assert hidden == "票数不足" and ballots == "3" and excellent == "16.67"
     assert abs(recovered(combined, shown) - HIDDEN_TRUTH) > 10, (combined, shown)
-    result = results_for_task(task).get(task_target__sort_order=0)
+    result = results_for_task(task=task).get(task_target__sort_order=0)
     detail = client.get(reverse("evaluation_admin:result_detail", args=[task.pk, result.pk])).content.decode()
     overall = level_counts(detail.split("<h3>各等次票数</h3>")[1])
     by_category = level_counts("".join(cells(detail, "分管领导")))

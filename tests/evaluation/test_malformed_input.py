@@ -62,7 +62,7 @@ def test_eval7_the_services_refuse_a_malformed_number_with_a_message(value):
     answers[target_id][next(iter(answers[target_id]))] = value
     with pytest.raises(services.EvaluationError, match="不是有效的评价"):
         services.ballot_submit(account_id=account.pk, answers=answers)
-    assert services.validate_ballot(task, category, answers)
+    assert services.validate_ballot(task=task, category=category, answers=answers)
     assert not Ballot.objects.exists() and not BallotBoxEntry.objects.exists()
 
 
@@ -73,7 +73,7 @@ def test_eval7_odd_but_correct_numbers_are_still_ratings(typed, stored):
     """
     task, category, account, _code = numeric_task()
     answers = full_answers(task, "分管领导", typed)
-    assert services.validate_ballot(task, category, answers) == []
+    assert services.validate_ballot(task=task, category=category, answers=answers) == []
     services.ballot_submit(account_id=account.pk, answers=answers)
     services.ballot_box_flush(task_id=task.pk, minimum=1)
     row = next(iter(Ballot.objects.get(task=task).answers.values()))

@@ -64,7 +64,7 @@ def test_eval5_a_paper_ballot_breaking_forced_distribution_is_counted_invalid(cl
     ballot = Ballot.objects.get()
     assert not ballot.is_valid and "至多 1 个，现有 2 个" in ballot.invalid_reason
     category = EvaluatorCategory.objects.get(name="分管领导")
-    assert services.validate_ballot(task, category, ballot.answers) == [ballot.invalid_reason]
+    assert services.validate_ballot(task=task, category=category, answers=ballot.answers) == [ballot.invalid_reason]
     listing = client.get(reverse("evaluation_admin:paper", args=[task.pk]), {"valid": "0"}).content.decode()
     assert "002" in listing and "至多 1 个" in listing
 

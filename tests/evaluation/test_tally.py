@@ -59,7 +59,7 @@ def test_eval8_scores_are_weighted_averages_combined_by_category_weight():
     cast(task, "分管领导", ["CC"])
     cast(task, "基层代表", ["BA"])
     task_tally(task)
-    result = results_for_task(task, shown_only=False).get(task_target__sort_order=0)
+    result = results_for_task(task=task, shown_only=False).get(task_target__sort_order=0)
     by_category = {c.evaluator_category.name: c for c in result.by_category.all()}
     assert by_category["分管领导"].score == Decimal("79.38")
     assert by_category["基层代表"].score == Decimal("96.25")
@@ -77,11 +77,11 @@ def test_eval8_highest_and_lowest_ballots_are_dropped_when_asked():
     for key in "ABCD":
         cast(task, "分管领导", [key])
     task_tally(task)
-    assert results_for_task(task).get().score == Decimal("76.25")
+    assert results_for_task(task=task).get().score == Decimal("76.25")
     EvaluationTask.objects.filter(pk=task.pk).update(trim_extremes=True)
     task.refresh_from_db()
     task_tally(task)
-    result = results_for_task(task).get()
+    result = results_for_task(task=task).get()
     assert result.score == Decimal("77.50")
     assert result.by_category.get().counted_ballots == 2 and result.ballot_count == 4
 
@@ -96,9 +96,9 @@ def test_eval8_a_target_with_too_few_ballots_is_not_shown_nor_ranked():
     cast(task, "分管领导", ["B", "B"])
     cast(task, "分管领导", ["B", "C"])
     task_tally(task)
-    shown = list(results_for_task(task))
+    shown = list(results_for_task(task=task))
     assert len(shown) == 1 and shown[0].ballot_count == 5
-    hidden = results_for_task(task, shown_only=False).get(is_shown=False)
+    hidden = results_for_task(task=task, shown_only=False).get(is_shown=False)
     assert hidden.rank is None and hidden.score is None and hidden.by_category.get().ballot_count == 2
 
 
@@ -108,7 +108,7 @@ def test_eval8_invalid_ballots_do_not_count_and_blanks_are_left_out():
     cast(task, "分管领导", ["A-"])
     cast(task, "分管领导", ["DD"], valid=False)
     task_tally(task)
-    result = results_for_task(task, shown_only=False).get(task_target__sort_order=0)
+    result = results_for_task(task=task, shown_only=False).get(task_target__sort_order=0)
     assert result.score == Decimal("100.00") and result.ballot_count == 1
 
 
@@ -117,7 +117,7 @@ def test_eval8_ranks_share_ties_within_a_target_category():
     task = make_task(targets=3, indicators=1)
     cast(task, "分管领导", ["A", "A", "B"])
     task_tally(task)
-    ranks = [r.rank for r in results_for_task(task).order_by("task_target__sort_order")]
+    ranks = [r.rank for r in results_for_task(task=task).order_by("task_target__sort_order")]
     assert ranks == [1, 1, 3]
 
 
@@ -131,7 +131,10 @@ def test_eval8_a_numeric_scale_is_put_on_100_points():
     target = task.targets.get()
     indicator = system.indicators.get()
     for value in ("9", "7"):
-        assert services.validate_ballot(task, category, {str(target.pk): {str(indicator.pk): value}}) == []
+        assert (
+            services.validate_ballot(task=task, category=category, answers={str(target.pk): {str(indicator.pk): value}})
+            == []
+        )
         Ballot.objects.create(
             task=task,
             category=category,
@@ -139,9 +142,9 @@ def test_eval8_a_numeric_scale_is_put_on_100_points():
             cast_on=timezone.localdate(),
             answers={str(target.pk): {str(indicator.pk): value}},
         )
-    assert services.validate_ballot(task, category, {str(target.pk): {str(indicator.pk): "11"}})
+    assert services.validate_ballot(task=task, category=category, answers={str(target.pk): {str(indicator.pk): "11"}})
     task_tally(task)
-    result = results_for_task(task).get()
+    result = results_for_task(task=task).get()
     assert result.score == Decimal("80.00") and result.excellent_rate == Decimal("50.00")
 
 
@@ -160,7 +163,7 @@ def test_eval8_closing_a_task_computes_results_and_the_office_sees_them(client, 
     html = client.get(reverse("evaluation_admin:results", args=[task.pk])).content.decode()
     first = task.targets.order_by("sort_order").first()
     assert first.team.name in html and "93.75" in html and 'id="bar-data"' in html and "echarts.min.js" in html
-    result = results_for_task(task).get(task_target=first)
+    result = results_for_task(task=task).get(task_target=first)
     detail = client.get(reverse("evaluation_admin:result_detail", args=[task.pk, result.pk])).content.decode()
     import json
     import re

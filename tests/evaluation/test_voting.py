@@ -191,9 +191,9 @@ def test_eval5_the_quota_is_applied_as_a_share_of_the_targets():
     for index, target_id in enumerate(ids):
         value = "A" if index < 3 else "D" if index == 9 else "B"
         answers[target_id] = {key: value for key in answers[target_id]}
-    assert services.validate_ballot(task, category, answers) == []
+    assert services.validate_ballot(task=task, category=category, answers=answers) == []
     answers[ids[3]] = {key: "A" for key in answers[ids[3]]}
-    errors = services.validate_ballot(task, category, answers)
+    errors = services.validate_ballot(task=task, category=category, answers=answers)
     assert len(errors) == 1 and "至多 3 个，现有 4 个" in errors[0]
 
 

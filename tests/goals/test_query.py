@@ -165,7 +165,7 @@ def test_goal7_evaluation_form_links_to_a_targets_goals(published):
     task = make_task(targets=1)
     team_target = task.targets.get()
     _category, (cadre_target,) = make_cadre_targets(task, 1)
-    links = target_links(list(task.targets.select_related("team__unit", "cadre__unit")), can_read_info=True)
+    links = target_links(targets=list(task.targets.select_related("team__unit", "cadre__unit")), can_read_info=True)
     assert ("目标与进展", f"/goals/?unit={team_target.team.unit_id}") in links[team_target.pk]
     assert ("目标与进展", f"/goals/cadre/{cadre_target.cadre_id}/") in links[cadre_target.pk]
 
