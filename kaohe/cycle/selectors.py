@@ -15,19 +15,34 @@ from .models import Commitment, GoalSelfAssessment, ReportDeadline, WorkRecord, 
 from .permissions import as_reader, own_cadre_id, own_unit_id, sees_everything
 
 
-def visible_commitments(who, queryset: QuerySet | None = None) -> QuerySet:
-    """Commitments ``who`` (a user, a reader or None) may read: all for the office; the
-    published ones of the units the rights table opens to them; their own unit's all."""
-    queryset = Commitment.objects.all() if queryset is None else queryset
+def _visible(queryset: QuerySet, *, who, subject: str, shown: Q | None, own_cadre: bool) -> QuerySet:
+    """``queryset`` cut to what ``who`` may read: everything for the office; otherwise the rows
+    of the units the rights table opens to them for ``subject`` (only the ``shown`` ones, when
+    given), every row of their own unit and, with ``own_cadre``, a cadre's own."""
     if sees_everything(who):
         return queryset
-    q = Q(status=Commitment.Status.PUBLISHED) & as_reader(who).read_q(
-        Subject.COMMITMENTS, unit="unit_id", parent="unit__parent_id"
-    )
+    q = as_reader(who).read_q(subject, unit="unit_id", parent="unit__parent_id")
+    if shown is not None:
+        q = shown & q
     unit_id = own_unit_id(who)
     if unit_id is not None:
         q |= Q(unit_id=unit_id)
+    cadre_id = own_cadre_id(who) if own_cadre else None
+    if cadre_id is not None:
+        q |= Q(cadre_id=cadre_id)
     return queryset.filter(q)
+
+
+def visible_commitments(*, who, queryset: QuerySet | None = None) -> QuerySet:
+    """Commitments ``who`` (a user, a reader or None) may read: all for the office; the
+    published ones of the units the rights table opens to them; their own unit's all."""
+    return _visible(
+        Commitment.objects.all() if queryset is None else queryset,
+        who=who,
+        subject=Subject.COMMITMENTS,
+        shown=Q(status=Commitment.Status.PUBLISHED),
+        own_cadre=False,
+    )
 
 
 def own_commitments(*, cadre, year: int) -> list[Commitment]:
@@ -43,12 +58,12 @@ def _with_details(queryset: QuerySet) -> QuerySet:
 
 def admin_commitments(*, user) -> QuerySet:
     """The admin list: what the user may read, with the target's names."""
-    return visible_commitments(user).select_related("unit", "team", "cadre")
+    return visible_commitments(who=user).select_related("unit", "team", "cadre")
 
 
 def unit_public_commitments(*, who, unit) -> tuple[int | None, list[Commitment]]:
     """The latest year's published commitments of ``unit`` that ``who`` may read, teams first. Two queries."""
-    published = visible_commitments(who).filter(unit=unit, status=Commitment.Status.PUBLISHED)
+    published = visible_commitments(who=who).filter(unit=unit, status=Commitment.Status.PUBLISHED)
     year = published.order_by("-year").values_list("year", flat=True).first()
     if year is None:
         return None, []
@@ -58,7 +73,7 @@ def unit_public_commitments(*, who, unit) -> tuple[int | None, list[Commitment]]
 
 def goal_public_commitments(*, who, goal: Goal) -> list[Commitment]:
     """Published commitments tied to ``goal`` that ``who`` may read."""
-    published = visible_commitments(who).filter(goals=goal, status=Commitment.Status.PUBLISHED)
+    published = visible_commitments(who=who).filter(goals=goal, status=Commitment.Status.PUBLISHED)
     return list(published.select_related("team", "cadre").order_by("cadre_id", "team_id", "pk"))
 
 
@@ -73,24 +88,20 @@ def linkable_goals(*, unit_id: int | None, year: int | None) -> QuerySet:
     return goals
 
 
-def visible_records(who, queryset: QuerySet | None = None) -> QuerySet:
+def visible_records(*, who, queryset: QuerySet | None = None) -> QuerySet:
     """Work records ``who`` may read (CYCLE-2, SYS-11): those of the units the rights table
     opens to them for ``records``, their own unit's, and a cadre's own."""
-    queryset = WorkRecord.objects.all() if queryset is None else queryset
-    if sees_everything(who):
-        return queryset
-    q = as_reader(who).read_q(Subject.RECORDS, unit="unit_id", parent="unit__parent_id")
-    unit_id = own_unit_id(who)
-    if unit_id is not None:
-        q |= Q(unit_id=unit_id)
-    cadre_id = own_cadre_id(who)
-    if cadre_id is not None:
-        q |= Q(cadre_id=cadre_id)
-    return queryset.filter(q)
+    return _visible(
+        WorkRecord.objects.all() if queryset is None else queryset,
+        who=who,
+        subject=Subject.RECORDS,
+        shown=None,
+        own_cadre=True,
+    )
 
 
 def admin_records(*, user) -> QuerySet:
-    return visible_records(user).select_related("unit", "team", "cadre")
+    return visible_records(who=user).select_related("unit", "team", "cadre")
 
 
 def record_timeline(*, cadre=None, unit=None, team_only: bool = False, month: str = "", goal_id: int | None = None):
@@ -196,22 +207,16 @@ def report_detail(*, pk: int) -> WorkReport | None:
     )
 
 
-def visible_reports(who, queryset: QuerySet | None = None) -> QuerySet:
+def visible_reports(*, who, queryset: QuerySet | None = None) -> QuerySet:
     """Work reports ``who`` may read: submitted ones of the units the rights table opens to
     them for ``reports``; every one of their own unit; a cadre's own."""
-    queryset = WorkReport.objects.all() if queryset is None else queryset
-    if sees_everything(who):
-        return queryset
-    q = Q(status=WorkReport.Status.SUBMITTED) & as_reader(who).read_q(
-        Subject.REPORTS, unit="unit_id", parent="unit__parent_id"
+    return _visible(
+        WorkReport.objects.all() if queryset is None else queryset,
+        who=who,
+        subject=Subject.REPORTS,
+        shown=Q(status=WorkReport.Status.SUBMITTED),
+        own_cadre=True,
     )
-    unit_id = own_unit_id(who)
-    if unit_id is not None:
-        q |= Q(unit_id=unit_id)
-    cadre_id = own_cadre_id(who)
-    if cadre_id is not None:
-        q |= Q(cadre_id=cadre_id)
-    return queryset.filter(q)
 
 
 REPORT_STATES = ("missing", "draft", "on_time", "late")
@@ -270,7 +275,7 @@ def inspections_of(*, year: int, unit_ids=None) -> dict[tuple[str, int], object]
     return {("cadre", i.cadre_id) if i.cadre_id else ("team", i.team_id): i for i in inspections}
 
 
-def inspection_scores(year: int) -> dict[tuple[str, int], dict]:
+def inspection_scores(*, year: int) -> dict[tuple[str, int], dict]:
     """The confirmed inspection results of ``year`` for the yearly results (CYCLE-4):
     ``{("team"|"cadre", id): {"score": Decimal | None, "grade": str, "group": name}}``.
     Only what a group's leader has confirmed counts. One query."""
@@ -287,7 +292,7 @@ def inspection_scores(year: int) -> dict[tuple[str, int], dict]:
     }
 
 
-def quarterly_grades_of_year(year: int) -> dict[tuple[str, int], dict[int, str]]:
+def quarterly_grades_of_year(*, year: int) -> dict[tuple[str, int], dict[int, str]]:
     """The year's quarterly grades for the yearly results (CYCLE-5):
     ``{("team"|"cadre", id): {quarter: grade code}}``. One query."""
     from .models import QuarterlyGrade
@@ -344,7 +349,7 @@ def inspection_screen(*, user, year: int, unit, team=None, cadre=None) -> dict:
     comments = unit_comments(user=user, unit=unit)
     if team is not None:
         comments = comments.filter(Q(team=team) | Q(team__isnull=True))
-    commitments = visible_commitments(user).filter(year=year)
+    commitments = visible_commitments(who=user).filter(year=year)
     commitments = commitments.filter(cadre=cadre) if cadre is not None else commitments.filter(team=team)
     report = report_of(year=year, team=team, cadre=cadre)
     if report is not None and not can_read_report(user, report):

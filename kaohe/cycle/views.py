@@ -418,7 +418,7 @@ def evaluator_reading(request, token):
         )
         context["goal_nodes"] = goal_flat_nodes(user=reader, goals=list(goals.order_by("sort_order", "pk")))
     if may[Subject.COMMITMENTS]:
-        commitments = selectors.visible_commitments(reader).filter(year=year, status="published")
+        commitments = selectors.visible_commitments(who=reader).filter(year=year, status="published")
         context["commitments"] = list(commitments.filter(cadre=cadre) if cadre else commitments.filter(team=team))
     if may[Subject.RECORDS]:
         context["records"] = list(

@@ -125,7 +125,7 @@ def inspection_part(year: int, part) -> dict[tuple[str, int], Part]:
 
     mapping = part.inspection_grade_scores()
     found: dict[tuple[str, int], Part] = {}
-    for key, row in inspection_scores(year).items():
+    for key, row in inspection_scores(year=year).items():
         if row["score"] is not None:
             found[key] = (
                 row["score"],
@@ -148,7 +148,7 @@ def quarterly_part(year: int, part) -> dict[tuple[str, int], Part]:
 
     mapping = part.quarter_grade_scores()
     found: dict[tuple[str, int], Part] = {}
-    for key, quarters in quarterly_grades_of_year(year).items():
+    for key, quarters in quarterly_grades_of_year(year=year).items():
         counted = [(quarter, grade, mapping[grade]) for quarter, grade in sorted(quarters.items()) if grade in mapping]
         if not counted:
             continue

@@ -70,7 +70,7 @@ def test_cycle4_group_member_reads_record_and_report_then_scores_and_the_leader_
     page.get_by_role("button", name="保存").click()
     expect(page.locator("main")).to_contain_text("考察结果已保存")
     assert Inspection.objects.get().score == Decimal("93.5")
-    assert inspection_scores(YEAR) == {}
+    assert inspection_scores(year=YEAR) == {}
 
     page.context.clear_cookies()
     admin_sign_in(page, leader)
@@ -78,7 +78,7 @@ def test_cycle4_group_member_reads_record_and_report_then_scores_and_the_leader_
     page.get_by_role("link", name="钱江").click()
     page.get_by_role("button", name="以组长身份确认").click()
     expect(page.locator("main")).to_contain_text("考察结果已确认")
-    assert inspection_scores(YEAR)[("cadre", cadre.pk)]["score"] == Decimal("93.5")
+    assert inspection_scores(year=YEAR)[("cadre", cadre.pk)]["score"] == Decimal("93.5")
 
     page.context.clear_cookies()
     admin_sign_in(page, office)

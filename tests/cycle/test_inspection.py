@@ -90,14 +90,14 @@ def test_cycle4_member_records_leader_confirms_then_it_is_final(client, member, 
     assert response.status_code == 302
     inspection = Inspection.objects.get()
     assert inspection.score == Decimal("92.5") and inspection.recorded_by == member
-    assert inspection_scores(YEAR) == {}  # not counted before the leader confirms
+    assert inspection_scores(year=YEAR) == {}  # not counted before the leader confirms
     # A member cannot confirm.
     assert denied(client.post(screen("cadre", seated.pk), {"action": "confirm"}))
     client.force_login(leader)
     client.post(screen("cadre", seated.pk), {"action": "confirm"})
     inspection.refresh_from_db()
     assert inspection.is_confirmed and inspection.confirmed_by == leader
-    assert inspection_scores(YEAR)[("cadre", seated.pk)]["score"] == Decimal("92.5")
+    assert inspection_scores(year=YEAR)[("cadre", seated.pk)]["score"] == Decimal("92.5")
     client.force_login(member)
     assert denied(client.post(screen("cadre", seated.pk), {"opinion": "改", "score": "60"}))
     inspection.refresh_from_db()
