@@ -46,7 +46,7 @@ def assessment_year_rules(*, year: int) -> AssessmentYear:
     return _year_row(year)
 
 
-def check_not_archived(year: int) -> None:
+def check_not_archived(*, year: int) -> None:
     if selectors.year_is_archived(year=year):
         raise ResultsError(_("%(year)s is archived and read-only; record a correction instead.") % {"year": year})
 
@@ -82,7 +82,7 @@ def results_compute(*, year: int, user=None) -> dict:
     from kaohe.evaluation.models import TargetCategory
     from kaohe.org.selectors import active_unit_teams, memberships_in_period
 
-    check_not_archived(year)
+    check_not_archived(year=year)
     record = _year_row(year, lock=True)
     still_open = selectors.open_task_names(year=year)
     if still_open:
@@ -244,7 +244,7 @@ def results_mark_stale(*, year: int, reason: str) -> int:
     return YearResult.objects.filter(year=year, is_stale=False).update(is_stale=True)
 
 
-def excellent_limit_problems(year: int, grades: dict[int, str], field: str = "recommended_grade") -> list[str]:
+def excellent_limit_problems(*, year: int, grades: dict[int, str], field: str = "recommended_grade") -> list[str]:
     """Where the 优秀 (best grade) share would exceed the year's limit: per target category,
     and per post group where the year sets a limit for it (RES-3, RES-4). Results that
     take no grade (incomplete, 不定等次) do not count."""
@@ -300,7 +300,7 @@ def grades_set(*, year: int, grades: dict[int, str], field: str, user) -> int:
     and the 优秀 shares within the year's limits."""
     if field not in GRADE_FIELDS:
         raise ResultsError(_("Unknown grade field."))
-    check_not_archived(year)
+    check_not_archived(year=year)
     record = _year_row(year, lock=True)
     results = {
         r.pk: r
@@ -329,7 +329,7 @@ def grades_set(*, year: int, grades: dict[int, str], field: str, user) -> int:
             raise ResultsError(
                 _("“%(grade)s” is not a grade of %(category)s.") % {"grade": grade, "category": result.target_category}
             )
-    problems = excellent_limit_problems(year, grades, field)
+    problems = excellent_limit_problems(year=year, grades=grades, field=field)
     if problems:
         raise ResultsError(" ".join(problems))
     for pk, grade in grades.items():
@@ -418,7 +418,7 @@ def evaluation_task_reopen(*, task, user) -> None:
     """Reopen a closed evaluation task of a year not archived; the year's results turn stale (RES-1, RES-5)."""
     from kaohe.evaluation.services import task_reopen
 
-    check_not_archived(task.year)
+    check_not_archived(year=task.year)
     task_reopen(task=task, user=user)
     results_mark_stale(year=task.year, reason=_("The evaluation task %(task)s was reopened.") % {"task": task.name})
 
@@ -427,7 +427,7 @@ def evaluation_task_reopen(*, task, user) -> None:
 def manual_scores_save(*, part: SchemePart, scores: dict[tuple[str, int], Decimal], user) -> int:
     """Record the office's scores of a hand-scored part, all or none; the year's results turn stale."""
     year = part.scheme.year
-    check_not_archived(year)
+    check_not_archived(year=year)
     if not part.is_manual:
         raise ResultsError(
             _("%(part)s takes its scores from %(source)s; they are not entered by hand.")
