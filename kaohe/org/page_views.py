@@ -118,7 +118,8 @@ class PageChangeListView(OfficeOnlyMixin, WagtailAdminTemplateMixin, TemplateVie
             .select_related("unit", "submitted_by")
             .order_by("submitted_at")
         )
-        live = {unit.pk: unit_page_values(unit) for unit in Unit.objects.filter(pk__in=[c.unit_id for c in pending])}
+        units = Unit.objects.filter(pk__in=[c.unit_id for c in pending])
+        live = {unit.pk: unit_page_values(unit=unit) for unit in units}
         for change in pending:
             change.rows = change_rows(change, live[change.unit_id])
         decided = UnitPageChange.objects.exclude(status=UnitPageChange.Status.PENDING).select_related(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from .models import Cadre, Membership, Team, Unit, UnitKind, WorkGroup, WorkGroupMember
 
 
-def current_membership_q(prefix: str = "", on=None) -> Q:
+def current_membership_q(*, prefix: str = "", on: date | None = None) -> Q:
     """Memberships in force on a day (today by default)."""
     day = on or timezone.localdate()
     return (Q(**{f"{prefix}start_date__isnull": True}) | Q(**{f"{prefix}start_date__lte": day})) & (
@@ -226,7 +226,7 @@ def units_grouped_by_kind() -> list[tuple[UnitKind, list[Unit]]]:
     return [(kind, list(group)) for kind, group in groupby(units, key=lambda unit: unit.kind)]
 
 
-def team_members_prefetch(to_attr: str = "current_memberships") -> Prefetch:
+def team_members_prefetch(*, to_attr: str = "current_memberships") -> Prefetch:
     return Prefetch(
         "memberships",
         queryset=Membership.objects.filter(current_membership_q()).select_related("cadre").order_by("sort_order", "pk"),

@@ -173,7 +173,7 @@ def work_group_copy(*, group: WorkGroup, year: int, user) -> WorkGroup:
     return copy
 
 
-def unit_page_values(unit: Unit) -> dict[str, str]:
+def unit_page_values(*, unit: Unit) -> dict[str, str]:
     return {name: getattr(unit, name) or "" for name in PUBLIC_PAGE_FIELDS}
 
 
@@ -188,7 +188,7 @@ def unit_page_change_submit(*, unit: Unit, data: dict, user) -> UnitPageChange |
     """Keep the public-page fields of ``data`` that differ from the live page as a change
     awaiting the office's approval; nothing of the live page changes (PORTAL-1). A newer
     submission replaces the unit's pending one. Returns None when nothing differs."""
-    live = unit_page_values(Unit.objects.get(pk=unit.pk))
+    live = unit_page_values(unit=Unit.objects.get(pk=unit.pk))
     after = {name: data[name] or "" for name in PUBLIC_PAGE_FIELDS if name in data and (data[name] or "") != live[name]}
     pending = UnitPageChange.objects.select_for_update().filter(unit=unit, status=UnitPageChange.Status.PENDING).first()
     if not after:
