@@ -47,7 +47,7 @@ def score_everything(year, office):
     from kaohe.scoring.models import GoalScore
 
     goals = Goal.objects.filter(plan__year=year, plan__status=GoalPlan.Status.PUBLISHED)
-    forest = compute.build_forest(selectors.goal_rows(goals))
+    forest = compute.build_forest(selectors.goal_rows(goals=goals))
     records = []
     for pk, counts in forest.counts.items():
         if counts and forest.standard[pk] > 0:

@@ -75,7 +75,7 @@ def _scored_goals(year):
     goals = Goal.objects.filter(plan__year=year, plan__status=GoalPlan.Status.PUBLISHED).select_related(
         "indicator", "plan"
     )
-    forest = compute.build_forest(selectors.goal_rows(goals))
+    forest = compute.build_forest(selectors.goal_rows(goals=goals))
     chosen = [
         goal
         for goal in goals

@@ -25,7 +25,7 @@ from . import compute
 from .models import CadreGoalScore, GoalScore, GoalScoreEvent, RoleWeight, ScoreGrade, UnitGoalScore
 
 
-def goal_rows(goals: QuerySet) -> list[compute.GoalRow]:
+def goal_rows(*, goals: QuerySet) -> list[compute.GoalRow]:
     """The goals as ``compute`` reads them: one query."""
     return [
         compute.GoalRow(pk, unit_id, plan_id, parent_id, weight, counts, sort_order)
@@ -37,7 +37,7 @@ def goal_rows(goals: QuerySet) -> list[compute.GoalRow]:
 
 def plan_forest(*, plan_id: int) -> compute.Forest:
     """The plan's goal tree with each goal's standard score and whether it counts."""
-    return compute.build_forest(goal_rows(Goal.objects.filter(plan_id=plan_id)))
+    return compute.build_forest(goal_rows(goals=Goal.objects.filter(plan_id=plan_id)))
 
 
 def default_standard(*, goal: Goal) -> Decimal:
@@ -183,7 +183,7 @@ def scoring_sheet(*, plan: GoalPlan, user) -> dict:
         .select_related("indicator__measure_unit", "goal_type", "supervising_unit")
         .order_by("parent_id", "sort_order", "pk")
     )
-    forest = compute.build_forest(goal_rows(Goal.objects.filter(plan=plan)))
+    forest = compute.build_forest(goal_rows(goals=Goal.objects.filter(plan=plan)))
     by_id = {goal.pk: goal for goal in goals}
     scores = {
         s.goal_id: s

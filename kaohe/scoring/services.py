@@ -238,7 +238,7 @@ def goal_scores_compute(*, year: int) -> dict[str, int]:
     goal scores of the published plans (see ``compute``). A fixed number of
     queries whatever the county's size."""
     goals = Goal.objects.filter(plan__year=year, plan__status=GoalPlan.Status.PUBLISHED)
-    forest = compute.build_forest(goal_rows(goals))
+    forest = compute.build_forest(goal_rows(goals=goals))
     scores = {
         goal_id: compute.ScoreRow(score, standard, status == GoalScore.Status.LOCKED)
         for goal_id, score, standard, status in GoalScore.objects.filter(goal__in=goals).values_list(
