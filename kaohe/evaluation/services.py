@@ -932,6 +932,12 @@ def task_targets_add(*, task, target_category, unit_kind, main_leaders_only=Fals
     return len(new)
 
 
+# What ``system_copy`` carries over from a system, its indicators and its levels.
+SYSTEM_COPIED_FIELDS = ("description", "scale", "scale_min", "scale_max", "excellent_from", "bottom_below")
+INDICATOR_COPIED_FIELDS = ("name", "criteria", "weight", "instructions", "sort_order")
+LEVEL_COPIED_FIELDS = ("code", "name", "points", "band", "sort_order")
+
+
 def system_copy(*, system: IndicatorSystem, year: int, name: str, user=None) -> IndicatorSystem:
     """A new system with the same scale, indicators and levels, for ``year``; logged as created."""
     with transaction.atomic():
@@ -940,35 +946,16 @@ def system_copy(*, system: IndicatorSystem, year: int, name: str, user=None) -> 
         copy = IndicatorSystem.objects.create(
             name=name,
             year=year,
-            description=system.description,
             is_template=False,
-            scale=system.scale,
-            scale_min=system.scale_min,
-            scale_max=system.scale_max,
-            excellent_from=system.excellent_from,
-            bottom_below=system.bottom_below,
             copied_from=system,
+            **{field: getattr(system, field) for field in SYSTEM_COPIED_FIELDS},
         )
         Indicator.objects.bulk_create(
-            Indicator(
-                system=copy,
-                name=item.name,
-                criteria=item.criteria,
-                weight=item.weight,
-                instructions=item.instructions,
-                sort_order=item.sort_order,
-            )
+            Indicator(system=copy, **{field: getattr(item, field) for field in INDICATOR_COPIED_FIELDS})
             for item in indicators
         )
         RatingLevel.objects.bulk_create(
-            RatingLevel(
-                system=copy,
-                code=item.code,
-                name=item.name,
-                points=item.points,
-                band=item.band,
-                sort_order=item.sort_order,
-            )
+            RatingLevel(system=copy, **{field: getattr(item, field) for field in LEVEL_COPIED_FIELDS})
             for item in levels
         )
         log(copy, "wagtail.create", user=user)

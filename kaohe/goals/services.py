@@ -324,6 +324,23 @@ def plan_publish(*, plan: GoalPlan, user: User) -> None:
     log(plan, "wagtail.publish", user=user)
 
 
+# What ``plan_copy`` carries over from each goal as it is (dates move by the years between).
+GOAL_COPIED_FIELDS = (
+    "sort_order",
+    "name",
+    "kind",
+    "goal_type_id",
+    "source_id",
+    "supervising_unit_id",
+    "weight",
+    "importance",
+    "criteria",
+    "indicator_id",
+    "plan_value",
+    "counts_in_assessment",
+)
+
+
 @transaction.atomic
 def plan_copy(*, source: GoalPlan, year: int, user: User) -> GoalPlan:
     """Start ``year``'s plan for the same unit from ``source``'s tree (GOAL-3).
@@ -348,22 +365,11 @@ def plan_copy(*, source: GoalPlan, year: int, user: User) -> GoalPlan:
             new = Goal(
                 plan=plan,
                 parent=new_parent,
-                sort_order=old.sort_order,
-                name=old.name,
-                kind=old.kind,
-                goal_type_id=old.goal_type_id,
-                source_id=old.source_id,
-                supervising_unit_id=old.supervising_unit_id,
-                weight=old.weight,
-                importance=old.importance,
                 start_date=_shift(old.start_date, shift),
                 due_date=_shift(old.due_date, shift),
-                criteria=old.criteria,
-                indicator_id=old.indicator_id,
-                plan_value=old.plan_value,
-                counts_in_assessment=old.counts_in_assessment,
                 copied_from=old,
                 updated_by=user,
+                **{field: getattr(old, field) for field in GOAL_COPIED_FIELDS},
             )
             level.append((old, new))
         Goal.objects.bulk_create([new for _old, new in level])

@@ -144,6 +144,10 @@ def work_group_year_name(*, name: str, year_from: int, year_to: int) -> str:
     return f"{name}（{year_to}）"
 
 
+# What ``work_group_copy`` carries over from each member.
+MEMBER_COPIED_FIELDS = ("name", "user_id", "post", "duties", "unit_and_position", "telephone", "sort_order")
+
+
 @transaction.atomic
 def work_group_copy(*, group: WorkGroup, year: int, user) -> WorkGroup:
     """``group`` again for ``year``: its kind, duties, units and members (their posts and share
@@ -157,16 +161,7 @@ def work_group_copy(*, group: WorkGroup, year: int, user) -> WorkGroup:
     copy.units.set(list(group.units.all()))
     copy.save()
     WorkGroupMember.objects.bulk_create(
-        WorkGroupMember(
-            group=copy,
-            name=member.name,
-            user_id=member.user_id,
-            post=member.post,
-            duties=member.duties,
-            unit_and_position=member.unit_and_position,
-            telephone=member.telephone,
-            sort_order=member.sort_order,
-        )
+        WorkGroupMember(group=copy, **{field: getattr(member, field) for field in MEMBER_COPIED_FIELDS})
         for member in group.members.all()
     )
     log(copy, "wagtail.create", user=user)
