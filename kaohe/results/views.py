@@ -401,6 +401,22 @@ def manual_scores(request, pk):
     )
 
 
+def _analysis_export(request, *, sheet: str, title: str, headers: list, rows: list, sections, filename: str):
+    """An analysis's table as a workbook (``?format=xlsx``) or its table and charts as a PDF
+    (``?format=pdf``; ``sections()`` draws the charts only then); None for the page itself."""
+    wanted = request.GET.get("format")
+    if wanted == "xlsx":
+        return exports.xlsx_response(sheet, headers, rows, filename)
+    if wanted == "pdf":
+        return exports.pdf_response(
+            "results/pdf/analysis.html",
+            {"title": title, "headers": headers, "rows": rows, "sections": sections()},
+            filename,
+            request,
+        )
+    return None
+
+
 def team_analysis(request, year):
     """RES-2: an indicator's values across years, teams of a kind compared, evaluation by indicator."""
     _can_view(request)
@@ -426,31 +442,28 @@ def team_analysis(request, year):
         _("growth on the year before (%)"),
     ]
     rows = [[row["unit"], row["value"], row["growth"]] for row in trend["comparison"]]
-    if request.GET.get("format") == "xlsx":
-        return exports.xlsx_response(_("Teams compared"), headers, rows, f"teams-{year}")
     comparison_labels = [row["unit"] for row in trend["comparison"]]
-    if request.GET.get("format") == "pdf":
-        return exports.pdf_response(
-            "results/pdf/analysis.html",
-            {
-                "title": _("%(year)s team analysis") % {"year": year},
-                "headers": headers,
-                "rows": rows,
-                "sections": [
-                    (str(indicator or ""), charts.lines(trend["years"], trend["series"], unit=unit)),
-                    (
-                        _("value in %(year)s") % {"year": trend.get("last_year") or ""},
-                        charts.hbar(comparison_labels, [row["value"] or 0 for row in trend["comparison"]], unit=unit),
-                    ),
-                    (
-                        _("Evaluation by indicator"),
-                        charts.grouped_bars(by_indicator["indicators"], by_indicator["series"][:8]),
-                    ),
-                ],
-            },
-            f"teams-{year}",
-            request,
-        )
+    export = _analysis_export(
+        request,
+        sheet=_("Teams compared"),
+        title=_("%(year)s team analysis") % {"year": year},
+        headers=headers,
+        rows=rows,
+        sections=lambda: [
+            (str(indicator or ""), charts.lines(trend["years"], trend["series"], unit=unit)),
+            (
+                _("value in %(year)s") % {"year": trend.get("last_year") or ""},
+                charts.hbar(comparison_labels, [row["value"] or 0 for row in trend["comparison"]], unit=unit),
+            ),
+            (
+                _("Evaluation by indicator"),
+                charts.grouped_bars(by_indicator["indicators"], by_indicator["series"][:8]),
+            ),
+        ],
+        filename=f"teams-{year}",
+    )
+    if export is not None:
+        return export
     return render(
         request,
         "results/team_analysis.html",
@@ -499,26 +512,23 @@ def cadre_analysis(request, year):
         [row["rank_after"], row["result"].cadre.name, row["group"], row["before"], row["after"], row["rank_before"]]
         for row in normalised
     ]
-    if request.GET.get("format") == "xlsx":
-        return exports.xlsx_response(_("Cadres normalised"), headers, rows, f"cadres-{year}")
-    if request.GET.get("format") == "pdf":
-        return exports.pdf_response(
-            "results/pdf/analysis.html",
-            {
-                "title": _("%(year)s cadre analysis") % {"year": year},
-                "headers": headers,
-                "rows": rows,
-                "sections": [
-                    (_("Scores by group"), charts.grouped_bars([g["name"] for g in groups], _group_series(groups))),
-                    (
-                        _("Performance against integrity and ability"),
-                        charts.bubbles(points, x_label=_("goal score"), y_label=_("evaluation score")),
-                    ),
-                ],
-            },
-            f"cadres-{year}",
-            request,
-        )
+    export = _analysis_export(
+        request,
+        sheet=_("Cadres normalised"),
+        title=_("%(year)s cadre analysis") % {"year": year},
+        headers=headers,
+        rows=rows,
+        sections=lambda: [
+            (_("Scores by group"), charts.grouped_bars([g["name"] for g in groups], _group_series(groups))),
+            (
+                _("Performance against integrity and ability"),
+                charts.bubbles(points, x_label=_("goal score"), y_label=_("evaluation score")),
+            ),
+        ],
+        filename=f"cadres-{year}",
+    )
+    if export is not None:
+        return export
     page = Paginator(normalised, 50).get_page(request.GET.get("page"))
     return render(
         request,
