@@ -389,10 +389,26 @@ class PaperIndexView(TaskView):
         return context
 
 
-class PaperEntryView(TaskView):
-    """One paper ballot per screen, typed with the keyboard: one line of keys per target."""
+class _PaperSheetView(TaskView):
+    """A screen on the paper ballots of one evaluator category (``self.category``, set by ``dispatch``)."""
 
     rules = ballot_rules
+
+    def sheet(self):
+        if not hasattr(self, "_sheet"):
+            self._sheet = ballot_sheet(task_id=self.task.pk, category_id=self.category.pk)
+        return self._sheet
+
+    def refuse(self, form, error: services.EvaluationError | None = None, *, name: str = "form"):
+        """The page again with ``form`` (and the service's messages on it), answered 400."""
+        for message in error.messages if error is not None else ():
+            form.add_error(None, message)
+        return self.render_to_response(self.get_context_data(**{name: form}), status=400)
+
+
+class PaperEntryView(_PaperSheetView):
+    """One paper ballot per screen, typed with the keyboard: one line of keys per target."""
+
     action = "add"
     template_name = "evaluation/admin/paper_entry.html"
     title = gettext_lazy("Enter paper ballots")
@@ -404,11 +420,6 @@ class PaperEntryView(TaskView):
 
     def get_page_subtitle(self):
         return f"{self.task.name} · {self.category.name}"
-
-    def sheet(self):
-        if not hasattr(self, "_sheet"):
-            self._sheet = ballot_sheet(task_id=self.task.pk, category_id=self.category.pk)
-        return self._sheet
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -442,7 +453,7 @@ class PaperEntryView(TaskView):
     def post(self, request, *args, **kwargs):
         form = PaperBallotForm(request.POST, sheet=self.sheet())
         if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=400)
+            return self.refuse(form)
         if self.check:
             return self._record_check(request, form)
         try:
@@ -455,9 +466,7 @@ class PaperEntryView(TaskView):
                 user=request.user,
             )
         except services.EvaluationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
+            return self.refuse(form, exc)
         number = ballot.paper_serial or "—"
         if ballot.is_valid:
             messages.success(request, _("Paper ballot %(number)s entered: valid.") % {"number": number})
@@ -479,9 +488,7 @@ class PaperEntryView(TaskView):
                 user=request.user,
             )
         except services.EvaluationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
+            return self.refuse(form, exc)
         messages.success(request, _("Slip %(number)s keyed the second time.") % {"number": entry.paper_serial})
         return redirect("evaluation_admin:paper_check", pk=self.task.pk, category_pk=self.category.pk)
 
@@ -512,10 +519,9 @@ class PaperDifferencesView(TaskView):
         return context
 
 
-class PaperBallotView(TaskView):
+class PaperBallotView(_PaperSheetView):
     """One typed paper ballot: correct its ratings or void it, each with a reason that is logged (EVAL-6)."""
 
-    rules = ballot_rules
     action = "change"
     template_name = "evaluation/admin/paper_ballot.html"
     title = gettext_lazy("Void or correct a paper ballot")
@@ -527,15 +533,11 @@ class PaperBallotView(TaskView):
             task_id=kwargs["pk"],
             source=Ballot.Source.PAPER,
         )
+        self.category = self.ballot.category
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_subtitle(self):
-        return f"{self.task.name} · {self.ballot.category.name} · {self.ballot.paper_serial}"
-
-    def sheet(self):
-        if not hasattr(self, "_sheet"):
-            self._sheet = ballot_sheet(task_id=self.task.pk, category_id=self.ballot.category_id)
-        return self._sheet
+        return f"{self.task.name} · {self.category.name} · {self.ballot.paper_serial}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -543,7 +545,7 @@ class PaperBallotView(TaskView):
         context.update(
             {
                 "ballot": self.ballot,
-                "category": self.ballot.category,
+                "category": self.category,
                 "correct_form": kwargs.get("correct_form")
                 or PaperCorrectForm(sheet=sheet, initial=PaperCorrectForm.initial_for(self.ballot, sheet)),
                 "void_form": kwargs.get("void_form") or PaperVoidForm(),
@@ -555,18 +557,16 @@ class PaperBallotView(TaskView):
         if request.POST.get("action") == "void":
             form = PaperVoidForm(request.POST)
             if not form.is_valid():
-                return self.render_to_response(self.get_context_data(void_form=form), status=400)
+                return self.refuse(form, name="void_form")
             try:
                 services.paper_ballot_void(ballot=self.ballot, user=request.user, **form.cleaned_data)
             except services.EvaluationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
-                return self.render_to_response(self.get_context_data(void_form=form), status=400)
+                return self.refuse(form, exc, name="void_form")
             messages.success(request, _("Paper ballot %(number)s voided.") % {"number": self.ballot.paper_serial})
             return redirect("evaluation_admin:paper", pk=self.task.pk)
         form = PaperCorrectForm(request.POST, sheet=self.sheet())
         if not form.is_valid():
-            return self.render_to_response(self.get_context_data(correct_form=form), status=400)
+            return self.refuse(form, name="correct_form")
         try:
             ballot = services.paper_ballot_correct(
                 ballot=self.ballot,
@@ -576,9 +576,7 @@ class PaperBallotView(TaskView):
                 user=request.user,
             )
         except services.EvaluationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-            return self.render_to_response(self.get_context_data(correct_form=form), status=400)
+            return self.refuse(form, exc, name="correct_form")
         messages.success(
             request,
             _("Paper ballot %(number)s corrected: %(validity)s.")
