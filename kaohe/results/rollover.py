@@ -42,6 +42,9 @@ SCHEME_FIELDS = (
     "short_service_rule",
 )
 PART_GRADE_FIELDS = (*SchemePart.INSPECTION_GRADE_FIELDS.values(), *SchemePart.QUARTER_GRADE_FIELDS.values())
+PART_FIELDS = ("name", "weight", "sort_order", "source", *PART_GRADE_FIELDS)
+COVERAGE_FIELDS = ("unit_kind_id", "post_group", "sort_order")
+GRADE_LIMIT_FIELDS = ("post_group", "excellent_limit", "sort_order")
 
 
 def _year_on(moment, years: int):
@@ -299,20 +302,10 @@ def year_roll_over(*, year_from: int, year_to: int, user) -> RollOver:
             **{name: getattr(scheme, name) for name in SCHEME_FIELDS},
         )
         SchemePart.objects.bulk_create(
-            SchemePart(
-                scheme=new,
-                name=part.name,
-                weight=part.weight,
-                sort_order=part.sort_order,
-                source=part.source,
-                **{name: getattr(part, name) for name in PART_GRADE_FIELDS},
-            )
-            for part in scheme.parts.all()
+            SchemePart(scheme=new, **{name: getattr(part, name) for name in PART_FIELDS}) for part in scheme.parts.all()
         )
         SchemeCoverage.objects.bulk_create(
-            SchemeCoverage(
-                scheme=new, unit_kind_id=row.unit_kind_id, post_group=row.post_group, sort_order=row.sort_order
-            )
+            SchemeCoverage(scheme=new, **{name: getattr(row, name) for name in COVERAGE_FIELDS})
             for row in scheme.coverage.all()
         )
         log(new, "wagtail.create", user=user)
@@ -326,12 +319,7 @@ def year_roll_over(*, year_from: int, year_to: int, user) -> RollOver:
         target.save(update_fields=list(LIMIT_FIELDS))
         target.grade_limits.all().delete()
         GradeLimit.objects.bulk_create(
-            GradeLimit(
-                assessment_year=target,
-                post_group=row.post_group,
-                excellent_limit=row.excellent_limit,
-                sort_order=row.sort_order,
-            )
+            GradeLimit(assessment_year=target, **{name: getattr(row, name) for name in GRADE_LIMIT_FIELDS})
             for row in source.grade_limits.all()
         )
         log(target, "wagtail.edit", user=user)
