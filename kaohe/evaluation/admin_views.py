@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -23,6 +22,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from kaohe.core.numbers import round_score
+from kaohe.core.pagination import admin_page
 
 from . import exports, jobs, pdf, selectors, services
 from .forms import (
@@ -167,11 +167,10 @@ class AccountsView(TaskView):
             accounts = accounts.exclude(status=EvaluationAccount.Status.REVOKED)
         if number.isdigit():
             accounts = accounts.filter(serial=int(number))
-        page = Paginator(accounts, 50).get_page(self.request.GET.get("p"))
+        page = admin_page(self.request, accounts)
         context.update(
             {
                 "page_obj": page,
-                "elided_page_range": page.paginator.get_elided_page_range(page.number),
                 "categories": selectors.task_evaluator_categories(task=self.task),
                 "statuses": [("in_use", _("In use")), ("revoked", EvaluationAccount.Status.REVOKED.label)],
                 "selected_category": category,
@@ -377,12 +376,11 @@ class PaperIndexView(TaskView):
         validity = self.request.GET.get("valid", "")
         if validity in ("1", "0"):
             ballots = ballots.filter(is_valid=validity == "1")
-        page = Paginator(ballots, 50).get_page(self.request.GET.get("p"))
+        page = admin_page(self.request, ballots)
         context.update(
             {
                 "categories": selectors.task_evaluator_categories(task=self.task),
                 "page_obj": page,
-                "elided_page_range": page.paginator.get_elided_page_range(page.number),
                 "selected_valid": validity,
             }
         )

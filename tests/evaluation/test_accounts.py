@@ -225,3 +225,15 @@ def test_eval2_a_closed_tasks_accounts_page_says_no_more_accounts_instead_of_off
     html = client.get(url).content.decode()
     assert 'id="accounts-closed"' in html and "accounts/generate/" not in html and "accounts/revoke/" not in html
     assert "No.0002" in html
+
+
+def test_eval2_the_accounts_list_pages_by_fifty_with_the_admins_one_pagination_bar(client, office_user):
+    """EVAL-2: a task's accounts come fifty to a page, with the admin's pagination bar to the next."""
+    task = make_task()
+    services.accounts_generate(task=task, category=EvaluatorCategory.objects.get(name="分管领导"), count=55)
+    client.force_login(office_user)
+    url = reverse("evaluation_admin:accounts", args=[task.pk])
+    first = client.get(url).content.decode()
+    assert "No.0050" in first and "No.0051" not in first and "?p=2" in first
+    second = client.get(url, {"p": 2}).content.decode()
+    assert "No.0051" in second and "No.0055" in second and "No.0050" not in second
