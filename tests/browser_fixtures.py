@@ -9,8 +9,11 @@ CI (CI=true) it is an error.
 
 import os
 import shutil
+import threading
+import time
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 from tests.factories import PASSWORD
 
@@ -19,6 +22,63 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/
 # Playwright's sync API runs an event loop in the test thread; the ORM calls
 # the tests make to set up data are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class _LiveRequests:
+    """Requests the live server's threads are answering right now.
+
+    A browser can still be talking to the live server when a test's body ends: a tab closed
+    by the test sends its unload beacons (Wagtail's editor releases its editing session), and
+    a navigation may have been left loading. On SQLite the live server shares the test's
+    in-memory database, so such a request racing the flush that ends a transactional test
+    makes the flush fail and leaves that test's rows to the next one.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.count = 0
+        self.last = 0.0
+
+    def started(self, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            with self.lock:
+                self.count += 1
+                self.last = time.monotonic()
+
+    def finished(self, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            with self.lock:
+                self.count = max(0, self.count - 1)
+                self.last = time.monotonic()
+
+    def wait_quiet(self, *, quiet=0.3, timeout=10.0):
+        """Return once no request has been open for `quiet` seconds (or after `timeout`)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                idle = self.count == 0 and time.monotonic() - self.last >= quiet
+            if idle:
+                return
+            time.sleep(0.05)
+
+
+_live_requests = _LiveRequests()
+request_started.connect(_live_requests.started, dispatch_uid="tests-live-requests-started")
+request_finished.connect(_live_requests.finished, dispatch_uid="tests-live-requests-finished")
+
+
+@pytest.fixture(autouse=True)
+def _live_server_settles(request):
+    """Before a test that used the live server gives its database back, let the server finish
+    what the browser still asked of it (see _LiveRequests)."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    if request.node.get_closest_marker("django_db"):
+        # Set up the database first, so that this fixture's teardown runs before its flush.
+        request.getfixturevalue("_django_db_helper")
+    yield
+    _live_requests.wait_quiet()
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import connection
 
 from kaohe.core.roles import RoleCode
-from tests.browser_fixtures import admin_sign_in, browser, page, phone_page, sign_in  # noqa: F401
+from tests.browser_fixtures import _live_server_settles, admin_sign_in, browser, page, phone_page, sign_in  # noqa: F401
 from tests.factories import PASSWORD, UnitFactory, UserFactory  # noqa: F401 (PASSWORD: tests import it from here)
 
 
