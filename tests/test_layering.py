@@ -245,3 +245,30 @@ def readme_layers() -> list[list[str]]:
 def test_the_readme_draws_the_layers_as_they_are():
     """The README's drawing of the layers is this file's LAYERS, line for line."""
     assert readme_layers() == LAYERS
+
+
+def admin_templates_off_the_generic_base(root: Path = ROOT) -> list[str]:
+    """Templates that build an admin screen on Wagtail's bare ``wagtailadmin/base.html``
+    instead of its generic base (header, breadcrumbs, ``main_content``)."""
+    found = []
+    for path in sorted(root.rglob("templates/**/*.html")):
+        if ".venv" in path.parts or path.parts[-2:] == ("wagtailadmin", "base.html"):
+            continue  # the branding override of Wagtail's base itself
+        first = path.read_text(encoding="utf-8").lstrip().split("\n", 1)[0]
+        if first.startswith("{% extends") and '"wagtailadmin/base.html"' in first:
+            found.append(str(path.relative_to(root)))
+    return found
+
+
+def test_admin_screens_share_wagtails_generic_base():
+    """One admin-screen style: every area's screen extends ``wagtailadmin/generic/base.html``
+    (directly or through its area's base), as Wagtail's own generic views do."""
+    assert admin_templates_off_the_generic_base() == []
+
+
+def test_the_admin_template_check_finds_the_bare_base(tmp_path):
+    screen = tmp_path / "kaohe" / "x" / "templates" / "x" / "screen.html"
+    screen.parent.mkdir(parents=True)
+    screen.write_text('{% extends "wagtailadmin/base.html" %}\n{% block content %}{% endblock %}\n', encoding="utf-8")
+    (screen.parent / "ok.html").write_text('{% extends "wagtailadmin/generic/base.html" %}\n', encoding="utf-8")
+    assert admin_templates_off_the_generic_base(tmp_path) == ["kaohe/x/templates/x/screen.html"]
