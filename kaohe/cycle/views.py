@@ -130,43 +130,59 @@ def unit_records(request, pk):
     )
 
 
-@login_required
-def own_records(request):
-    """A cadre records their own work (CYCLE-2): the form, then their timeline."""
+def _own_cadre(request):
+    """The signed-in cadre, read for their own screens; refused to anyone who is not one."""
     cadre_id = own_cadre_id(request.user)
     if cadre_id is None:
         raise PermissionDenied
-    cadre = selectors.cadre_for_records(pk=cadre_id)
-    form = OwnRecordForm(request.POST or None, request.FILES or None, cadre=cadre)
+    return selectors.cadre_for_records(pk=cadre_id)
+
+
+def _own_form_page(request, *, cadre, form, save, success: str, done: str, template: str, listing, title: str):
+    """A cadre's own form above what they wrote (CYCLE-1, CYCLE-2): a valid POST goes through
+    ``save(cleaned_data)`` and back to ``done``; a form the form or the service refuses is
+    shown again with its messages and answers 400, nothing saved. ``listing()`` gives the
+    page's list, read only when the page is shown."""
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.work_record_add(
-                    user=request.user,
-                    cadre=cadre,
-                    date=form.cleaned_data["date"],
-                    content=form.cleaned_data["content"],
-                    goals=form.cleaned_data["goals"],
-                    files=[("", upload) for upload in form.cleaned_data["files"]],
-                )
+                save(form.cleaned_data)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, _("Work record saved."))
-                return redirect("cycle:own_records")
+                messages.success(request, success)
+                return redirect(done)
         status = 400
     return render(
         request,
-        "cycle/public/own_records.html",
-        {
-            "cadre": cadre,
-            "form": form,
-            "records": selectors.record_timeline(cadre=cadre)[:10],
-            "page_title": _("My work records"),
-            "year": timezone.localdate().year,
-        },
+        template,
+        {"cadre": cadre, "form": form, "page_title": title, "year": timezone.localdate().year, **listing()},
         status=status,
+    )
+
+
+@login_required
+def own_records(request):
+    """A cadre records their own work (CYCLE-2): the form, then their timeline."""
+    cadre = _own_cadre(request)
+    return _own_form_page(
+        request,
+        cadre=cadre,
+        form=OwnRecordForm(request.POST or None, request.FILES or None, cadre=cadre),
+        save=lambda data: services.work_record_add(
+            user=request.user,
+            cadre=cadre,
+            date=data["date"],
+            content=data["content"],
+            goals=data["goals"],
+            files=[("", upload) for upload in data["files"]],
+        ),
+        success=_("Work record saved."),
+        done="cycle:own_records",
+        template="cycle/public/own_records.html",
+        listing=lambda: {"records": selectors.record_timeline(cadre=cadre)[:10]},
+        title=_("My work records"),
     )
 
 
@@ -174,34 +190,17 @@ def own_records(request):
 def own_commitments(request):
     """A cadre writes their own commitments of the year for the office's review and sees where
     each stands (CYCLE-1); once reviewed, only the office changes them."""
-    cadre_id = own_cadre_id(request.user)
-    if cadre_id is None:
-        raise PermissionDenied
-    cadre = selectors.cadre_for_records(pk=cadre_id)
-    form = OwnCommitmentForm(request.POST or None, cadre=cadre)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.commitment_submit(user=request.user, cadre=cadre, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Commitment submitted to the assessment office for review."))
-                return redirect("cycle:own_commitments")
-        status = 400
-    year = timezone.localdate().year
-    return render(
+    cadre = _own_cadre(request)
+    return _own_form_page(
         request,
-        "cycle/public/own_commitments.html",
-        {
-            "cadre": cadre,
-            "form": form,
-            "commitments": selectors.own_commitments(cadre=cadre, year=year),
-            "page_title": _("My commitments"),
-            "year": year,
-        },
-        status=status,
+        cadre=cadre,
+        form=OwnCommitmentForm(request.POST or None, cadre=cadre),
+        save=lambda data: services.commitment_submit(user=request.user, cadre=cadre, **data),
+        success=_("Commitment submitted to the assessment office for review."),
+        done="cycle:own_commitments",
+        template="cycle/public/own_commitments.html",
+        listing=lambda: {"commitments": selectors.own_commitments(cadre=cadre, year=timezone.localdate().year)},
+        title=_("My commitments"),
     )
 
 

@@ -332,12 +332,7 @@ def ballot_form(request):
         return _ended(request, exc.messages[0])
     cleaned, _errors = sheet.clean(answers)
     if dropped:
-        return _page(
-            request,
-            "evaluation/ballot_form.html",
-            _form_context(request, account, sheet, cleaned, remarks, dropped),
-            status=400,
-        )
+        return _form_again(request, account, sheet, cleaned, remarks, dropped)
     if action != "submit":
         messages.success(
             request,
@@ -350,12 +345,7 @@ def ballot_form(request):
         return redirect("evaluation:form")
     errors = sheet.validate(cleaned)
     if errors:
-        return _page(
-            request,
-            "evaluation/ballot_form.html",
-            _form_context(request, account, sheet, cleaned, remarks, errors),
-            status=400,
-        )
+        return _form_again(request, account, sheet, cleaned, remarks, errors)
     return _page(
         request,
         "evaluation/confirm.html",
@@ -370,6 +360,16 @@ def ballot_form(request):
     )
 
 
+def _form_again(request, account, sheet, answers, remarks, problems):
+    """The ballot form once more with what was typed and what is wrong with it (400)."""
+    return _page(
+        request,
+        "evaluation/ballot_form.html",
+        _form_context(request, account, sheet, answers, remarks, problems),
+        status=400,
+    )
+
+
 def _submit(request, voter, sheet):
     account = voter.account
     try:
@@ -379,12 +379,7 @@ def _submit(request, voter, sheet):
         if not account.can_still_vote or not account.task.is_open():
             return _ended(request, exc.messages[0])
         answers, remarks = services.draft_contents(account=account, draft_key=voter.draft_key)
-        return _page(
-            request,
-            "evaluation/ballot_form.html",
-            _form_context(request, account, sheet, answers, remarks, exc.messages),
-            status=400,
-        )
+        return _form_again(request, account, sheet, answers, remarks, exc.messages)
     # The cookie with the account's id is dropped: from here on nothing ties this browser to the account.
     response = _page(
         request,
