@@ -437,23 +437,27 @@ def periods_overlap(a_start, a_end, b_start, b_end) -> bool:
 
 
 def overlapping_memberships(membership: Membership) -> Membership | None:
-    """Another seat that this one clashes with, or None.
-
-    A cadre may not sit twice in the same team at once, nor hold the same
-    post (party or administrative) in two teams at once.
-    """
+    """Another seat that this one clashes with, or None (see ``clashing_seat``)."""
     others = Membership.objects.filter(cadre_id=membership.cadre_id).select_related("team", "cadre")
     if membership.pk:
         others = others.exclude(pk=membership.pk)
+    return clashing_seat(membership, others, same_team=lambda a, b: a.team_id is not None and a.team_id == b.team_id)
+
+
+def clashing_seat(membership: Membership, others, *, same_team) -> Membership | None:
+    """The first of the cadre's ``others`` seats that ``membership`` clashes with, or None.
+
+    A cadre may not sit twice in the same team at once (``same_team(membership, other)``
+    decides what "same" means to the caller: saved ids, or an import's planned rows), nor hold
+    the same post (party or administrative) in two teams at once.
+    """
     for other in others:
         if not periods_overlap(membership.start_date, membership.end_date, other.start_date, other.end_date):
             continue
-        if other.team_id == membership.team_id and membership.team_id is not None:
-            return other
         same_post = (membership.party_post and membership.party_post == other.party_post) or (
             membership.administrative_post and membership.administrative_post == other.administrative_post
         )
-        if same_post:
+        if same_team(membership, other) or same_post:
             return other
     return None
 

@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from kaohe.core.rules import is_office
 
-from ..models import Cadre, Membership, PostGroup, Team, Unit, periods_overlap
+from ..models import Cadre, Membership, PostGroup, Team, Unit, clashing_seat
 from ..validators import id_number_birth_date, normalise_id_number
 from .common import CHANGED, NEW, RowPlan, assign, field_errors, key, parse_bool, parse_date
 from .context import ImportContext, ref
@@ -653,20 +653,9 @@ class MembershipSheet(OfficeSheet):
 
 
 def _overlap(membership: Membership, ctx: ImportContext) -> Membership | None:
-    """The model's own rule (``overlapping_memberships``), over the memberships as planned."""
-    for other in ctx.memberships_of(membership.cadre):
-        if other is membership:
-            continue
-        if not periods_overlap(membership.start_date, membership.end_date, other.start_date, other.end_date):
-            continue
-        if ref(other.team) == ref(membership.team):
-            return other
-        same_post = (membership.party_post and membership.party_post == other.party_post) or (
-            membership.administrative_post and membership.administrative_post == other.administrative_post
-        )
-        if same_post:
-            return other
-    return None
+    """The model's own rule (``clashing_seat``), over the memberships as planned."""
+    others = [other for other in ctx.memberships_of(membership.cadre) if other is not membership]
+    return clashing_seat(membership, others, same_team=lambda a, b: ref(a.team) == ref(b.team))
 
 
 ORG_SHEETS = [UnitSheet, TeamSheet, CadreSheet, MembershipSheet]
