@@ -56,7 +56,7 @@ class ResultsScreen(AdminScreen):
         items = [*self.breadcrumbs_items, {"url": reverse("results_admin:index"), "label": _("Yearly results")}]
         if self.year:
             items.append({"url": reverse("results_admin:year", args=[self.year]), "label": str(self.year)})
-        items.append({"url": "", "label": self.get_page_title()})
+        items.append({"url": "", "label": self.get_header_title()})  # the slim header shows this one
         return items
 
     def get_context_data(self, **kwargs):
@@ -96,7 +96,7 @@ class OverviewView(ResultsScreen):
         return [
             *self.breadcrumbs_items,
             {"url": reverse("results_admin:index"), "label": _("Yearly results")},
-            {"url": "", "label": str(self.year)},
+            {"url": "", "label": self.get_page_title()},
         ]
 
     def get_context_data(self, **kwargs):
