@@ -1,6 +1,7 @@
 """The base of the areas' own admin screens (those that are not a record's list or form)."""
 
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -27,3 +28,24 @@ class AdminScreen(WagtailAdminTemplateMixin, TemplateView):
 
     def get_page_title(self):
         return str(self.page_title)
+
+
+class YearScreen(AdminScreen):
+    """An area's screen about one year (``year`` in the URL): its breadcrumbs are the area's
+    home, the year's page (when there is a year) and the screen, whose label is the header
+    title the slim header shows. Areas name ``area_label``, ``area_url`` and ``year_url``."""
+
+    area_label = ""
+    area_url = ""
+    year_url = ""
+    year: int | None = None
+
+    def load(self, **kwargs) -> None:
+        self.year = kwargs.get("year")
+
+    def get_breadcrumbs_items(self):
+        items = [*self.breadcrumbs_items, {"url": reverse(self.area_url), "label": str(self.area_label)}]
+        if self.year:
+            items.append({"url": reverse(self.year_url, args=[self.year]), "label": str(self.year)})
+        items.append({"url": "", "label": self.get_header_title()})
+        return items

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from kaohe.core.numbers import round_score
 from kaohe.core.pagination import admin_page
-from kaohe.core.screens import AdminScreen
+from kaohe.core.screens import YearScreen
 from kaohe.evaluation.models import EvaluationTask, TargetCategory
 from kaohe.org.models import Cadre, PostGroup
 from kaohe.org.selectors import cadre_with_unit, unit_kinds
@@ -38,26 +38,18 @@ def _json(data):
     return json.loads(json.dumps(data, default=float))
 
 
-class ResultsScreen(AdminScreen):
+class ResultsScreen(YearScreen):
     """Base of the results screens: the reader needs the results rule's ``view`` (``change``
     to post); ``self.year`` is the year the screen is about, shown in the breadcrumbs and the
     results menu of ``results/base.html``."""
 
     header_icon = "table"
-    year: int | None = None
+    area_label = gettext_lazy("Yearly results")
+    area_url = "results_admin:index"
+    year_url = "results_admin:year"
 
     def allowed(self, user) -> bool:
         return result_rules.can(user, "change" if self.request.method == "POST" else "view")
-
-    def load(self, **kwargs) -> None:
-        self.year = kwargs.get("year")
-
-    def get_breadcrumbs_items(self):
-        items = [*self.breadcrumbs_items, {"url": reverse("results_admin:index"), "label": _("Yearly results")}]
-        if self.year:
-            items.append({"url": reverse("results_admin:year", args=[self.year]), "label": str(self.year)})
-        items.append({"url": "", "label": self.get_header_title()})  # the slim header shows this one
-        return items
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("year", self.year)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from kaohe.core.exports import xlsx_row
 from kaohe.core.pagination import admin_page
-from kaohe.core.screens import AdminScreen
+from kaohe.core.screens import YearScreen
 from kaohe.org.selectors import unit_kind, unit_kinds
 
 from . import selectors, services
@@ -48,28 +48,21 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-class ScoringView(AdminScreen):
+class ScoringView(YearScreen):
     """Base of the scoring screens: the reader must have the rule's ``action``;
     ``load`` then loads what the URL names."""
 
     action = "view"
     header_icon = "pick"
+    area_label = gettext_lazy("Goal scoring")
+    area_url = "scoring_admin:home"
+    year_url = "scoring_admin:year"
 
     def allowed(self, user) -> bool:
         return goal_score_rules.can(user, self.get_action())
 
     def get_action(self) -> str:
         return self.action
-
-    def load(self, **kwargs) -> None:
-        self.year = kwargs.get("year")
-
-    def get_breadcrumbs_items(self):
-        items = [*self.breadcrumbs_items, {"url": reverse("scoring_admin:home"), "label": _("Goal scoring")}]
-        if self.year:
-            items.append({"url": reverse("scoring_admin:year", args=[self.year]), "label": str(self.year)})
-        items.append({"url": "", "label": self.get_page_title()})
-        return items
 
     def get_context_data(self, **kwargs):
         kwargs.update(year=self.year, years=selectors.scoring_years())
